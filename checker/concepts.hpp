@@ -1,0 +1,31 @@
+// The seam between model and engine (cf. Stateright's Model trait, LTSmin's PINS).
+//
+// A transition system has a flat, trivially copyable State, compared and hashed as bytes, an
+// Action label, a deterministic initial state, candidate actions in a deterministic order, a
+// successor function that says whether an action is enabled, and numbered invariants. The
+// engine knows nothing else: no pages, no policies.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+namespace cowpin::engine {
+
+template <class M>
+concept TransitionSystem =
+    std::is_trivially_copyable_v<typename M::State> &&
+    std::equality_comparable<typename M::State> &&
+    requires(const M& m, const typename M::State& s, const typename M::Action& a,
+             typename M::State& out, std::vector<typename M::Action>& acts, int inv) {
+        { m.initial() } -> std::same_as<typename M::State>;
+        { m.actions(s, acts) } -> std::same_as<void>;
+        { m.next_state(s, a, out) } -> std::same_as<bool>;
+        { m.invariant_count() } -> std::convertible_to<int>;
+        { m.checks(inv) } -> std::same_as<bool>;
+        { m.invariant_holds(s, inv) } -> std::same_as<bool>;
+        { hash_state(s) } -> std::same_as<std::uint64_t>;
+    };
+
+}  // namespace cowpin::engine

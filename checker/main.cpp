@@ -1,0 +1,220 @@
+// cowpin: the command line. Results go to stdout, logs and progress to stderr (spdlog).
+// Exit codes: 0 everything as expected, 1 a verdict differs from the spec (or a replay
+// diverges), 2 bad input (nothing written), 4 inconclusive (a state limit cut a run short).
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "checker/explain.hpp"
+#include "checker/graph_export.hpp"
+#include "checker/report.hpp"
+#include "checker/run.hpp"
+#include "checker/spec.hpp"
+#include "checker/trace.hpp"
+
+namespace {
+
+using namespace cowpin;
+
+constexpr int kExitOk = 0, kExitMismatch = 1, kExitBadInput = 2, kExitIncomplete = 4;
+
+std::vector<std::string> expand_spec_args(const std::vector<std::string>& args) {
+    std::vector<std::string> files;
+    for (const std::string& a : args) {
+        if (std::filesystem::is_directory(a)) {
+            for (std::string& f : spec_files_in(a)) files.push_back(std::move(f));
+        } else {
+            files.push_back(a);
+        }
+    }
+    return files;
+}
+
+const CowPolicy& policy_or_throw(const std::string& name) {
+    const CowPolicy* p = find_policy(name);
+    if (!p)
+        throw SpecError(fmt::format("--policy: unknown policy '{}' (expected one of: {})", name,
+                                    policy_names()));
+    return *p;
+}
+
+std::optional<Bounds> bounds_override(const Spec& spec, const std::vector<std::string>& bounds) {
+    if (bounds.empty()) return std::nullopt;
+    Bounds b = spec.bounds;
+    for (const std::string& a : bounds) apply_bound(b, a);
+    return b;
+}
+
+struct CheckArgs {
+    std::vector<std::string> specs;
+    std::string policy;
+    std::vector<std::string> bounds;
+    std::string out = "counterexamples";
+    bool no_write = false;
+    std::uint64_t max_states = 0;
+};
+
+int cmd_check(const CheckArgs& args) {
+    // Parse everything first: bad input writes nothing.
+    std::vector<Spec> specs;
+    for (const std::string& f : expand_spec_args(args.specs)) specs.push_back(load_spec(f));
+    std::optional<const CowPolicy*> only;
+    if (!args.policy.empty()) only = &policy_or_throw(args.policy);
+    std::vector<std::optional<Bounds>> overrides;
+    for (const Spec& s : specs) overrides.push_back(bounds_override(s, args.bounds));
+
+    std::vector<RunResult> results;
+    int status = kExitOk;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const Spec& spec = specs[i];
+        std::vector<const CowPolicy*> policies;
+        if (only)
+            policies.push_back(*only);
+        else
+            for (const std::string& name : spec.policies) policies.push_back(find_policy(name));
+        for (const CowPolicy* policy : policies) {
+            RunOptions opts;
+            opts.bounds = overrides[i];
+            opts.limits.max_states = args.max_states;
+            auto last = std::chrono::steady_clock::now();
+            opts.progress = [&](const engine::Progress& p) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - last < std::chrono::seconds(3)) return;
+                last = now;
+                spdlog::info("{} {}: {} states, {} transitions, depth {}, {:.0f} states/s",
+                             spec.name, policy->name, p.states, p.transitions, p.depth,
+                             p.states / std::max(p.seconds, 1e-9));
+            };
+            RunResult r = run_check(spec, *policy, opts);
+            if (!spec.expected(policy->name))
+                spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
+            std::cout << verdict_line(r) << '\n' << std::flush;
+            if (!args.no_write && r.stats.complete)
+                for (const std::string& path : write_counterexamples(r, args.out))
+                    spdlog::debug("wrote {}", path);
+            if (!r.stats.complete && status == kExitOk) status = kExitIncomplete;
+            if (!r.verdict_matches() || !r.states_match()) status = kExitMismatch;
+            results.push_back(std::move(r));
+        }
+    }
+    std::cout << '\n' << verdict_matrix(results);
+    std::size_t mismatches = 0;
+    for (const RunResult& r : results) mismatches += !r.matches();
+    std::cout << fmt::format("\n{} checks, {} as expected, {} not\n", results.size(),
+                             results.size() - mismatches, mismatches);
+    return status;
+}
+
+int cmd_policies() {
+    std::size_t w = 0;
+    for (const CowPolicy* p : all_policies()) w = std::max(w, p->name.size());
+    for (const CowPolicy* p : all_policies())
+        std::cout << fmt::format("{:<{}}  {}\n", p->name, w, p->summary);
+    return kExitOk;
+}
+
+int cmd_replay(const std::string& trace, const std::string& spec) {
+    const ReplayOutcome r =
+        replay_trace(trace, spec.empty() ? std::nullopt : std::optional<std::string>(spec));
+    (r.exit_code == kExitOk ? std::cout : std::cerr) << r.message << '\n';
+    return r.exit_code;
+}
+
+int cmd_explain(const std::string& trace) {
+    std::cout << explain_trace(load_trace(trace));
+    return kExitOk;
+}
+
+int cmd_graph(const std::string& spec_path, const std::string& policy,
+              const std::vector<std::string>& bounds, const std::string& out,
+              std::size_t max_states) {
+    const Spec spec = load_spec(spec_path);
+    const CowPolicy& p = policy_or_throw(policy);
+    const Bounds b = bounds_override(spec, bounds).value_or(spec.bounds);
+    std::ostringstream dot;
+    const GraphStats st = export_graph(spec, p, b, max_states, dot);
+    const std::string tmp = out + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary);
+        f << dot.str();
+        if (!f) throw SpecError(fmt::format("{}: cannot write", out));
+    }
+    std::filesystem::rename(tmp, out);
+    std::cout << fmt::format("wrote {}: {} states, {} edges, {} violating\n", out, st.states,
+                             st.edges, st.violating);
+    return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto logger = spdlog::stderr_color_mt("cowpin");
+    spdlog::set_default_logger(logger);
+    spdlog::set_pattern("[%l] %v");
+
+    CLI::App app{"cowpin: an explicit-state model checker for copy-on-write and page pinning"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", COWPIN_VERSION);
+    bool verbose = false;
+    app.add_flag("-v,--verbose", verbose, "log every counterexample written");
+
+    CheckArgs check;
+    auto* c = app.add_subcommand("check", "check specs against every policy they name");
+    c->add_option("specs", check.specs, "spec files or directories of them")->required();
+    c->add_option("--policy", check.policy, "check only this policy (other expectations ignored)");
+    c->add_option("--bound", check.bounds, "override a bound: name=value (repeatable)");
+    c->add_option("--out", check.out, "directory for counterexamples (default: counterexamples)");
+    c->add_flag("--no-write", check.no_write, "write no counterexample files");
+    c->add_option("--max-states", check.max_states, "stop a run past this many states (exit 4)");
+
+    auto* p = app.add_subcommand("policies", "list the policies with a one-line summary each");
+
+    std::string trace, spec;
+    auto* r = app.add_subcommand("replay", "re-execute a counterexample through the model");
+    r->add_option("trace", trace, "counterexample JSON")->required();
+    r->add_option("--spec", spec, "spec file (default: the one the trace names)");
+
+    auto* e = app.add_subcommand("explain", "print a counterexample as text, in kernel words");
+    e->add_option("trace", trace, "counterexample JSON")->required();
+
+    std::string gpolicy, gout;
+    std::vector<std::string> gbounds;
+    std::size_t gmax = 5000;
+    auto* g = app.add_subcommand("graph", "write the explored state graph as Graphviz DOT");
+    g->add_option("spec", spec, "spec file")->required();
+    g->add_option("--policy", gpolicy, "policy")->required();
+    g->add_option("-o,--output", gout, "DOT file to write")->required();
+    g->add_option("--bound", gbounds, "override a bound: name=value (repeatable)");
+    g->add_option("--max-states", gmax, "refuse graphs with more states (default 5000)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& err) {
+        const int rc = app.exit(err);
+        return rc == 0 ? kExitOk : kExitBadInput;
+    }
+    if (verbose) spdlog::set_level(spdlog::level::debug);
+    try {
+        if (*c) return cmd_check(check);
+        if (*p) return cmd_policies();
+        if (*r) return cmd_replay(trace, spec);
+        if (*e) return cmd_explain(trace);
+        if (*g) return cmd_graph(spec, gpolicy, gbounds, gout, gmax);
+    } catch (const SpecError& err) {
+        std::cerr << "cowpin: " << err.what() << '\n';
+        return kExitBadInput;
+    } catch (const GraphTooLarge& err) {
+        std::cerr << "cowpin: " << err.what() << '\n';
+        return kExitBadInput;
+    }
+    return kExitBadInput;
+}

@@ -1,0 +1,89 @@
+#include "checker/report.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace cowpin {
+
+namespace {
+
+// Display width of UTF-8 text (counts code points; good enough for ✓ and ASCII).
+std::size_t width(const std::string& s) {
+    return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
+}
+
+std::string pad(const std::string& s, std::size_t w) {
+    return s + std::string(w > width(s) ? w - width(s) : 0, ' ');
+}
+
+}  // namespace
+
+std::string verdict_line(const RunResult& r) {
+    std::string verdict;
+    if (r.counterexamples.empty()) verdict = "holds";
+    for (const Counterexample& cx : r.counterexamples) {
+        if (!verdict.empty()) verdict += "; ";
+        const std::string_view name = invariant_table()[static_cast<int>(cx.invariant)].name;
+        std::string after;
+        if (auto cause = cx.cause())
+            after = fmt::format(", consequence: after {} at step {}",
+                                invariant_table()[static_cast<int>(cause->first)].name,
+                                cause->second);
+        verdict += fmt::format("{} [{} steps{}]: {}", name, cx.steps(), after, cx.message);
+    }
+    std::string stats = fmt::format("states={} transitions={} depth={}", r.stats.states,
+                                    r.stats.transitions, r.stats.depth);
+    if (r.spec->scenario)
+        stats += fmt::format(" complete={} stuck={}", r.complete_states, r.stuck_states);
+    stats += fmt::format(" {:.3f}s", r.stats.seconds);
+    std::string status = "ok";
+    if (!r.stats.complete)
+        status = "INCOMPLETE (state limit reached)";
+    else if (!r.verdict_matches())
+        status = fmt::format("MISMATCH: expected {}", verdict_string(*r.expected));
+    else if (!r.states_match())
+        status = fmt::format("MISMATCH: expected states={}", *r.expected_states);
+    if (r.stats.depth_limited) stats += fmt::format(" (depth bound {})", r.bounds.depth);
+    return fmt::format("{}  {}  {}  {}  {}", r.spec->name, r.policy->name, verdict, stats, status);
+}
+
+std::string verdict_matrix(const std::vector<RunResult>& results) {
+    std::vector<std::string> policies, rows;
+    std::map<std::pair<std::string, std::string>, std::string> cells;
+    for (const RunResult& r : results) {
+        if (std::find(policies.begin(), policies.end(), r.policy->name) == policies.end())
+            policies.push_back(r.policy->name);
+        if (std::find(rows.begin(), rows.end(), r.spec->name) == rows.end())
+            rows.push_back(r.spec->name);
+        std::string cell = verdict_tags(r.violated);
+        if (!r.matches())
+            cell += r.verdict_matches() ? "!" : fmt::format("!({})", verdict_tags(*r.expected));
+        cells[{r.spec->name, r.policy->name}] = cell;
+    }
+    std::size_t first = 8;
+    for (const std::string& row : rows) first = std::max(first, width(row));
+    std::vector<std::size_t> w;
+    for (const std::string& p : policies) {
+        std::size_t cw = width(p);
+        for (const std::string& row : rows)
+            if (auto it = cells.find({row, p}); it != cells.end()) cw = std::max(cw, width(it->second));
+        w.push_back(cw);
+    }
+    std::string out = pad("scenario", first);
+    for (std::size_t i = 0; i < policies.size(); ++i) out += "  " + pad(policies[i], w[i]);
+    out += '\n';
+    for (const std::string& row : rows) {
+        std::string line = pad(row, first);
+        for (std::size_t i = 0; i < policies.size(); ++i) {
+            auto it = cells.find({row, policies[i]});
+            line += "  " + pad(it == cells.end() ? "-" : it->second, w[i]);
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + '\n';
+    }
+    return out;
+}
+
+}  // namespace cowpin

@@ -1,0 +1,62 @@
+// One check: a spec under one policy. Explores, then rebuilds each violated invariant's shortest
+// counterexample from the parent links and re-executes it through the model before anyone sees
+// it (a mismatch is a model bug: nondeterministic actions() or canonicalize()).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "checker/bfs.hpp"
+#include "checker/spec.hpp"
+#include "model/model.hpp"
+
+namespace cowpin {
+
+struct Counterexample {
+    Inv invariant;
+    std::string message;           // violation_message() of the last state
+    std::vector<State> states;     // states[0] is the initial state
+    std::vector<Action> actions;   // actions[i] leads from states[i] to states[i + 1]
+    // Invariants the path violated before its last state, with the first step that did.
+    std::vector<std::pair<Inv, std::size_t>> earlier;
+    std::size_t steps() const { return actions.size(); }
+    // The earliest earlier violation, if this one may be its consequence.
+    std::optional<std::pair<Inv, std::size_t>> cause() const;
+};
+
+struct RunOptions {
+    std::optional<Bounds> bounds;  // overrides the spec's (then state counts are not compared)
+    engine::Limits limits;         // max_states (depth comes from the bounds)
+    std::function<void(const engine::Progress&)> progress;
+};
+
+struct RunResult {
+    const Spec* spec = nullptr;
+    const CowPolicy* policy = nullptr;
+    Bounds bounds;
+    engine::Result stats;
+    std::uint32_t violated = 0;                   // bit per Inv
+    std::vector<Counterexample> counterexamples;  // in invariant order
+    std::uint64_t complete_states = 0;            // scenario: all programs finished
+    std::uint64_t stuck_states = 0;               // scenario: a program can never go on
+    std::optional<std::uint32_t> expected;
+    std::optional<std::uint64_t> expected_states;
+
+    bool verdict_matches() const { return !expected || *expected == violated; }
+    bool states_match() const { return !expected_states || *expected_states == stats.states; }
+    bool matches() const { return stats.complete && verdict_matches() && states_match(); }
+};
+
+// Throws SpecError if overridden bounds no longer fit the spec's programs.
+RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions& options = {});
+
+// Re-execute a counterexample's actions from the model's initial state; empty if every state
+// matches, else which step diverged and how.
+std::string replay_divergence(const CowModel& model, const std::vector<Action>& actions,
+                              const std::vector<State>& states);
+
+}  // namespace cowpin

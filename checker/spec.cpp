@@ -1,0 +1,357 @@
+#include "checker/spec.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "checker/sha256.hpp"
+
+namespace cowpin {
+
+using nlohmann::json;
+
+namespace {
+
+std::string type_of(const json& j) {
+    if (j.is_null()) return "null";
+    if (j.is_boolean()) return "a boolean";
+    if (j.is_number_integer()) return "an integer";
+    if (j.is_number()) return "a number";
+    if (j.is_string()) return "a string";
+    if (j.is_array()) return "an array";
+    return "an object";
+}
+
+struct Parser {
+    const std::string& path;
+
+    [[noreturn]] void fail(const std::string& field, const std::string& what) const {
+        throw SpecError(fmt::format("{}: field '{}': {}", path, field, what));
+    }
+    void want(const json& j, const std::string& field, bool ok, const char* expected) const {
+        if (!ok) fail(field, fmt::format("expected {}, got {}", expected, type_of(j)));
+    }
+    std::string string(const json& obj, const std::string& key, bool required) const {
+        if (!obj.contains(key)) {
+            if (required) fail(key, "missing (expected a string)");
+            return {};
+        }
+        want(obj[key], key, obj[key].is_string(), "a string");
+        return obj[key].get<std::string>();
+    }
+    int integer(const json& j, const std::string& field, int lo, int hi) const {
+        if (!j.is_number_integer())
+            fail(field, fmt::format("expected an integer {}..{}, got {}", lo, hi, type_of(j)));
+        const long long v = j.get<long long>();
+        if (v < lo || v > hi) fail(field, fmt::format("expected an integer {}..{}, got {}", lo, hi, v));
+        return static_cast<int>(v);
+    }
+    Op op(const json& j, const std::string& field) const {
+        want(j, field, j.is_string(), "an action name");
+        const std::optional<Op> o = parse_op(j.get<std::string>());
+        if (!o || *o == Op::wait)
+            fail(field, fmt::format("unknown action '{}' (expected one of: fork, exit, write, "
+                                    "read, mprotect, clear_refs, munmap, pin, get, unpin, "
+                                    "dma_write, swap_out, reclaim, migrate_start, migrate_finish)",
+                                    j.get<std::string>()));
+        return *o;
+    }
+    std::uint32_t invariant_set(const json& j, const std::string& field) const {
+        if (j.is_string() && j.get<std::string>() == "holds") return 0;
+        std::vector<json> names;
+        if (j.is_string())
+            names.push_back(j);
+        else if (j.is_array() && !j.empty())
+            names = j.get<std::vector<json>>();
+        else
+            fail(field, fmt::format("expected \"holds\", an invariant name or a non-empty list "
+                                    "of invariant names, got {}", type_of(j)));
+        std::uint32_t set = 0;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const std::string f = j.is_array() ? fmt::format("{}[{}]", field, i) : field;
+            want(names[i], f, names[i].is_string(), "an invariant name");
+            const std::optional<Inv> inv = find_invariant(names[i].get<std::string>());
+            if (!inv)
+                fail(f, fmt::format("unknown invariant '{}' (expected one of: {})",
+                                    names[i].get<std::string>(), invariant_names()));
+            set |= 1u << static_cast<int>(*inv);
+        }
+        return set;
+    }
+};
+
+const std::set<std::string> kFields = {"name",   "title",       "about",    "bounds",
+                                       "programs", "actions",   "environment", "policies",
+                                       "expect", "states",      "invariants"};
+
+void parse_bounds(const Parser& p, const json& j, Bounds& b) {
+    p.want(j, "bounds", j.is_object(), "an object");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string f = "bounds." + it.key();
+        if (it.key() == "processes")
+            b.processes = p.integer(*it, f, 1, kMaxProcs);
+        else if (it.key() == "pages")
+            b.pages = p.integer(*it, f, 1, kMaxPages);
+        else if (it.key() == "handles")
+            b.handles = p.integer(*it, f, 0, kMaxHandles);
+        else if (it.key() == "swap_slots")
+            b.swap_slots = p.integer(*it, f, 0, kMaxSlots);
+        else if (it.key() == "depth")
+            b.depth = p.integer(*it, f, 0, 10000);
+        else
+            p.fail(f, "unknown bound (expected processes, pages, handles, swap_slots, depth)");
+    }
+    for (const char* key : {"processes", "pages", "handles", "swap_slots"})
+        if (!j.contains(key)) p.fail(fmt::format("bounds.{}", key), "missing (expected an integer)");
+}
+
+void parse_programs(const Parser& p, const json& j, Spec& spec) {
+    p.want(j, "programs", j.is_object() && !j.empty(), "a non-empty object of process programs");
+    std::array<int, kMaxProcs> forked_by{};
+    forked_by.fill(-1);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string field = "programs." + it.key();
+        std::uint8_t proc = 0;
+        std::string err;
+        const std::optional<Step> as_fork = parse_step("fork " + it.key(), err);
+        if (!as_fork || as_fork->arg >= spec.bounds.processes)
+            p.fail(field, fmt::format("expected a process name P0..P{}", spec.bounds.processes - 1));
+        proc = as_fork->arg;
+        p.want(*it, field, it->is_array(), "an array of steps");
+        std::vector<Step>& prog = spec.programs[proc];
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const std::string f = fmt::format("{}[{}]", field, i);
+            const json& step = (*it)[i];
+            p.want(step, f, step.is_string(), "a step such as \"write v0\"");
+            const std::optional<Step> st = parse_step(step.get<std::string>(), err);
+            if (!st) p.fail(f, err);
+            if (is_page_op(st->op) && st->arg >= spec.bounds.pages)
+                p.fail(f, fmt::format("page v{} is outside bounds.pages = {}", st->arg,
+                                      spec.bounds.pages));
+            if (is_handle_op(st->op) && st->handle >= spec.bounds.handles)
+                p.fail(f, fmt::format("handle h{} is outside bounds.handles = {}", st->handle,
+                                      spec.bounds.handles));
+            if ((st->op == Op::fork || st->op == Op::wait) &&
+                (st->arg >= spec.bounds.processes || st->arg == proc))
+                p.fail(f, fmt::format("P{} is not another process within bounds.processes = {}",
+                                      st->arg, spec.bounds.processes));
+            if (st->op == Op::fork) {
+                if (forked_by[st->arg] >= 0) p.fail(f, fmt::format("P{} is forked twice", st->arg));
+                forked_by[st->arg] = proc;
+            }
+            if (i + 1 < it->size() && st->op == Op::exit)
+                p.fail(f, "'exit' must be the last step of a program");
+            prog.push_back(*st);
+        }
+    }
+    if (!j.contains("P0")) p.fail("programs.P0", "missing (P0 is the initial process)");
+    for (int q = 1; q < kMaxProcs; ++q)
+        if (j.contains(fmt::format("P{}", q)) && forked_by[q] < 0)
+            p.fail(fmt::format("programs.P{}", q), fmt::format("no program forks P{}", q));
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> Spec::expected(const std::string& policy) const {
+    if (auto it = expect.find(policy); it != expect.end()) return it->second;
+    if (auto it = expect.find("default"); it != expect.end()) return it->second;
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> Spec::expected_states(const std::string& policy) const {
+    if (auto it = expect_states.find(policy); it != expect_states.end()) return it->second;
+    return std::nullopt;
+}
+
+ModelConfig Spec::model_config(const CowPolicy& policy) const {
+    ModelConfig c;
+    c.policy = &policy;
+    c.bounds = bounds;
+    c.scenario = scenario;
+    c.families = families;
+    c.programs = programs;
+    c.environment = environment;
+    c.invariants = invariants;
+    return c;
+}
+
+Spec parse_spec(const std::string& text, const std::string& path) {
+    json j;
+    try {
+        j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
+    } catch (const json::parse_error& e) {
+        throw SpecError(fmt::format("{}: not valid JSON: {}", path, e.what()));
+    }
+    const Parser p{path};
+    if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (!kFields.count(it.key()))
+            p.fail(it.key(), "unknown field (expected name, title, about, bounds, programs or "
+                             "actions, environment, policies, expect, states, invariants)");
+    Spec spec;
+    spec.path = path;
+    spec.sha256 = sha256_hex(text);
+    spec.name = p.string(j, "name", true);
+    if (spec.name.empty() || spec.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+                                 std::string::npos)
+        p.fail("name", "expected a non-empty lower-case name of [a-z0-9-_.]");
+    spec.title = p.string(j, "title", false);
+    if (spec.title.empty()) spec.title = spec.name;
+    spec.about = p.string(j, "about", false);
+    if (!j.contains("bounds")) p.fail("bounds", "missing (expected an object)");
+    parse_bounds(p, j["bounds"], spec.bounds);
+
+    if (j.contains("programs") == j.contains("actions"))
+        p.fail("programs", "expected exactly one of 'programs' (scenario) or 'actions' (exhaustive)");
+    spec.scenario = j.contains("programs");
+    if (spec.scenario) {
+        parse_programs(p, j["programs"], spec);
+    } else {
+        const json& a = j["actions"];
+        p.want(a, "actions", a.is_array() && !a.empty(), "a non-empty array of action names");
+        for (std::size_t i = 0; i < a.size(); ++i)
+            spec.families |= op_bit(p.op(a[i], fmt::format("actions[{}]", i)));
+    }
+    if (j.contains("environment")) {
+        const json& e = j["environment"];
+        p.want(e, "environment", e.is_array(), "an array of action names");
+        if (!spec.scenario && !e.empty())
+            p.fail("environment", "only a scenario spec has an environment");
+        for (std::size_t i = 0; i < e.size(); ++i) {
+            const std::string f = fmt::format("environment[{}]", i);
+            const Op op = p.op(e[i], f);
+            if (!is_frame_op(op))
+                p.fail(f, fmt::format("'{}' cannot happen on its own (expected swap_out, "
+                                      "reclaim, migrate_start or migrate_finish)", op_name(op)));
+            spec.environment |= op_bit(op);
+        }
+    }
+    if (j.contains("invariants")) {
+        spec.invariants = p.invariant_set(j["invariants"], "invariants");
+        if (spec.invariants == 0) p.fail("invariants", "expected at least one invariant");
+    }
+    if (j.contains("policies")) {
+        const json& ps = j["policies"];
+        p.want(ps, "policies", ps.is_array() && !ps.empty(), "a non-empty array of policy names");
+        for (std::size_t i = 0; i < ps.size(); ++i) {
+            const std::string f = fmt::format("policies[{}]", i);
+            p.want(ps[i], f, ps[i].is_string(), "a policy name");
+            const std::string name = ps[i].get<std::string>();
+            if (!find_policy(name))
+                p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", name,
+                                      policy_names()));
+            spec.policies.push_back(name);
+        }
+    } else {
+        for (const CowPolicy* pol : all_policies()) spec.policies.push_back(pol->name);
+    }
+    if (!j.contains("expect")) p.fail("expect", "missing (expected an object of verdicts)");
+    const json& ex = j["expect"];
+    p.want(ex, "expect", ex.is_object(), "an object mapping policies to verdicts");
+    for (auto it = ex.begin(); it != ex.end(); ++it) {
+        const std::string f = "expect." + it.key();
+        if (it.key() != "default" && !find_policy(it.key()))
+            p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})",
+                                  it.key(), policy_names()));
+        spec.expect[it.key()] = p.invariant_set(*it, f);
+    }
+    for (const std::string& pol : spec.policies)
+        if (!spec.expected(pol))
+            p.fail("expect", fmt::format("no verdict for policy '{}' and no 'default'", pol));
+    if (j.contains("states")) {
+        const json& st = j["states"];
+        p.want(st, "states", st.is_object(), "an object mapping policies to state counts");
+        for (auto it = st.begin(); it != st.end(); ++it) {
+            const std::string f = "states." + it.key();
+            if (!find_policy(it.key()))
+                p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", it.key(),
+                                      policy_names()));
+            if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
+                p.fail(f, fmt::format("expected a positive integer, got {}", type_of(*it)));
+            spec.expect_states[it.key()] = it->get<std::uint64_t>();
+        }
+    }
+    return spec;
+}
+
+Spec load_spec(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw SpecError(fmt::format("{}: cannot read the file", path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_spec(text.str(), path);
+}
+
+std::vector<std::string> spec_files_in(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path().string());
+    if (ec) throw SpecError(fmt::format("{}: cannot read the directory: {}", dir, ec.message()));
+    if (files.empty()) throw SpecError(fmt::format("{}: no *.json spec files in it", dir));
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string verdict_string(std::uint32_t violated) {
+    if (violated == 0) return "holds";
+    std::string out;
+    for (int i = 0; i < kInvariants; ++i)
+        if (violated & (1u << i)) {
+            if (!out.empty()) out += ", ";
+            out += invariant_table()[i].name;
+        }
+    return out;
+}
+
+std::string verdict_tags(std::uint32_t violated) {
+    if (violated == 0) return "✓";
+    std::string out;
+    for (int i = 0; i < kInvariants; ++i)
+        if (violated & (1u << i)) {
+            if (!out.empty()) out += " ";
+            out += invariant_table()[i].tag;
+        }
+    return out;
+}
+
+void validate_bounds(const Bounds& b, const std::string& where) {
+    auto check = [&](const char* name, int v, int lo, int hi) {
+        if (v < lo || v > hi)
+            throw SpecError(fmt::format("{}: bound '{}': expected an integer {}..{}, got {}", where,
+                                        name, lo, hi, v));
+    };
+    check("processes", b.processes, 1, kMaxProcs);
+    check("pages", b.pages, 1, kMaxPages);
+    check("handles", b.handles, 0, kMaxHandles);
+    check("swap_slots", b.swap_slots, 0, kMaxSlots);
+    check("depth", b.depth, 0, 10000);
+}
+
+void apply_bound(Bounds& b, const std::string& assignment) {
+    const std::size_t eq = assignment.find('=');
+    const std::string name = assignment.substr(0, eq);
+    int* field = name == "processes"    ? &b.processes
+                 : name == "pages"      ? &b.pages
+                 : name == "handles"    ? &b.handles
+                 : name == "swap_slots" ? &b.swap_slots
+                 : name == "depth"      ? &b.depth
+                                        : nullptr;
+    if (eq == std::string::npos || !field)
+        throw SpecError(fmt::format("--bound '{}': expected name=value with name one of "
+                                    "processes, pages, handles, swap_slots, depth",
+                                    assignment));
+    const std::string value = assignment.substr(eq + 1);
+    if (value.empty() || value.size() > 5 || value.find_first_not_of("0123456789") != std::string::npos)
+        throw SpecError(fmt::format("--bound '{}': expected a non-negative integer value", assignment));
+    *field = std::stoi(value);
+    validate_bounds(b, "--bound");
+}
+
+}  // namespace cowpin

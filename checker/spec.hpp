@@ -1,0 +1,64 @@
+// Spec files (MODEL.md §8): specs/*.json, in scenario form (`programs`) or exhaustive form
+// (`actions`), each carrying its expected verdict per policy.
+//
+// Parsing is strict: an unknown field, a wrong type, an unknown policy, action or invariant, a
+// bound out of range or a malformed step is a SpecError naming the file, the field and what was
+// expected. Nothing is checked or written before every spec given has parsed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+
+namespace cowpin {
+
+struct SpecError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Spec {
+    std::string path;    // as given on the command line
+    std::string sha256;  // of the file's bytes
+    std::string name, title, about;
+    Bounds bounds;
+    bool scenario = false;
+    std::uint32_t families = 0;     // exhaustive form
+    std::array<std::vector<Step>, kMaxProcs> programs;  // scenario form
+    std::uint32_t environment = 0;
+    std::uint32_t invariants = kAllInvariants;
+    std::vector<std::string> policies;  // names, in the spec's order (all if omitted)
+    // Expected set of violated invariants (bit per Inv; 0 = holds), by policy name or "default".
+    std::map<std::string, std::uint32_t> expect;
+    // Expected number of canonical states, by policy name (optional).
+    std::map<std::string, std::uint64_t> expect_states;
+
+    // The expectation for a policy: its own entry, else "default", else none.
+    std::optional<std::uint32_t> expected(const std::string& policy) const;
+    std::optional<std::uint64_t> expected_states(const std::string& policy) const;
+    ModelConfig model_config(const CowPolicy& policy) const;
+};
+
+// Parse one spec file. Throws SpecError.
+Spec load_spec(const std::string& path);
+// Parse from text (path used in messages only). Throws SpecError.
+Spec parse_spec(const std::string& text, const std::string& path);
+// Every *.json directly in `dir`, sorted by name. Throws SpecError if `dir` holds none.
+std::vector<std::string> spec_files_in(const std::string& dir);
+
+// "a, b" for a bit set of invariants; "holds" for 0.
+std::string verdict_string(std::uint32_t violated);
+// "PE PR" (the MODEL.md §7 tags); "✓" for 0.
+std::string verdict_tags(std::uint32_t violated);
+
+// Apply "--bound name=value". Throws SpecError on an unknown name or a value out of range.
+void apply_bound(Bounds& bounds, const std::string& assignment);
+// Check bounds against the compile-time capacities. Throws SpecError.
+void validate_bounds(const Bounds& bounds, const std::string& where);
+
+}  // namespace cowpin

@@ -1,0 +1,26 @@
+// States and actions as JSON, in kernel words (mapcount, refcount, anon_exclusive, the PTE).
+// Only the checker uses JSON; the model never sees it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/action.hpp"
+#include "model/model.hpp"
+#include "model/state.hpp"
+
+namespace cowpin {
+
+// Value names are "x0", "x1", ... in canonical order.
+std::string value_name(std::uint8_t v);
+
+nlohmann::json state_to_json(const State& s, const CowModel& model);
+
+// {"actor": "P0", "action": "pin", "args": {...}}; from_program marks a scenario step.
+nlohmann::json action_to_json(const Action& a);
+// Inverse of action_to_json; nullopt (with `error`) if malformed.
+std::optional<Action> action_from_json(const nlohmann::json& j, std::string& error);
+
+}  // namespace cowpin

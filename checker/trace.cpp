@@ -1,0 +1,189 @@
+#include "checker/trace.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "checker/state_json.hpp"
+
+namespace cowpin {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+json bounds_json(const Bounds& b) {
+    json j{{"processes", b.processes}, {"pages", b.pages}, {"handles", b.handles},
+           {"swap_slots", b.swap_slots}};
+    if (b.depth) j["depth"] = b.depth;
+    return j;
+}
+
+std::string inv_name(Inv inv) { return std::string(invariant_table()[static_cast<int>(inv)].name); }
+
+}  // namespace
+
+std::string counterexample_filename(const RunResult& r, const Counterexample& cx) {
+    return fmt::format("{}.{}.{}.json", r.spec->name, r.policy->name, inv_name(cx.invariant));
+}
+
+json counterexample_json(const RunResult& r, const Counterexample& cx, const std::string& spec_path) {
+    ModelConfig config = r.spec->model_config(*r.policy);
+    config.bounds = r.bounds;
+    const CowModel bound_model(config);
+    json earlier = json::array();
+    for (const auto& [inv, step] : cx.earlier)
+        earlier.push_back({{"invariant", inv_name(inv)},
+                           {"step", step},
+                           {"message", violation_message(cx.states[step], inv, *r.policy)}});
+    json steps = json::array();
+    json prev = state_to_json(cx.states[0], bound_model);
+    const json initial = prev;
+    for (std::size_t i = 0; i < cx.actions.size(); ++i) {
+        json state = state_to_json(cx.states[i + 1], bound_model);
+        json step = action_to_json(cx.actions[i]);
+        json out{{"index", i + 1}, {"actor", step["actor"]}, {"action", step["action"]},
+                 {"args", step["args"]}, {"text", format_action(cx.actions[i])}};
+        if (step.contains("program_step")) out["program_step"] = true;
+        out["changes"] = json::diff(prev, state);
+        out["state"] = state;
+        steps.push_back(out);
+        prev = std::move(state);
+    }
+    json j;
+    j["format"] = kTraceFormat;
+    j["version"] = kTraceVersion;
+    j["tool"] = {{"name", "cowpin"}, {"version", COWPIN_VERSION}};
+    j["spec"] = {{"name", r.spec->name}, {"path", spec_path}, {"sha256", r.spec->sha256}};
+    j["policy"] = r.policy->name;
+    j["bounds"] = bounds_json(r.bounds);
+    j["invariant"] = inv_name(cx.invariant);
+    j["message"] = cx.message;
+    j["already_violated"] = earlier;
+    j["initial_state"] = initial;
+    j["steps"] = steps;
+    j["violation"] = {{"step", cx.steps()}, {"invariant", inv_name(cx.invariant)},
+                      {"message", cx.message}};
+    j["stats"] = {{"states", r.stats.states}, {"transitions", r.stats.transitions},
+                  {"depth", r.stats.depth}};
+    return j;
+}
+
+std::vector<std::string> write_counterexamples(const RunResult& r, const std::string& dir) {
+    fs::create_directories(dir);
+    const std::string prefix = fmt::format("{}.{}.", r.spec->name, r.policy->name);
+    for (const auto& e : fs::directory_iterator(dir)) {  // stale traces of this (spec, policy)
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) == 0 && e.path().extension() == ".json") {
+            const std::string rest = name.substr(prefix.size(), name.size() - prefix.size() - 5);
+            if (find_invariant(rest)) fs::remove(e.path());
+        }
+    }
+    std::vector<std::string> written;
+    const std::string spec_path =
+        fs::relative(fs::absolute(r.spec->path), fs::absolute(dir)).generic_string();
+    for (const Counterexample& cx : r.counterexamples) {
+        const fs::path path = fs::path(dir) / counterexample_filename(r, cx);
+        const fs::path tmp = path.string() + ".tmp";
+        {
+            std::ofstream out(tmp, std::ios::binary);
+            out << counterexample_json(r, cx, spec_path).dump(2) << '\n';
+            if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
+        }
+        fs::rename(tmp, path);
+        written.push_back(path.string());
+    }
+    return written;
+}
+
+json load_trace(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw SpecError(fmt::format("{}: cannot read the file", path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    json j;
+    try {
+        j = json::parse(text.str());
+    } catch (const json::parse_error& e) {
+        throw SpecError(fmt::format("{}: not valid JSON: {}", path, e.what()));
+    }
+    if (!j.is_object() || j.value("format", "") != kTraceFormat)
+        throw SpecError(fmt::format("{}: field 'format': expected \"{}\"", path, kTraceFormat));
+    if (j.value("version", 0) != kTraceVersion)
+        throw SpecError(fmt::format("{}: field 'version': expected {}", path, kTraceVersion));
+    for (const char* key : {"spec", "policy", "bounds", "invariant", "steps", "initial_state"})
+        if (!j.contains(key)) throw SpecError(fmt::format("{}: field '{}': missing", path, key));
+    if (!j["steps"].is_array()) throw SpecError(fmt::format("{}: field 'steps': expected an array", path));
+    return j;
+}
+
+ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<std::string>& spec_override) {
+    json t;
+    Spec spec;
+    try {
+        t = load_trace(trace_path);
+        const std::string rel = t["spec"].value("path", "");
+        const std::string spec_path =
+            spec_override ? *spec_override
+                          : (fs::path(trace_path).parent_path() / rel).lexically_normal().string();
+        spec = load_spec(spec_path);
+    } catch (const SpecError& e) {
+        return {2, e.what()};
+    }
+    std::string notes;
+    if (t["spec"].value("sha256", "") != spec.sha256)
+        notes = fmt::format("note: {} has changed since the trace was written (sha256 differs)\n",
+                            spec.path);
+    const std::string policy_name = t["policy"].is_string() ? t["policy"].get<std::string>() : "";
+    const CowPolicy* policy = find_policy(policy_name);
+    if (!policy) return {2, fmt::format("{}: field 'policy': unknown policy '{}'", trace_path, policy_name)};
+    const std::optional<Inv> inv = find_invariant(t["invariant"].is_string() ? t["invariant"].get<std::string>() : "");
+    if (!inv) return {2, fmt::format("{}: field 'invariant': unknown invariant", trace_path)};
+    ModelConfig config = spec.model_config(*policy);
+    try {
+        const json& b = t["bounds"];
+        for (const char* key : {"processes", "pages", "handles", "swap_slots", "depth"})
+            if (b.contains(key)) {
+                if (!b[key].is_number_integer())
+                    return {2, fmt::format("{}: field 'bounds.{}': expected an integer", trace_path, key)};
+                apply_bound(config.bounds, fmt::format("{}={}", key, b[key].get<long long>()));
+            }
+    } catch (const SpecError& e) {
+        return {2, fmt::format("{}: {}", trace_path, e.what())};
+    }
+    const CowModel model(config);
+    State s = model.initial();
+    if (state_to_json(s, model) != t["initial_state"])
+        return {1, notes + "diverges at step 0: the initial state differs from the trace's"};
+    std::vector<Action> enabled;
+    std::size_t index = 0;
+    for (const json& step : t["steps"]) {
+        ++index;
+        std::string error;
+        const std::optional<Action> a = action_from_json(step, error);
+        if (!a) return {2, fmt::format("{}: field 'steps[{}]': {}", trace_path, index - 1, error)};
+        enabled.clear();
+        model.actions(s, enabled);
+        State next;
+        if (std::find(enabled.begin(), enabled.end(), *a) == enabled.end() ||
+            !model.next_state(s, *a, next))
+            return {1, notes + fmt::format("diverges at step {}: {} is not enabled", index,
+                                           format_action(*a))};
+        if (step.contains("state") && state_to_json(next, model) != step["state"])
+            return {1, notes + fmt::format("diverges at step {}: {} leads to a different state "
+                                           "than the trace records",
+                                           index, format_action(*a))};
+        s = next;
+    }
+    if (model.invariant_holds(s, static_cast<int>(*inv)))
+        return {1, notes + fmt::format("diverges at the end: after {} steps {} holds", index,
+                                       invariant_table()[static_cast<int>(*inv)].name)};
+    return {0, notes + fmt::format("reproduced: {} violated after {} steps: {}",
+                                   invariant_table()[static_cast<int>(*inv)].name, index,
+                                   violation_message(s, *inv, *policy))};
+}
+
+}  // namespace cowpin

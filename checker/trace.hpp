@@ -1,0 +1,44 @@
+// Counterexample files (format "cowpin-trace", version 1; schema in
+// counterexamples/trace.schema.json) and their replay.
+//
+// A trace names the spec (path relative to the trace file, and its SHA-256), the policy and
+// bounds, the violated invariant and its message, the invariants its path had already violated
+// (so a consequence is never mistaken for a second bug), the initial state, and each step: actor,
+// action and arguments, the changes (RFC 6902 JSON Patch against the previous state) and the full
+// state. Nothing in it depends on time or the machine, so `check` regenerates it byte for byte.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "checker/run.hpp"
+
+namespace cowpin {
+
+inline constexpr const char* kTraceFormat = "cowpin-trace";
+inline constexpr int kTraceVersion = 1;
+
+// "<spec>.<policy>.<invariant>.json"
+std::string counterexample_filename(const RunResult& r, const Counterexample& cx);
+// `spec_path` is how the trace refers to the spec (relative to the trace's directory).
+nlohmann::json counterexample_json(const RunResult& r, const Counterexample& cx,
+                                   const std::string& spec_path);
+// Writes every counterexample of `r` into `dir` (atomically, via a temporary file and rename),
+// removes stale ones of the same (spec, policy), and returns the paths written.
+std::vector<std::string> write_counterexamples(const RunResult& r, const std::string& dir);
+
+struct ReplayOutcome {
+    int exit_code = 0;  // 0 violation reproduced, 1 diverged, 2 malformed input
+    std::string message;
+};
+// Re-execute a trace file through the model (the spec is found from the trace unless given).
+ReplayOutcome replay_trace(const std::string& trace_path,
+                           const std::optional<std::string>& spec_path = std::nullopt);
+
+// Read a trace file; throws SpecError naming the file if it is not a cowpin trace.
+nlohmann::json load_trace(const std::string& path);
+
+}  // namespace cowpin

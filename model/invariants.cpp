@@ -1,0 +1,287 @@
+#include "model/invariants.hpp"
+
+#include <fmt/format.h>
+
+namespace cowpin {
+
+namespace {
+
+const std::array<InvariantInfo, kInvariants> kTable = {{
+    {"refcounts_consistent", "RC", "model bug: a count does not match its definition"},
+    {"pinned_exclusive", "PE", "Pinned page is shared"},
+    {"writable_exclusive", "WE", "Writable mapping of a shared page"},
+    {"anon_exclusive_sound", "AE", "PageAnonExclusive is wrong"},
+    {"memory_private", "MP", "Leak or lost write"},
+    {"pin_reliable", "PR", "Longterm pin is not reliable"},
+    {"get_no_leak", "GNL", "Leak through a GUP reference"},
+}};
+
+// Where a PTE of some process leads a frame: present and migration entries naming it, and swap
+// entries whose slot caches it.
+bool maps_frame(const State& s, const Pte& pte, std::uint8_t f) {
+    return pte.kind != PteKind::none && pte_frame(s, pte) == f;
+}
+
+int mappings(const State& s, std::uint8_t f) {
+    int n = 0;
+    for (const Process& p : s.procs)
+        if (p.alive)
+            for (const Pte& pte : p.pte) n += maps_frame(s, pte, f);
+    return n;
+}
+
+std::uint8_t expect(const State& s, const Handle& h) {
+    return h.cell == kNone ? s.procs[h.owner].ideal[h.vaddr] : h.expect;
+}
+
+std::uint8_t handle_cell(const Handle& h) {
+    return h.cell == kNone ? attached_cell(h.owner, h.vaddr)
+                           : static_cast<std::uint8_t>(h.cell | kDetachedCell);
+}
+
+bool is_ancestor(const State& s, int ancestor, int p) {
+    for (int hops = 0; hops < kMaxProcs && p != kNone; ++hops) {
+        p = s.procs[p].parent;
+        if (p == ancestor) return true;
+    }
+    return false;
+}
+
+std::string pname(int p) { return p == kNone ? std::string("an exited process") : fmt::format("P{}", p); }
+
+/*------------------------------------------------------------------------------------------*/
+// Each check returns an empty string when it holds, or what is wrong.
+
+std::string check_refcounts(const State& s, const CowPolicy& policy) {
+    std::array<int, kMaxFrames> mapcount{}, pins{}, gets{};
+    std::array<int, kMaxSlots> count{};
+    for (int p = 0; p < kMaxProcs; ++p) {
+        const Process& pr = s.procs[p];
+        for (int v = 0; v < kMaxPages; ++v) {
+            const Pte& pte = pr.pte[v];
+            if (!pr.alive) {
+                if (pte.kind != PteKind::none) return fmt::format("exited P{} has a PTE", p);
+                continue;
+            }
+            if ((pte.kind == PteKind::none) != (pr.ideal[v] == kNone))
+                return fmt::format("P{} v{}: ideal cell and PTE disagree on being mapped", p, v);
+            if (pte.kind == PteKind::none) continue;
+            if (pte.kind == PteKind::swap) {
+                if (!s.slots[pte.target].in_use)
+                    return fmt::format("P{} v{} names freed swap slot {}", p, v, pte.target);
+                ++count[pte.target];
+                if (pte.swp_exclusive && !policy.anon_exclusive)
+                    return fmt::format("P{} v{}: swap exclusive bit without the policy", p, v);
+                continue;
+            }
+            if (!s.frames[pte.target].in_use)
+                return fmt::format("P{} v{} maps freed frame {}", p, v, pte.target);
+            if (pte.kind == PteKind::present) ++mapcount[pte.target];
+            if (pte.kind == PteKind::migration && !s.frames[pte.target].isolated)
+                return fmt::format("P{} v{}: migration entry of a frame not isolated", p, v);
+        }
+    }
+    for (int h = 0; h < kMaxHandles; ++h) {
+        const Handle& hd = s.handles[h];
+        if (!hd.in_use) continue;
+        if (!s.frames[hd.frame].in_use) return fmt::format("h{} holds freed frame {}", h, hd.frame);
+        (hd.kind == HandleKind::pin ? pins : gets)[hd.frame]++;
+        if (hd.owner != kNone && !s.procs[hd.owner].alive)
+            return fmt::format("h{} is owned by exited P{}", h, hd.owner);
+        if (hd.cell == kNone && (hd.owner == kNone || s.procs[hd.owner].ideal[hd.vaddr] == kNone))
+            return fmt::format("h{}: attached cell of an unmapped address", h);
+    }
+    for (int f = 0; f < kMaxFrames; ++f) {
+        const Frame& fr = s.frames[f];
+        if (!fr.in_use) continue;
+        const bool cached = fr.swapcache != kNone;
+        if (cached && (!s.slots[fr.swapcache].in_use || s.slots[fr.swapcache].cache != f))
+            return fmt::format("frame {}: swapcache slot {} does not cache it", f, fr.swapcache);
+        const int refcount = mapcount[f] + cached + gets[f] + pins[f] + fr.isolated;
+        if (fr.mapcount != mapcount[f] || fr.pins != pins[f] || fr.gets != gets[f] ||
+            fr.refcount != refcount)
+            return fmt::format(
+                "frame {}: refcount {} mapcount {} pins {} gets {}, expected refcount {} = "
+                "mapcount {} + swapcache {} + gets {} + pins {} + isolated {}",
+                f, fr.refcount, fr.mapcount, fr.pins, fr.gets, refcount, mapcount[f], int(cached),
+                gets[f], pins[f], fr.isolated);
+        if (refcount == 0) return fmt::format("frame {} is allocated but unreachable", f);
+        if (fr.anon_exclusive && !policy.anon_exclusive)
+            return fmt::format("frame {}: PageAnonExclusive without the policy", f);
+        if (fr.data == kNone) return fmt::format("frame {} holds no value", f);
+    }
+    for (int sl = 0; sl < kMaxSlots; ++sl) {
+        const Slot& slot = s.slots[sl];
+        if (!slot.in_use) continue;
+        if (slot.count != count[sl])
+            return fmt::format("swap slot {}: count {}, expected {}", sl, slot.count, count[sl]);
+        if (slot.cache != kNone &&
+            (!s.frames[slot.cache].in_use || s.frames[slot.cache].swapcache != sl))
+            return fmt::format("swap slot {}: cached frame {} is not in the swapcache", sl,
+                               slot.cache);
+        if (slot.cache == kNone && (slot.count == 0 || slot.data == kNone))
+            return fmt::format("swap slot {} is allocated but unreachable or holds no data", sl);
+    }
+    return {};
+}
+
+std::string check_pinned_exclusive(const State& s) {
+    for (int h = 0; h < kMaxHandles; ++h) {
+        const Handle& hd = s.handles[h];
+        if (!hd.in_use || hd.kind != HandleKind::pin) continue;
+        for (int p = 0; p < kMaxProcs; ++p) {
+            if (!s.procs[p].alive) continue;
+            for (int v = 0; v < kMaxPages; ++v)
+                if (maps_frame(s, s.procs[p].pte[v], hd.frame) &&
+                    !(p == hd.owner && v == hd.vaddr))
+                    return fmt::format("frame pinned by h{} ({} v{}) is also mapped by P{} v{}", h,
+                                       pname(hd.owner), hd.vaddr, p, v);
+        }
+    }
+    return {};
+}
+
+std::string check_writable_exclusive(const State& s) {
+    for (int p = 0; p < kMaxProcs; ++p) {
+        if (!s.procs[p].alive) continue;
+        for (int v = 0; v < kMaxPages; ++v) {
+            const Pte& pte = s.procs[p].pte[v];
+            if (pte.kind != PteKind::present || !pte.writable) continue;
+            if (mappings(s, pte.target) > 1)
+                return fmt::format("P{} v{} maps writable a frame that {} entries name", p, v,
+                                   mappings(s, pte.target));
+        }
+    }
+    return {};
+}
+
+std::string check_anon_exclusive(const State& s, const CowPolicy& policy) {
+    if (!policy.anon_exclusive) return {};
+    for (int p = 0; p < kMaxProcs; ++p) {
+        if (!s.procs[p].alive) continue;
+        for (int v = 0; v < kMaxPages; ++v) {
+            const Pte& pte = s.procs[p].pte[v];
+            if (pte.kind == PteKind::present && pte.writable &&
+                !s.frames[pte.target].anon_exclusive)
+                return fmt::format("P{} v{} is writable but its page is not exclusive", p, v);
+        }
+    }
+    for (int f = 0; f < kMaxFrames; ++f) {
+        const Frame& fr = s.frames[f];
+        if (!fr.in_use) continue;
+        if (fr.pins > 0 && !fr.anon_exclusive)
+            return fmt::format("frame {} is pinned but not exclusive", f);
+        if (fr.anon_exclusive && mappings(s, static_cast<std::uint8_t>(f)) > 1)
+            return fmt::format("frame {} is exclusive but has {} mappings", f,
+                               mappings(s, static_cast<std::uint8_t>(f)));
+    }
+    return {};
+}
+
+std::string check_memory_private(const State& s) {
+    for (int p = 0; p < kMaxProcs; ++p) {
+        if (!s.procs[p].alive) continue;
+        for (int v = 0; v < kMaxPages; ++v) {
+            const std::uint8_t ideal = s.procs[p].ideal[v];
+            if (ideal == kNone) continue;
+            const std::uint8_t seen = view(s, p, v);
+            if (seen == ideal) continue;
+            const int own = s.values[ideal].writer;
+            const int writer = s.values[seen].writer;
+            const char* what = "Leak between processes";
+            if (own == p || writer == p)
+                what = "Write lost";
+            else if (writer != kNone && is_ancestor(s, writer, p))
+                what = "Leak from parent into child";
+            else if (writer != kNone && is_ancestor(s, p, writer))
+                what = "Leak from child into parent";
+            if (own == p)
+                return fmt::format("{} (P{} v{} does not see its own latest write)", what, p, v);
+            return fmt::format("{} (P{} v{} reads a value written by {})", what, p, v,
+                               pname(writer));
+        }
+    }
+    return {};
+}
+
+std::string check_pin_reliable(const State& s) {
+    for (int h = 0; h < kMaxHandles; ++h) {
+        const Handle& hd = s.handles[h];
+        if (!hd.in_use || hd.kind != HandleKind::pin) continue;
+        if (s.frames[hd.frame].data == expect(s, hd)) continue;
+        return fmt::format("Longterm {} pin is not reliable (h{} on {} v{} sees stale data)",
+                           hd.write ? "R/W" : "R/O", h, pname(hd.owner), hd.vaddr);
+    }
+    return {};
+}
+
+std::string check_get_no_leak(const State& s) {
+    for (int h = 0; h < kMaxHandles; ++h) {
+        const Handle& hd = s.handles[h];
+        if (!hd.in_use || hd.kind != HandleKind::get) continue;
+        const std::uint8_t x = s.frames[hd.frame].data;
+        if (x == hd.baseline || s.values[x].cell == handle_cell(hd)) continue;
+        return fmt::format("Leak through a GUP reference (h{} of {} v{} reads a value written by {})",
+                           h, pname(hd.owner), hd.vaddr, pname(s.values[x].writer));
+    }
+    return {};
+}
+
+std::string check(const State& s, Inv inv, const CowPolicy& policy) {
+    switch (inv) {
+        case Inv::refcounts_consistent:
+            return check_refcounts(s, policy);
+        case Inv::pinned_exclusive:
+            return check_pinned_exclusive(s);
+        case Inv::writable_exclusive:
+            return check_writable_exclusive(s);
+        case Inv::anon_exclusive_sound:
+            return check_anon_exclusive(s, policy);
+        case Inv::memory_private:
+            return check_memory_private(s);
+        case Inv::pin_reliable:
+            return check_pin_reliable(s);
+        case Inv::get_no_leak:
+            return check_get_no_leak(s);
+    }
+    return {};
+}
+
+}  // namespace
+
+const std::array<InvariantInfo, kInvariants>& invariant_table() { return kTable; }
+
+std::optional<Inv> find_invariant(std::string_view name) {
+    for (int i = 0; i < kInvariants; ++i)
+        if (kTable[i].name == name) return static_cast<Inv>(i);
+    return std::nullopt;
+}
+
+std::string invariant_names() {
+    std::string out;
+    for (const InvariantInfo& i : kTable) {
+        if (!out.empty()) out += ", ";
+        out += i.name;
+    }
+    return out;
+}
+
+bool invariant_holds(const State& s, Inv inv, const CowPolicy& policy) {
+    return check(s, inv, policy).empty();
+}
+
+std::string violation_message(const State& s, Inv inv, const CowPolicy& policy) {
+    std::string what = check(s, inv, policy);
+    switch (inv) {
+        case Inv::pinned_exclusive:
+        case Inv::writable_exclusive:
+        case Inv::anon_exclusive_sound:
+            return fmt::format("{} ({})", kTable[static_cast<int>(inv)].message, what);
+        case Inv::refcounts_consistent:
+            return "model bug: " + what;
+        default:
+            return what;  // already starts with the classified cow.c wording
+    }
+}
+
+}  // namespace cowpin

@@ -1,0 +1,154 @@
+#include "model/model.hpp"
+
+#include <utility>
+
+namespace cowpin {
+
+CowModel::CowModel(ModelConfig config) : config_(std::move(config)) {}
+
+State CowModel::initial() const {
+    State s = initial_state(config_.bounds.pages, config_.policy->anon_exclusive);
+    if (config_.scenario) s.program.started[0] = 1;
+    canonicalize(s);
+    return s;
+}
+
+void CowModel::actions(const State& s, std::vector<Action>& out) const {
+    if (config_.scenario) {
+        program_actions(s, out);
+        family_actions(s, config_.environment, out);
+    } else {
+        family_actions(s, config_.families, out);
+    }
+}
+
+void CowModel::program_actions(const State& s, std::vector<Action>& out) const {
+    for (int p = 0; p < kMaxProcs; ++p) {
+        const std::vector<Step>& prog = config_.programs[p];
+        if (!s.program.started[p] || s.program.pc[p] >= prog.size()) continue;
+        const Step& st = prog[s.program.pc[p]];
+        std::uint8_t flags = kStepFlag | (st.write ? kWriteFlag : 0);
+        out.push_back(Action{st.op, static_cast<std::uint8_t>(p), st.arg, st.handle, flags});
+    }
+}
+
+void CowModel::family_actions(const State& s, std::uint32_t families,
+                              std::vector<Action>& out) const {
+    const Bounds& b = config_.bounds;
+    auto on = [&](Op op) { return (families & op_bit(op)) != 0; };
+    for (int p = 0; p < kMaxProcs; ++p) {
+        if (!s.procs[p].alive) continue;
+        const auto proc = static_cast<std::uint8_t>(p);
+        if (on(Op::fork)) {
+            const int child = free_process_slot(s, b.processes);
+            if (child >= 0) out.push_back(Action{Op::fork, proc, static_cast<std::uint8_t>(child)});
+        }
+        if (on(Op::exit)) out.push_back(Action{Op::exit, proc});
+        for (int v = 0; v < b.pages; ++v) {
+            const auto page = static_cast<std::uint8_t>(v);
+            for (Op op : {Op::write, Op::read, Op::mprotect, Op::clear_refs, Op::munmap})
+                if (on(op)) out.push_back(Action{op, proc, page});
+            const int h = free_handle_slot(s, b.handles);
+            if (h < 0) continue;
+            for (Op op : {Op::pin, Op::get}) {
+                if (!on(op)) continue;
+                for (std::uint8_t flags : {std::uint8_t{0}, kWriteFlag})
+                    out.push_back(Action{op, proc, page, static_cast<std::uint8_t>(h), flags});
+            }
+        }
+    }
+    for (int h = 0; h < b.handles; ++h) {
+        if (!s.handles[h].in_use) continue;
+        for (Op op : {Op::unpin, Op::dma_write})
+            if (on(op)) out.push_back(Action{op, kNone, 0, static_cast<std::uint8_t>(h)});
+    }
+    for (int f = 0; f < kMaxFrames; ++f) {
+        if (!s.frames[f].in_use) continue;
+        for (Op op : {Op::swap_out, Op::reclaim, Op::migrate_start, Op::migrate_finish})
+            if (on(op)) out.push_back(Action{op, kNone, static_cast<std::uint8_t>(f)});
+    }
+}
+
+bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
+    const OpContext ctx{*config_.policy, config_.bounds.swap_slots, effects};
+    int frame = a.arg;
+    if (is_frame_op(a.op) && a.from_program()) {  // "swap_out vN": the frame P maps at vN
+        frame = frame_at(s, a.proc, a.arg);
+        if (frame == kNone) return false;
+    }
+    switch (a.op) {
+        case Op::fork:
+            return do_fork(s, a.proc, a.arg, ctx);
+        case Op::exit:
+            return do_exit(s, a.proc);
+        case Op::write:
+            return do_write(s, a.proc, a.arg, ctx);
+        case Op::read:
+            return do_read(s, a.proc, a.arg, ctx);
+        case Op::mprotect:
+            return do_mprotect(s, a.proc, a.arg, ctx);
+        case Op::clear_refs:
+            return do_clear_refs(s, a.proc, a.arg);
+        case Op::munmap:
+            return do_munmap(s, a.proc, a.arg);
+        case Op::pin:
+        case Op::get:
+            return do_gup(s, a.proc, a.arg, a.op == Op::pin ? HandleKind::pin : HandleKind::get,
+                          a.write(), a.handle, ctx);
+        case Op::unpin:
+            return do_unpin(s, a.handle);
+        case Op::dma_write:
+            return do_dma_write(s, a.handle);
+        case Op::swap_out:
+            return do_swap_out(s, frame, ctx);
+        case Op::reclaim:
+            return do_reclaim(s, frame);
+        case Op::migrate_start:
+            return do_migrate_start(s, frame, ctx);
+        case Op::migrate_finish:
+            return do_migrate_finish(s, frame, ctx);
+        case Op::wait:  // "wait Pn exited": Pn's program started and Pn is gone
+            return s.program.started[a.arg] && !s.procs[a.arg].alive;
+    }
+    return false;
+}
+
+bool CowModel::next_state(const State& s, const Action& a, State& out,
+                          StepEffects* effects) const {
+    out = s;
+    if (!apply(out, a, effects)) return false;
+    if (a.from_program()) {
+        ++out.program.pc[a.proc];
+        if (a.op == Op::fork) {
+            out.program.started[a.arg] = 1;
+            out.program.pc[a.arg] = 0;
+        }
+    }
+    canonicalize(out);
+    return true;
+}
+
+bool CowModel::invariant_holds(const State& s, int inv) const {
+    return cowpin::invariant_holds(s, static_cast<Inv>(inv), *config_.policy);
+}
+
+bool CowModel::complete(const State& s) const {
+    for (int p = 0; p < kMaxProcs; ++p) {
+        const std::size_t len = config_.programs[p].size();
+        if (len == 0) continue;
+        if (!s.program.started[p] || s.program.pc[p] < len) return false;
+    }
+    return true;
+}
+
+bool CowModel::stuck(const State& s) const {
+    if (!config_.scenario || complete(s)) return false;
+    std::vector<Action> steps;
+    program_actions(s, steps);
+    State next;
+    for (const Action& a : steps)
+        if (next_state(s, a, next)) return false;
+    return true;
+}
+
+}  // namespace cowpin

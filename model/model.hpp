@@ -1,0 +1,76 @@
+// CowModel: the transition system the engine explores (checker/concepts.hpp).
+//
+// It binds a policy, the bounds, and either the exhaustive action families (every process,
+// page, handle and frame within the bounds) or scenario programs (every interleaving of the
+// per-process step lists, plus environment actions on any frame). initial(), actions() and
+// next_state() are deterministic: traces are rebuilt and replayed from them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "model/action.hpp"
+#include "model/invariants.hpp"
+#include "model/ops.hpp"
+#include "model/policy.hpp"
+#include "model/state.hpp"
+
+namespace cowpin {
+
+struct Bounds {
+    int processes = 2;   // process slots alive at once
+    int pages = 1;       // virtual pages per process
+    int handles = 1;     // GUP handles held at once
+    int swap_slots = 1;  // swap slots
+    int depth = 0;       // BFS depth limit, 0 = none
+    friend bool operator==(const Bounds&, const Bounds&) = default;
+};
+
+inline constexpr std::uint32_t op_bit(Op op) { return 1u << static_cast<int>(op); }
+
+struct ModelConfig {
+    const CowPolicy* policy = nullptr;
+    Bounds bounds;
+    bool scenario = false;
+    std::uint32_t families = 0;       // exhaustive form: op_bit() of each enabled family
+    std::array<std::vector<Step>, kMaxProcs> programs;  // scenario form
+    std::uint32_t environment = 0;    // scenario form: op_bit() of frame ops that may happen
+    std::uint32_t invariants = kAllInvariants;  // bit per Inv
+};
+
+class CowModel {
+public:
+    using State = cowpin::State;
+    using Action = cowpin::Action;
+
+    explicit CowModel(ModelConfig config);
+
+    const ModelConfig& config() const { return config_; }
+    const CowPolicy& policy() const { return *config_.policy; }
+
+    State initial() const;
+    // Appends candidate actions in a fixed order; next_state() decides which are enabled.
+    void actions(const State& s, std::vector<Action>& out) const;
+    // The canonical successor, or false if `a` is not enabled in `s`.
+    bool next_state(const State& s, const Action& a, State& out,
+                    StepEffects* effects = nullptr) const;
+
+    int invariant_count() const { return kInvariants; }
+    bool checks(int inv) const { return config_.invariants & (1u << inv); }
+    bool invariant_holds(const State& s, int inv) const;
+
+    // Scenario form: all programs ran to their end.
+    bool complete(const State& s) const;
+    // Scenario form: no program step is enabled, and not complete (MODEL §8 "stuck").
+    bool stuck(const State& s) const;
+
+private:
+    bool apply(State& s, const Action& a, StepEffects* effects) const;
+    void program_actions(const State& s, std::vector<Action>& out) const;
+    void family_actions(const State& s, std::uint32_t families, std::vector<Action>& out) const;
+
+    ModelConfig config_;
+};
+
+}  // namespace cowpin

@@ -1,0 +1,69 @@
+// The actions of MODEL.md §3, one function per kernel operation.
+//
+// Each function applies one atomic kernel operation to a state in place and returns false when
+// the action is not enabled (the state is then garbage and must be discarded). Decision points
+// are delegated to the CowPolicy; everything else is the common mechanics. The state is left
+// un-canonicalized: the caller canonicalizes once.
+#pragma once
+
+#include <cstdint>
+
+#include "model/policy.hpp"
+#include "model/state.hpp"
+
+namespace cowpin {
+
+// Counters a step adds to, for needless-copy accounting (MODEL §5, "also measured").
+struct StepEffects {
+    std::uint8_t copies = 0;     // COW copies and unshares (wp_page_copy)
+    std::uint8_t needless = 0;   // of those, of a frame no other process mapped or referenced
+};
+
+struct OpContext {
+    const CowPolicy& policy;
+    int swap_slots = kMaxSlots;      // bound: slots swap_out may allocate
+    StepEffects* effects = nullptr;  // optional
+};
+
+// P0 alone, every page present, writable, in its own frame, with a distinct value.
+State initial_state(int pages, bool anon_exclusive);
+
+// fork(): child takes slot `child` (copy_page_range / copy_present_pte / copy_nonpresent_pte).
+bool do_fork(State& s, int parent, int child, const OpContext& ctx);
+// exit(): zap every PTE (exit_mmap → zap_pte_range); handles become orphans.
+bool do_exit(State& s, int proc);
+// CPU store of a fresh value: faults first (do_wp_page / do_swap_page with FAULT_FLAG_WRITE).
+bool do_write(State& s, int proc, int vaddr, const OpContext& ctx);
+// Read fault on a swap PTE (do_swap_page without FAULT_FLAG_WRITE).
+bool do_read(State& s, int proc, int vaddr, const OpContext& ctx);
+// mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE) (change_pte_range).
+bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx);
+// clear_refs soft-dirty / uffd-wp write protection (clear_soft_dirty): PTE becomes R/O.
+bool do_clear_refs(State& s, int proc, int vaddr);
+// munmap() / MADV_DONTNEED of one page (zap_pte_range).
+bool do_munmap(State& s, int proc, int vaddr);
+// pin_user_pages(FOLL_LONGTERM) or get_user_pages() into handle slot `handle`.
+bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int handle,
+            const OpContext& ctx);
+// unpin_user_page() / put_page() of a handle.
+bool do_unpin(State& s, int handle);
+// The device stores a fresh value through a FOLL_WRITE handle.
+bool do_dma_write(State& s, int handle);
+// Reclaim: add to the swapcache, unmap (try_to_unmap_one), write back and free if unreferenced.
+bool do_swap_out(State& s, int frame, const OpContext& ctx);
+// Reclaim of a swapcache frame only the swapcache holds (__remove_mapping).
+bool do_reclaim(State& s, int frame);
+// migrate_pages() first half: isolate, unmap to migration entries (try_to_migrate_one).
+bool do_migrate_start(State& s, int frame, const OpContext& ctx);
+// migrate_pages() second half: move if the refcount freezes (folio_migrate_mapping), then
+// remove_migration_ptes().
+bool do_migrate_finish(State& s, int frame, const OpContext& ctx);
+
+// Lowest process slot below `procs` that is not alive, or -1.
+int free_process_slot(const State& s, int procs);
+// Lowest handle slot below `handles` not in use, or -1.
+int free_handle_slot(const State& s, int handles);
+// The frame process P maps (or caches in the swapcache) at v, for program steps naming a page.
+std::uint8_t frame_at(const State& s, int proc, int vaddr);
+
+}  // namespace cowpin

@@ -1,0 +1,24 @@
+// eager-copy: no kernel. The textbook fork() that gives the child its own copy of every page
+// (present, swapped or migrating) and leaves the parent untouched; everything else as 5.19.
+//
+// Nothing is ever COW-shared, so every data-level invariant must hold in every spec, pins and
+// gets included. It is the check that the ideal-world oracle raises no false alarms.
+#include "model/policy.hpp"
+
+namespace cowpin {
+
+extern const CowPolicy eager_copy{
+    .name = "eager-copy",
+    .summary = "textbook fork: the child gets a copy of every page; otherwise as 5.19",
+    .anon_exclusive = true,
+    .wp_reuse = WpReuse::anon_exclusive,
+    .gup_read_pin = GupRead::unshare,
+    .gup_read_get = GupRead::none,
+    .fork = ForkPresent::copy_always,
+    .swap_out = MayUnmap::unless_pinned,
+    .migrate = MayUnmap::unless_pinned,
+    .swap_in = SwapIn::anon_exclusive,
+    .mprotect = MprotectUpgrade::never,
+};
+
+}  // namespace cowpin

@@ -1,0 +1,28 @@
+// linux-5.18: "mm: COW fixes part 1" (David Hildenbrand).
+//
+// do_wp_page() tests the refcount after trying to free the swapcache (53a05ad9f21d, the
+// try_to_free_swap() in the reuse path), do_swap_page() is refcount-based too (c145e0b47c77,
+// reuse_swap_page() removed), and shrink_page_list() no longer swaps out a maybe-pinned page
+// (feb889fb40fa). fork() as 5.9.
+//
+// R/O pins are still unreliable: nothing unshares a possibly shared page before a R/O pin, and
+// a write fault still copies away from a pinned page that is mapped R/O.
+#include "model/policy.hpp"
+
+namespace cowpin {
+
+extern const CowPolicy linux_5_18{
+    .name = "linux-5.18",
+    .summary = "refcount reuse after try_to_free_swap; swap-out refuses pinned pages",
+    .anon_exclusive = false,
+    .wp_reuse = WpReuse::refcount_free_swap,  // do_wp_page()
+    .gup_read_pin = GupRead::none,
+    .gup_read_get = GupRead::none,
+    .fork = ForkPresent::copy_if_pinned,      // copy_present_page(): page_needs_cow_for_dma()
+    .swap_out = MayUnmap::unless_pinned,      // shrink_page_list(): page_maybe_dma_pinned()
+    .migrate = MayUnmap::always,
+    .swap_in = SwapIn::refcount,              // do_swap_page(): should_try_to_free_swap()
+    .mprotect = MprotectUpgrade::never,
+};
+
+}  // namespace cowpin

@@ -1,0 +1,29 @@
+// linux-5.7: the mapcount era (≤ 5.7; 5.8 keeps its do_wp_page()).
+//
+// do_wp_page() reuses an anonymous page when reuse_swap_page() finds a single mapping
+// (mapcount + swapcount == 1) and ignores every GUP reference; a read GUP (vmsplice, O_DIRECT
+// write, R/O pin) takes whatever page is mapped; fork() shares every page, pinned or not.
+//
+// Known bugs this policy must show (kernel-cow.md §5.2): CVE-2020-29374 (cow.c "vmsplice() +
+// unmap in child": the parent reuses the page the child still holds), the child→parent
+// vmsplice leaks, "fork() with an iouring fixed buffer" and "R/O GUP pin on R/O-mapped shared
+// page". It passes "R/O pin on previously-shared / exclusive page" (mapcount is exact).
+#include "model/policy.hpp"
+
+namespace cowpin {
+
+extern const CowPolicy linux_5_7{
+    .name = "linux-5.7",
+    .summary = "mapcount reuse (reuse_swap_page); read GUP never breaks COW; fork shares all",
+    .anon_exclusive = false,
+    .wp_reuse = WpReuse::mapcount,      // do_wp_page() → reuse_swap_page()
+    .gup_read_pin = GupRead::none,      // follow_page_pte(): no FOLL_WRITE, no fault
+    .gup_read_get = GupRead::none,
+    .fork = ForkPresent::share,         // copy_one_pte(): no pin check at all
+    .swap_out = MayUnmap::always,       // shrink_page_list(): pins not checked
+    .migrate = MayUnmap::always,        // migrate_page_move_mapping() fails on the refcount
+    .swap_in = SwapIn::mapcount,        // do_swap_page() → reuse_swap_page() on a write fault
+    .mprotect = MprotectUpgrade::never,
+};
+
+}  // namespace cowpin

@@ -1,0 +1,31 @@
+// linux-5.9 (5.9 – 5.17): refcount-based COW (09854ba94c6a "mm: do_wp_page() simplification")
+// plus the fork-time copy of pinned pages (70e806e4e645, copy_present_page()).
+//
+// do_wp_page() reuses only when page_count() == 1: any GUP reference, pin, or the swapcache
+// forces a copy. The forced COW break of 5.8 is gone (a308c71bf1e6). fork() copies a page for
+// the child when the parent has MMF_HAS_PINNED and page_maybe_dma_pinned(). do_swap_page() still
+// decides by mapcount (reuse_swap_page()).
+//
+// Fixes the vmsplice leaks and "fork() with an iouring fixed buffer"; breaks R/O pins (cow.c
+// "R/O GUP pin on R/O-mapped shared / previously-shared / exclusive page") and any
+// write-protected pinned page ("R/O-mapping a page registered as iouring fixed buffer"): the
+// pin's own reference makes the owner's write fault copy away from the pinned page.
+#include "model/policy.hpp"
+
+namespace cowpin {
+
+extern const CowPolicy linux_5_9{
+    .name = "linux-5.9",
+    .summary = "refcount reuse (page_count == 1); fork copies pinned pages for the child",
+    .anon_exclusive = false,
+    .wp_reuse = WpReuse::refcount,         // do_wp_page(): page_count(page) != 1 ⇒ copy
+    .gup_read_pin = GupRead::none,
+    .gup_read_get = GupRead::none,
+    .fork = ForkPresent::copy_if_pinned,   // copy_present_page(): has_pinned && maybe_dma_pinned
+    .swap_out = MayUnmap::always,
+    .migrate = MayUnmap::always,
+    .swap_in = SwapIn::mapcount,           // do_swap_page() → reuse_swap_page()
+    .mprotect = MprotectUpgrade::never,
+};
+
+}  // namespace cowpin

@@ -1,0 +1,30 @@
+// linux-6.18: RelCOP as in 5.19, folio-based, with two later refinements.
+//
+// - mprotect() may map a private anonymous page writable again without a fault only if it is
+//   PageAnonExclusive (can_change_pte_writable(), 6.0; cow.c "Basic COW after fork() with
+//   mprotect() optimization" checks that a shared page is not made writable).
+// - do_swap_page() maps an exclusive page writable even on a read fault (c18160dba5ff, 6.11:
+//   "if (vma->vm_flags & VM_WRITE) ... pte_mkwrite()" under "exclusive || folio_ref_count == 1").
+//   MODEL.md §4 says "as 5.19" for swap; the 6.18 source differs, and this follows the source.
+//
+// Large folios, mTHP swap-in and the per-MM mapcount tracking of recent kernels are out of
+// scope (order-0 anonymous pages only).
+#include "model/policy.hpp"
+
+namespace cowpin {
+
+extern const CowPolicy linux_6_18{
+    .name = "linux-6.18",
+    .summary = "as 5.19; mprotect upgrades only exclusive pages; exclusive swap-in maps writable",
+    .anon_exclusive = true,
+    .wp_reuse = WpReuse::anon_exclusive,    // do_wp_page() → wp_can_reuse_anon_folio()
+    .gup_read_pin = GupRead::unshare,       // gup_must_unshare() (mm/internal.h)
+    .gup_read_get = GupRead::none,
+    .fork = ForkPresent::anon_exclusive,    // copy_present_ptes() → folio_try_dup_anon_rmap_ptes()
+    .swap_out = MayUnmap::unless_pinned,    // try_to_unmap_one() → folio_try_share_anon_rmap_pte()
+    .migrate = MayUnmap::unless_pinned,     // try_to_migrate_one()
+    .swap_in = SwapIn::anon_exclusive_writable,  // do_swap_page()
+    .mprotect = MprotectUpgrade::if_anon_exclusive,  // can_change_pte_writable()
+};
+
+}  // namespace cowpin

@@ -1,0 +1,94 @@
+// A COW policy: for each decision point of the model (MODEL.md §3, marked ⟨policy⟩), which of
+// the behaviours that some kernel implements it uses.
+//
+// A policy is plain data. The behaviours themselves are implemented once, in ops.cpp, each
+// citing the kernel function it mirrors; a policy file (model/policies/*.cpp) only picks one per
+// decision point and says in prose which kernel era it abstracts and which bugs it has. The same
+// table can be read from JSON (policy files as data, policy_json.cpp).
+//
+// To add a built-in policy: one file in model/policies/, one line in registry.cpp, one line in
+// CMakeLists.txt.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace cowpin {
+
+// Write fault (or unshare fault) on a R/O-mapped anonymous page: reuse it or copy (do_wp_page).
+enum class WpReuse : std::uint8_t {
+    mapcount,            // ≤5.8 reuse_swap_page(): mapcount + swapcount == 1, frees the swapcache
+    refcount,            // 5.9–5.17: page_count() == 1, so a swapcache page is always copied
+    refcount_free_swap,  // 5.18: page_count() <= 1 + swapcache, try_to_free_swap(), then == 1
+    anon_exclusive,      // 5.19+: PageAnonExclusive ⇒ reuse; else the 5.18 test, and set the flag
+};
+
+// A GUP without FOLL_WRITE on a R/O-mapped page (vmsplice, O_DIRECT write, R/O longterm pin).
+enum class GupRead : std::uint8_t {
+    none,            // take a reference on whatever is mapped (follow_page_pte)
+    break_cow,       // 5.8 should_force_cow_break(): FOLL_WRITE is forced, a full write fault
+    unshare,         // 5.19+ gup_must_unshare(): FAULT_FLAG_UNSHARE unless PageAnonExclusive
+    copy_if_shared,  // PreCOP: copy-on-pin when mapcount + swapcount > 1
+};
+
+// fork(), a present anonymous PTE (copy_present_pte).
+enum class ForkPresent : std::uint8_t {
+    share,               // write-protect both PTEs, mapcount++ (≤5.8, BSDs)
+    copy_if_pinned,      // 5.9–5.18: copy for the child iff MMF_HAS_PINNED && page_maybe_dma_pinned
+    anon_exclusive,      // 5.19+ page_try_dup_anon_rmap(): exclusive && maybe pinned ⇒ copy,
+                         // exclusive ⇒ clear the flag and share, otherwise share
+    copy_if_referenced,  // PreCOP: any pin or get ⇒ copy for the child
+    copy_always,         // the textbook fork: the child gets a copy of every page
+};
+
+// Whether reclaim may swap out / migration may isolate a frame with GUP references.
+enum class MayUnmap : std::uint8_t {
+    always,             // ≤5.17 (swap), every era (migration: fails later on the refcount)
+    unless_pinned,      // 5.18 page_maybe_dma_pinned() in shrink_page_list; 5.19+
+                        // page_try_share_anon_rmap() fails for a pinned exclusive page
+    unless_referenced,  // PreCOP, FreeBSD (held), NetBSD (wired): no pin or get at all
+};
+
+// Swap-in (do_swap_page): when the new PTE is writable and the page exclusive.
+enum class SwapIn : std::uint8_t {
+    mapcount,                  // ≤5.17: on a write fault, reuse_swap_page(); else R/O
+    refcount,                  // 5.18: free the swapcache on a write fault if only it holds the
+                               // page; writable iff page_count() == 1
+    anon_exclusive,            // 5.19: also the swap PTE's exclusive bit ⇒ PageAnonExclusive
+    anon_exclusive_writable,   // 6.11+ (c18160dba5ff): an exclusive page is mapped writable even
+                               // on a read fault
+};
+
+// mprotect(PROT_READ|PROT_WRITE) of a private anonymous page.
+enum class MprotectUpgrade : std::uint8_t {
+    never,              // the PTE stays R/O until a write fault
+    if_anon_exclusive,  // 6.0+ can_change_pte_writable(): writable again iff PageAnonExclusive
+};
+
+struct CowPolicy {
+    std::string name;     // used by specs and traces: "linux-5.19"
+    std::string summary;  // one line for `cowpin policies`
+    // PG_anon_exclusive, the swap PTE exclusive bit and readable_exclusive migration entries
+    // exist. Policies without it never set them, so they never split states.
+    bool anon_exclusive = false;
+    WpReuse wp_reuse = WpReuse::mapcount;
+    GupRead gup_read_pin = GupRead::none;
+    GupRead gup_read_get = GupRead::none;
+    ForkPresent fork = ForkPresent::share;
+    MayUnmap swap_out = MayUnmap::always;
+    MayUnmap migrate = MayUnmap::always;
+    SwapIn swap_in = SwapIn::mapcount;
+    MprotectUpgrade mprotect = MprotectUpgrade::never;
+};
+
+// The built-in policies, in the order of MODEL.md §4.
+std::span<const CowPolicy* const> all_policies();
+// nullptr if there is none by that name.
+const CowPolicy* find_policy(std::string_view name);
+// "linux-5.7, linux-5.8, ..." for error messages.
+std::string policy_names();
+
+}  // namespace cowpin

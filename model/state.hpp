@@ -1,0 +1,171 @@
+// The VM state of MODEL.md §1 and the ideal world of §2, as one flat value.
+//
+// A state is a fixed-size, trivially copyable struct of bytes: processes with their PTEs, frames
+// (struct page of order 0), swap slots, GUP handles and the values they hold. It is hashed and
+// compared as bytes, so every field is a uint8_t and there is no padding
+// (has_unique_object_representations, checked below).
+//
+// Frames, swap slots, values and detached handle cells carry no identity: canonicalize()
+// renumbers them in order of first reference, so two states that differ only in those names are
+// the same state. Processes and handles keep their slot numbers (specs name them).
+//
+// Per-page state machine (RelCOP words; older policies have no anon_exclusive):
+//
+//     exclusive, writable ──fork──▶ COW-shared, R/O in both ──write fault──▶ reuse | copy
+//          │  ▲                          │
+//     pin  │  │ unpin              R/O pin: unshare (5.19+) ──▶ exclusive R/O copy, pinned
+//          ▼  │
+//     exclusive, pinned ──fork──▶ copy for the child (5.9+), parent keeps the pinned page
+//          │
+//     swap_out / migrate_start: refused while pinned (5.19+), else PTEs become swap/migration
+//     entries that remember exclusivity (swap PTE bit, readable_exclusive migration entry)
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+namespace cowpin {
+
+// Compile-time capacities. Spec bounds are checked against them (spec.cpp).
+inline constexpr int kMaxProcs = 4;
+inline constexpr int kMaxPages = 2;
+inline constexpr int kMaxHandles = 3;
+inline constexpr int kMaxSlots = 3;
+// Every frame is referenced by a present or migration PTE, a handle or the swapcache.
+inline constexpr int kMaxFrames = kMaxProcs * kMaxPages + kMaxHandles + kMaxSlots;
+// Every value is referenced by an ideal cell, a frame, a slot, or a handle's expect/baseline;
+// one spare for the fresh value of the step being taken.
+inline constexpr int kMaxValues =
+    kMaxProcs * kMaxPages + kMaxFrames + kMaxSlots + 2 * kMaxHandles + 1;
+
+inline constexpr std::uint8_t kNone = 0xFF;
+
+template <std::size_t N>
+constexpr std::array<std::uint8_t, N> none_filled() {
+    std::array<std::uint8_t, N> a{};
+    a.fill(0xFF);
+    return a;
+}
+
+enum class PteKind : std::uint8_t { none, present, swap, migration };
+
+// Migration entry kinds (make_writable_migration_entry, make_readable_exclusive_migration_entry,
+// make_readable_migration_entry in mm/rmap.c try_to_migrate_one()).
+enum class MigrationKind : std::uint8_t { writable, readable_exclusive, readable };
+
+enum class HandleKind : std::uint8_t { pin, get };  // FOLL_PIN | FOLL_LONGTERM, or FOLL_GET
+
+struct Pte {
+    PteKind kind = PteKind::none;
+    std::uint8_t target = kNone;  // frame for present/migration, slot for swap
+    std::uint8_t writable = 0;    // present: pte_write()
+    std::uint8_t swp_exclusive = 0;  // swap: pte_swp_exclusive() (policies that record it)
+    MigrationKind migration = MigrationKind::readable;  // migration: entry kind
+};
+
+struct Process {
+    std::uint8_t alive = 0;
+    std::uint8_t parent = kNone;     // process slot of the parent (re-parented on its exit)
+    std::uint8_t has_pinned = 0;     // MMF_HAS_PINNED: this mm ever took a FOLL_PIN
+    std::array<Pte, kMaxPages> pte{};
+    std::array<std::uint8_t, kMaxPages> ideal = none_filled<kMaxPages>();  // value a correct OS
+                                                                           // shows at v, or kNone
+};
+
+struct Frame {                       // struct page of order 0, anonymous
+    std::uint8_t in_use = 0;
+    std::uint8_t mapcount = 0;       // present PTEs mapping it
+    std::uint8_t refcount = 0;       // mapcount + swapcache + gets + pins + isolated
+    std::uint8_t pins = 0;           // FOLL_PIN references (counted exactly, not biased by 1024)
+    std::uint8_t gets = 0;           // FOLL_GET references
+    std::uint8_t anon_exclusive = 0; // PG_anon_exclusive
+    std::uint8_t swapcache = kNone;  // slot it caches, or kNone (PageSwapCache)
+    std::uint8_t isolated = 0;       // isolated for migration
+    std::uint8_t data = kNone;       // value it holds
+};
+
+struct Slot {                        // a swap slot
+    std::uint8_t in_use = 0;
+    std::uint8_t count = 0;          // swap PTEs naming it (swap_count)
+    std::uint8_t cache = kNone;      // frame in the swapcache for it, or kNone
+    std::uint8_t data = kNone;       // value written back; meaningful while cache == kNone
+};
+
+// A GUP reference held for a device (io_uring fixed buffer, vmsplice pipe, O_DIRECT).
+// Handles taken on the same address of the same process incarnation share one cell (MODEL §2):
+// while the owner maps that address the cell is `ideal[owner][vaddr]` (cell == kNone);
+// afterwards it is detached, with its own id and frozen value `expect`.
+struct Handle {
+    std::uint8_t in_use = 0;
+    HandleKind kind = HandleKind::pin;
+    std::uint8_t write = 0;          // FOLL_WRITE: the device may write through it
+    std::uint8_t owner = kNone;      // process slot, or kNone once orphaned by exit
+    std::uint8_t vaddr = 0;
+    std::uint8_t frame = kNone;
+    std::uint8_t cell = kNone;       // detached cell id, or kNone while attached
+    std::uint8_t expect = kNone;     // detached cell's value
+    std::uint8_t baseline = kNone;   // get: the frame's data when the get was taken
+};
+
+// Value attributes. Values are compared for equality only; `cell` says at which address of
+// which process (or through which detached handle cell) it was written, `writer` which process
+// wrote it (CPU store, or DMA into its memory), for classifying leaks.
+inline constexpr std::uint8_t kDetachedCell = 0x40;  // cell | kDetachedCell: detached cell id
+inline constexpr std::uint8_t attached_cell(int proc, int vaddr) {
+    return static_cast<std::uint8_t>(proc * kMaxPages + vaddr);
+}
+struct Value {
+    std::uint8_t cell = kNone;
+    std::uint8_t writer = kNone;
+};
+
+// Scenario bookkeeping (MODEL §8): program counter per process and whether its program started.
+struct Program {
+    std::array<std::uint8_t, kMaxProcs> pc{};
+    std::array<std::uint8_t, kMaxProcs> started{};
+};
+
+inline constexpr std::size_t kStateBytes =
+    sizeof(std::array<Process, kMaxProcs>) + sizeof(std::array<Frame, kMaxFrames>) +
+    sizeof(std::array<Slot, kMaxSlots>) + sizeof(std::array<Handle, kMaxHandles>) +
+    sizeof(std::array<Value, kMaxValues>) + sizeof(Program);
+
+struct State {
+    std::array<Process, kMaxProcs> procs{};
+    std::array<Frame, kMaxFrames> frames{};
+    std::array<Slot, kMaxSlots> slots{};
+    std::array<Handle, kMaxHandles> handles{};
+    std::array<Value, kMaxValues> values{};
+    Program program{};
+    std::array<std::uint8_t, 8 - kStateBytes % 8> pad{};  // sizeof a multiple of 8 (word hashing)
+
+    // Byte equality: sound because the representation is unique (asserted below).
+    friend bool operator==(const State& a, const State& b) {
+        return std::memcmp(&a, &b, sizeof(State)) == 0;
+    }
+};
+static_assert(std::is_trivially_copyable_v<State>);
+static_assert(std::has_unique_object_representations_v<State>, "State is hashed as bytes");
+static_assert(sizeof(State) % 8 == 0);
+
+// Renumber frames and slots by first reference (processes in slot order, PTEs in page order,
+// then handles), then values and detached cells; drop unreferenced values. Unreferenced
+// in-use frames or slots (a model bug) are kept, after the reachable ones, so that
+// refcounts_consistent can report them. Idempotent.
+void canonicalize(State& s);
+
+// Fixed-seed hash of the state's bytes: stable across builds and runs.
+std::uint64_t hash_state(const State& s);
+
+// What P reads at v (MODEL §2 view): the frame's data for present and migration PTEs; for a
+// swap PTE the cached frame's data if the slot is in the swapcache, else the slot's data.
+std::uint8_t view(const State& s, int proc, int vaddr);
+
+// The frame a PTE leads to: present or migration target, or the swapcache frame of a swap
+// entry (kNone if the slot caches none).
+std::uint8_t pte_frame(const State& s, const Pte& pte);
+
+}  // namespace cowpin

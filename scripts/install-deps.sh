@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what cowpin needs to build and test, from Debian bookworm's archive. Idempotent.
+set -euo pipefail
+packages=(cmake ninja-build g++ libboost-graph-dev libcli11-dev libfmt-dev libspdlog-dev
+          nlohmann-json3-dev doctest-dev python3 python3-jsonschema)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -32,9 +32,21 @@ Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& 
                        engine::StateId last, Inv inv) {
     Counterexample cx;
     cx.invariant = inv;
-    for (engine::StateId id : ex.path_to(last)) {
-        cx.states.push_back(ex.store().at(id));
-        if (cx.states.size() > 1) cx.actions.push_back(ex.store().action(id));
+    State raw = model.initial();
+    cx.states.push_back(raw);
+    const std::vector<engine::StateId> path = ex.path_to(last);
+    for (std::size_t i = 1; i < path.size(); ++i) {
+        const Action a = model.raw_action(raw, ex.store().action(path[i]));
+        State canonical = raw;
+        if (!model.step(raw, a)) throw std::logic_error("counterexample step not enabled (model bug)");
+        canonical = raw;
+        canonicalize(canonical);
+        if (!(canonical == ex.store().at(path[i])))
+            throw std::logic_error(fmt::format(
+                "step {} ({}) does not re-execute to the state the search found: actions() or "
+                "canonicalize() is not deterministic (model bug)", i, format_action(a)));
+        cx.actions.push_back(a);
+        cx.states.push_back(raw);
     }
     const std::string diverged = replay_divergence(model, cx.actions, cx.states);
     if (!diverged.empty())
@@ -61,10 +73,10 @@ std::string replay_divergence(const CowModel& model, const std::vector<Action>& 
     for (std::size_t i = 0; i < actions.size(); ++i) {
         enabled.clear();
         model.actions(s, enabled);
-        State next;
+        State next = s;
         bool offered = false;
         for (const Action& a : enabled) offered |= a == actions[i];
-        if (!offered || !model.next_state(s, actions[i], next))
+        if (!offered || !model.step(next, actions[i]))
             return fmt::format("step {} ({}) is not enabled", i + 1, format_action(actions[i]));
         if (i + 1 < states.size() && !(next == states[i + 1]))
             return fmt::format("step {} ({}) leads to a different state", i + 1,

@@ -16,6 +16,9 @@
 
 namespace cowpin {
 
+// A counterexample path, re-executed without canonicalization (CowModel::step) so that frames,
+// slots and values keep their names from step to step; each state canonicalizes to the state
+// the search found.
 struct Counterexample {
     Inv invariant;
     std::string message;           // violation_message() of the last state
@@ -54,8 +57,9 @@ struct RunResult {
 // Throws SpecError if overridden bounds no longer fit the spec's programs.
 RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions& options = {});
 
-// Re-execute a counterexample's actions from the model's initial state; empty if every state
-// matches, else which step diverged and how.
+// Re-execute a path's actions from the model's initial state with CowModel::step, checking
+// each is offered by actions() and enabled; empty if every state matches, else which step
+// diverged and how.
 std::string replay_divergence(const CowModel& model, const std::vector<Action>& actions,
                               const std::vector<State>& states);
 

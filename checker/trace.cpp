@@ -167,9 +167,8 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
         if (!a) return {2, fmt::format("{}: field 'steps[{}]': {}", trace_path, index - 1, error)};
         enabled.clear();
         model.actions(s, enabled);
-        State next;
-        if (std::find(enabled.begin(), enabled.end(), *a) == enabled.end() ||
-            !model.next_state(s, *a, next))
+        State next = s;
+        if (std::find(enabled.begin(), enabled.end(), *a) == enabled.end() || !model.step(next, *a))
             return {1, notes + fmt::format("diverges at step {}: {} is not enabled", index,
                                            format_action(*a))};
         if (step.contains("state") && state_to_json(next, model) != step["state"])

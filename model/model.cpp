@@ -113,19 +113,35 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
     return false;
 }
 
+bool CowModel::step(State& s, const Action& a, StepEffects* effects) const {
+    if (!apply(s, a, effects)) return false;
+    if (a.from_program()) {
+        ++s.program.pc[a.proc];
+        if (a.op == Op::fork) {
+            s.program.started[a.arg] = 1;
+            s.program.pc[a.arg] = 0;
+        }
+    }
+    return true;
+}
+
 bool CowModel::next_state(const State& s, const Action& a, State& out,
                           StepEffects* effects) const {
     out = s;
-    if (!apply(out, a, effects)) return false;
-    if (a.from_program()) {
-        ++out.program.pc[a.proc];
-        if (a.op == Op::fork) {
-            out.program.started[a.arg] = 1;
-            out.program.pc[a.arg] = 0;
-        }
-    }
+    if (!step(out, a, effects)) return false;
     canonicalize(out);
     return true;
+}
+
+Action CowModel::raw_action(const State& raw, const Action& a) const {
+    if (!is_frame_op(a.op) || a.from_program()) return a;
+    State copy = raw;
+    std::array<std::uint8_t, kMaxFrames> map{};
+    canonicalize(copy, &map);
+    Action out = a;
+    for (int f = 0; f < kMaxFrames; ++f)
+        if (map[f] == a.arg) out.arg = static_cast<std::uint8_t>(f);
+    return out;
 }
 
 bool CowModel::invariant_holds(const State& s, int inv) const {

@@ -56,6 +56,13 @@ public:
     bool next_state(const State& s, const Action& a, State& out,
                     StepEffects* effects = nullptr) const;
 
+    // The same step without canonicalization: frames, slots and values keep their names, so a
+    // trace reads naturally. A frame action names the frame by its number in `s`.
+    bool step(State& s, const Action& a, StepEffects* effects = nullptr) const;
+    // The action that, in the un-canonicalized `raw`, does what `canonical_action` does in
+    // canonical form (frame actions are renumbered; others are unchanged).
+    Action raw_action(const State& raw, const Action& canonical_action) const;
+
     int invariant_count() const { return kInvariants; }
     bool checks(int inv) const { return config_.invariants & (1u << inv); }
     bool invariant_holds(const State& s, int inv) const;

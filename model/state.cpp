@@ -35,7 +35,7 @@ std::uint8_t map_or_none(std::uint8_t x, const std::uint8_t* table) {
 
 }  // namespace
 
-void canonicalize(State& s) {
+void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
     Renumber rn(s);
     for (const Process& p : s.procs) {
         if (!p.alive) continue;
@@ -53,6 +53,7 @@ void canonicalize(State& s) {
     for (int sl = 0; sl < kMaxSlots; ++sl)
         if (s.slots[sl].in_use) rn.visit_slot(static_cast<std::uint8_t>(sl));
 
+    if (frame_map) *frame_map = rn.frame;
     State out = s;
     out.frames.fill(Frame{});
     out.slots.fill(Slot{});

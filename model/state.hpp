@@ -154,8 +154,9 @@ static_assert(sizeof(State) % 8 == 0);
 // Renumber frames and slots by first reference (processes in slot order, PTEs in page order,
 // then handles), then values and detached cells; drop unreferenced values. Unreferenced
 // in-use frames or slots (a model bug) are kept, after the reachable ones, so that
-// refcounts_consistent can report them. Idempotent.
-void canonicalize(State& s);
+// refcounts_consistent can report them. Idempotent. If `frame_map` is given, it receives the
+// new number of each old frame (kNone for frames not in use).
+void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map = nullptr);
 
 // Fixed-seed hash of the state's bytes: stable across builds and runs.
 std::uint64_t hash_state(const State& s);

@@ -472,11 +472,11 @@ bool do_clear_refs(State& s, int proc, int vaddr) {
 bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int handle,
             const OpContext& ctx) {
     if (!s.procs[proc].alive || s.handles[handle].in_use) return false;
-    if (!fault_in(s, proc, vaddr, write, ctx)) return false;
+    const GupRead rule = kind == HandleKind::pin ? ctx.policy.gup_read_pin : ctx.policy.gup_read_get;
+    // FOLL_WRITE (or 5.8's forced FOLL_WRITE) faults with FAULT_FLAG_WRITE, swap-in included.
+    if (!fault_in(s, proc, vaddr, write || rule == GupRead::break_cow, ctx)) return false;
     Pte& pte = s.procs[proc].pte[vaddr];
     if (!pte.writable) {
-        const GupRead rule = kind == HandleKind::pin ? ctx.policy.gup_read_pin
-                                                     : ctx.policy.gup_read_get;
         const Frame& fr = s.frames[pte.target];
         const int swapcount = fr.swapcache != kNone ? s.slots[fr.swapcache].count : 0;
         if (write || rule == GupRead::break_cow)

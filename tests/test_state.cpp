@@ -1,0 +1,112 @@
+// The state: flat bytes, canonical names, stable hash; and renaming commutes with every action.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "tests/model_helpers.hpp"
+
+using namespace cowpin;
+using namespace cowpin::test;
+
+namespace {
+
+// A seeded random walk through raw (un-canonicalized) states.
+std::vector<State> random_walk(const CowModel& model, unsigned seed, int steps) {
+    std::mt19937 rng(seed);
+    std::vector<State> seen;
+    State s = model.initial();
+    std::vector<Action> actions;
+    for (int i = 0; i < steps; ++i) {
+        seen.push_back(s);
+        actions.clear();
+        model.actions(s, actions);
+        std::vector<State> nexts;
+        for (const Action& a : actions) {
+            State n = s;
+            if (model.step(n, a)) nexts.push_back(n);
+        }
+        if (nexts.empty()) break;
+        s = nexts[rng() % nexts.size()];
+    }
+    return seen;
+}
+
+}  // namespace
+
+TEST_CASE("a state is a fixed block of bytes with no padding") {
+    CHECK(sizeof(State) % 8 == 0);
+    CHECK(std::has_unique_object_representations_v<State>);
+    CHECK(sizeof(State) == 304);
+}
+
+TEST_CASE("canonicalize is idempotent and equal states hash equally") {
+    for (const CowPolicy* p : all_policies()) {
+        const CowModel model(exhaustive(*p));
+        for (const State& raw : random_walk(model, 7, 300)) {
+            State once = raw;
+            canonicalize(once);
+            State twice = once;
+            canonicalize(twice);
+            CHECK(once == twice);
+            CHECK(hash_state(once) == hash_state(twice));
+        }
+    }
+}
+
+TEST_CASE("states that differ only in frame, slot and value names are the same state") {
+    Sim a("linux-5.19");
+    Sim b("linux-5.19");
+    // The same history with frames allocated in a different order: b frees frame 0 first.
+    REQUIRE(a.swap_out(a.frame(0, 1)));
+    REQUIRE(a.swap_out(a.frame(0, 0)));
+    REQUIRE(b.swap_out(b.frame(0, 0)));
+    REQUIRE(b.swap_out(b.frame(0, 1)));
+    REQUIRE(a.read(0, 0));
+    REQUIRE(b.read(0, 0));
+    CHECK_FALSE(a.s == b.s);  // raw names differ (slots 0 and 1 swapped)
+    canonicalize(a.s);
+    canonicalize(b.s);
+    CHECK(a.s == b.s);
+}
+
+TEST_CASE("renaming commutes with every action: successors match up to canonical names") {
+    for (const CowPolicy* p : all_policies()) {
+        const CowModel model(exhaustive(*p));
+        std::vector<Action> actions;
+        for (const State& raw : random_walk(model, 11, 200)) {
+            State canon = raw;
+            canonicalize(canon);
+            actions.clear();
+            model.actions(canon, actions);
+            for (const Action& a : actions) {
+                State via_canon;
+                const bool enabled = model.next_state(canon, a, via_canon);
+                State via_raw = raw;
+                const bool raw_enabled = model.step(via_raw, model.raw_action(raw, a));
+                INFO("policy " << p->name << ", action " << format_action(a));
+                REQUIRE(enabled == raw_enabled);
+                if (!enabled) continue;
+                canonicalize(via_raw);
+                CHECK(via_raw == via_canon);
+            }
+        }
+    }
+}
+
+TEST_CASE("the hash is fixed: the same state hashes to the same number in every build") {
+    const CowModel model(exhaustive(policy("linux-5.19"), {2, 1, 1, 1, 0}));
+    CHECK(hash_state(model.initial()) == 0x588d5a7e5a6d21ccull);
+}
+
+TEST_CASE("view reads the frame, the swapcache, or the slot") {
+    Sim sim("linux-5.9");
+    const auto x = view(sim.s, 0, 0);
+    REQUIRE(sim.get(0, 0, false, 0));
+    REQUIRE(sim.swap_out(sim.frame(0, 0)));
+    CHECK(sim.frame(0, 0) != kNone);  // still in the swapcache
+    CHECK(view(sim.s, 0, 0) == x);
+    REQUIRE(sim.unpin(0));
+    REQUIRE(sim.reclaim(sim.frame(0, 0)));
+    CHECK(sim.frame(0, 0) == kNone);
+    CHECK(view(sim.s, 0, 0) == x);  // from the slot
+}

@@ -25,7 +25,7 @@ struct Limits {
 
 struct Progress {
     std::uint64_t states = 0, transitions = 0;
-    std::uint32_t depth = 0;
+    std::uint32_t depth = 0;  // levels fully expanded so far
     double seconds = 0;
 };
 
@@ -47,10 +47,15 @@ public:
     using Store = StateStore<State, Action>;
 
     explicit Explorer(const M& model) : model_(model) {}
+    explicit Explorer(const M&&) = delete;  // the explorer keeps a reference to the model
 
+    // Explores from scratch (a second call starts again with an empty store). max_states is
+    // checked after each expanded state, so a run stops a little past it; depth_limited means
+    // some states at max_depth were left unexpanded, whether or not they had new successors.
     Result run(const Limits& limits = {},
                const std::function<void(const Progress&)>& progress = {}) {
         const auto start = std::chrono::steady_clock::now();
+        store_ = Store{};
         Result r;
         r.first_violation.assign(model_.invariant_count(), std::nullopt);
         const State init = model_.initial();

@@ -16,6 +16,9 @@ namespace cowpin::engine {
 template <class M>
 concept TransitionSystem =
     std::is_trivially_copyable_v<typename M::State> &&
+    std::has_unique_object_representations_v<typename M::State> &&  // hashed as bytes
+    std::default_initializable<typename M::State> &&
+    std::default_initializable<typename M::Action> &&
     std::equality_comparable<typename M::State> &&
     requires(const M& m, const typename M::State& s, const typename M::Action& a,
              typename M::State& out, std::vector<typename M::Action>& acts, int inv) {

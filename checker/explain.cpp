@@ -20,13 +20,13 @@ std::string scalar(const json& j) {
 std::string pte_text(const json& pte) {
     const std::string kind = pte.value("pte", "none");
     if (kind == "present")
-        return fmt::format("present → frame {} ({})", scalar(pte["frame"]),
+        return fmt::format("present(frame {}, {})", scalar(pte["frame"]),
                            pte.value("writable", false) ? "writable" : "R/O");
     if (kind == "swap")
-        return fmt::format("swap entry → slot {}{}", scalar(pte["slot"]),
-                           pte.value("exclusive", false) ? " (exclusive)" : "");
+        return fmt::format("swap(slot {}{})", scalar(pte["slot"]),
+                           pte.value("exclusive", false) ? ", exclusive" : "");
     if (kind == "migration")
-        return fmt::format("migration entry → frame {} ({})", scalar(pte["frame"]),
+        return fmt::format("migration(frame {}, {})", scalar(pte["frame"]),
                            pte.value("kind", ""));
     return "none";
 }

@@ -125,7 +125,10 @@ int cmd_policies() {
 int cmd_replay(const std::string& trace, const std::string& spec) {
     const ReplayOutcome r =
         replay_trace(trace, spec.empty() ? std::nullopt : std::optional<std::string>(spec));
-    (r.exit_code == kExitOk ? std::cout : std::cerr) << r.message << '\n';
+    if (r.exit_code == kExitOk)
+        std::cout << r.message << '\n';
+    else
+        std::cerr << "cowpin: " << r.message << '\n';
     return r.exit_code;
 }
 

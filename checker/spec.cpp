@@ -47,9 +47,13 @@ struct Parser {
     int integer(const json& j, const std::string& field, int lo, int hi) const {
         if (!j.is_number_integer())
             fail(field, fmt::format("expected an integer {}..{}, got {}", lo, hi, type_of(j)));
-        const long long v = j.get<long long>();
-        if (v < lo || v > hi) fail(field, fmt::format("expected an integer {}..{}, got {}", lo, hi, v));
-        return static_cast<int>(v);
+        const bool in_range = j.is_number_unsigned()
+                                  ? j.get<std::uint64_t>() >= std::uint64_t(lo) &&
+                                        j.get<std::uint64_t>() <= std::uint64_t(hi)
+                                  : j.get<std::int64_t>() >= lo && j.get<std::int64_t>() <= hi;
+        if (!in_range)
+            fail(field, fmt::format("expected an integer {}..{}, got {}", lo, hi, j.dump()));
+        return j.get<int>();
     }
     Op op(const json& j, const std::string& field) const {
         want(j, field, j.is_string(), "an action name");
@@ -116,12 +120,12 @@ void parse_programs(const Parser& p, const json& j, Spec& spec) {
     forked_by.fill(-1);
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string field = "programs." + it.key();
-        std::uint8_t proc = 0;
         std::string err;
         const std::optional<Step> as_fork = parse_step("fork " + it.key(), err);
-        if (!as_fork || as_fork->arg >= spec.bounds.processes)
+        if (!as_fork || as_fork->arg >= spec.bounds.processes ||
+            it.key() != fmt::format("P{}", as_fork->arg))
             p.fail(field, fmt::format("expected a process name P0..P{}", spec.bounds.processes - 1));
-        proc = as_fork->arg;
+        const std::uint8_t proc = as_fork->arg;
         p.want(*it, field, it->is_array(), "an array of steps");
         std::vector<Step>& prog = spec.programs[proc];
         for (std::size_t i = 0; i < it->size(); ++i) {
@@ -137,7 +141,8 @@ void parse_programs(const Parser& p, const json& j, Spec& spec) {
                 p.fail(f, fmt::format("handle h{} is outside bounds.handles = {}", st->handle,
                                       spec.bounds.handles));
             if ((st->op == Op::fork || st->op == Op::wait) &&
-                (st->arg >= spec.bounds.processes || st->arg == proc))
+                (st->arg >= spec.bounds.processes || st->arg == proc ||
+                 (st->op == Op::fork && st->arg == 0)))
                 p.fail(f, fmt::format("P{} is not another process within bounds.processes = {}",
                                       st->arg, spec.bounds.processes));
             if (st->op == Op::fork) {
@@ -150,9 +155,18 @@ void parse_programs(const Parser& p, const json& j, Spec& spec) {
         }
     }
     if (!j.contains("P0")) p.fail("programs.P0", "missing (P0 is the initial process)");
+    // Every program must be reachable from P0 through forks (no orphans, no fork cycles).
+    std::array<bool, kMaxProcs> reached{};
+    reached[0] = true;
+    for (int round = 0; round < kMaxProcs; ++round)
+        for (int q = 1; q < kMaxProcs; ++q)
+            if (forked_by[q] >= 0 && reached[forked_by[q]]) reached[q] = true;
     for (int q = 1; q < kMaxProcs; ++q)
-        if (j.contains(fmt::format("P{}", q)) && forked_by[q] < 0)
-            p.fail(fmt::format("programs.P{}", q), fmt::format("no program forks P{}", q));
+        if (j.contains(fmt::format("P{}", q)) && !reached[q])
+            p.fail(fmt::format("programs.P{}", q),
+                   forked_by[q] < 0 ? fmt::format("no program forks P{}", q)
+                                    : fmt::format("P{} is forked only by a program P0 never "
+                                                  "starts", q));
 }
 
 }  // namespace
@@ -182,11 +196,24 @@ ModelConfig Spec::model_config(const CowPolicy& policy) const {
 
 Spec parse_spec(const std::string& text, const std::string& path) {
     json j;
+    // Duplicate keys would silently keep the last value: refuse them.
+    std::vector<std::set<std::string>> keys;
+    std::string duplicate;
+    const json::parser_callback_t no_duplicates = [&](int, json::parse_event_t event, json& parsed) {
+        if (event == json::parse_event_t::object_start) keys.emplace_back();
+        if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+        if (event == json::parse_event_t::key && !keys.empty() &&
+            !keys.back().insert(parsed.get<std::string>()).second && duplicate.empty())
+            duplicate = parsed.get<std::string>();
+        return true;
+    };
     try {
-        j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
+        j = json::parse(text, no_duplicates, true, /*ignore_comments=*/true);
     } catch (const json::parse_error& e) {
         throw SpecError(fmt::format("{}: not valid JSON: {}", path, e.what()));
     }
+    if (!duplicate.empty())
+        throw SpecError(fmt::format("{}: field '{}': appears twice in one object", path, duplicate));
     const Parser p{path};
     if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
     for (auto it = j.begin(); it != j.end(); ++it)
@@ -259,6 +286,9 @@ Spec parse_spec(const std::string& text, const std::string& path) {
             p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})",
                                   it.key(), policy_names()));
         spec.expect[it.key()] = p.invariant_set(*it, f);
+        if (spec.expect[it.key()] & ~spec.invariants)
+            p.fail(f, fmt::format("expects {}, which 'invariants' does not check",
+                                  verdict_string(spec.expect[it.key()] & ~spec.invariants)));
     }
     for (const std::string& pol : spec.policies)
         if (!spec.expected(pol))
@@ -272,7 +302,8 @@ Spec parse_spec(const std::string& text, const std::string& path) {
                 p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", it.key(),
                                       policy_names()));
             if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
-                p.fail(f, fmt::format("expected a positive integer, got {}", type_of(*it)));
+                p.fail(f, fmt::format("expected a positive integer, got {}",
+                                      it->is_number() ? it->dump() : type_of(*it)));
             spec.expect_states[it.key()] = it->get<std::uint64_t>();
         }
     }

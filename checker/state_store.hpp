@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -20,19 +21,21 @@ public:
     // {id, inserted}: the id of `s`, adding it with this parent and action if it is new.
     std::pair<StateId, bool> insert(const State& s, std::uint64_t hash, StateId parent,
                                     const Action& action) {
-        if ((states_.size() + 1) * 2 > index_.size()) grow();
+        if ((size_ + 1) * 2 > index_.size()) grow();
         std::size_t mask = index_.size() - 1;
         for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
             const StateId id = index_[i];
             if (id == kEmpty) {
-                index_[i] = static_cast<StateId>(states_.size());
-                states_.push_back(s);
+                index_[i] = static_cast<StateId>(size_);
+                if (size_ % kChunk == 0) chunks_.push_back(std::make_unique<State[]>(kChunk));
+                chunks_.back()[size_ % kChunk] = s;
+                ++size_;
                 hashes_.push_back(hash);
                 parents_.push_back(parent);
                 actions_.push_back(action);
                 return {index_[i], true};
             }
-            if (hashes_[id] == hash && states_[id] == s) return {id, false};
+            if (hashes_[id] == hash && at(id) == s) return {id, false};
         }
     }
 
@@ -42,16 +45,16 @@ public:
         for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
             const StateId id = index_[i];
             if (id == kEmpty) return kNoParent;
-            if (hashes_[id] == hash && states_[id] == s) return id;
+            if (hashes_[id] == hash && at(id) == s) return id;
         }
     }
 
-    std::size_t size() const { return states_.size(); }
-    const State& at(StateId id) const { return states_[id]; }
+    std::size_t size() const { return size_; }
+    const State& at(StateId id) const { return chunks_[id / kChunk][id % kChunk]; }
     StateId parent(StateId id) const { return parents_[id]; }
     const Action& action(StateId id) const { return actions_[id]; }
     std::size_t bytes() const {
-        return states_.capacity() * sizeof(State) + hashes_.capacity() * 8 +
+        return chunks_.size() * kChunk * sizeof(State) + hashes_.capacity() * 8 +
                parents_.capacity() * sizeof(StateId) + actions_.capacity() * sizeof(Action) +
                index_.capacity() * sizeof(StateId);
     }
@@ -62,7 +65,7 @@ private:
     void grow() {
         std::vector<StateId> bigger(index_.size() * 2, kEmpty);
         const std::size_t mask = bigger.size() - 1;
-        for (StateId id = 0; id < states_.size(); ++id) {
+        for (StateId id = 0; id < size_; ++id) {
             std::size_t i = hashes_[id] & mask;
             while (bigger[i] != kEmpty) i = (i + 1) & mask;
             bigger[i] = id;
@@ -70,7 +73,10 @@ private:
         index_.swap(bigger);
     }
 
-    std::vector<State> states_;
+    // States live in fixed-size chunks: growing never copies them, and references stay valid.
+    static constexpr std::size_t kChunk = 1u << 16;
+    std::vector<std::unique_ptr<State[]>> chunks_;
+    std::size_t size_ = 0;
     std::vector<std::uint64_t> hashes_;
     std::vector<StateId> parents_;
     std::vector<Action> actions_;

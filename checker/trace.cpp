@@ -22,6 +22,21 @@ json bounds_json(const Bounds& b) {
     return j;
 }
 
+// "specs/x.json": the spec's directory name and file name, the same whatever --out or the
+// working directory was, so a regenerated trace is byte-identical.
+std::string spec_reference(const std::string& path) {
+    const fs::path abs = fs::absolute(path).lexically_normal();
+    return (abs.parent_path().filename() / abs.filename()).generic_string();
+}
+
+// Where the spec a trace names is: beside the trace's directory (counterexamples/../specs), or
+// under the working directory.
+std::string find_spec(const std::string& trace_path, const std::string& ref) {
+    const fs::path beside = fs::absolute(trace_path).parent_path().parent_path() / ref;
+    if (fs::exists(beside)) return beside.lexically_normal().string();
+    return ref;
+}
+
 std::string inv_name(Inv inv) { return std::string(invariant_table()[static_cast<int>(inv)].name); }
 
 }  // namespace
@@ -83,8 +98,7 @@ std::vector<std::string> write_counterexamples(const RunResult& r, const std::st
         }
     }
     std::vector<std::string> written;
-    const std::string spec_path =
-        fs::relative(fs::absolute(r.spec->path), fs::absolute(dir)).generic_string();
+    const std::string spec_path = spec_reference(r.spec->path);
     for (const Counterexample& cx : r.counterexamples) {
         const fs::path path = fs::path(dir) / counterexample_filename(r, cx);
         const fs::path tmp = path.string() + ".tmp";
@@ -125,10 +139,8 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
     Spec spec;
     try {
         t = load_trace(trace_path);
-        const std::string rel = t["spec"].value("path", "");
-        const std::string spec_path =
-            spec_override ? *spec_override
-                          : (fs::path(trace_path).parent_path() / rel).lexically_normal().string();
+        const std::string ref = t["spec"].value("path", "");
+        const std::string spec_path = spec_override ? *spec_override : find_spec(trace_path, ref);
         spec = load_spec(spec_path);
     } catch (const SpecError& e) {
         return {2, e.what()};
@@ -143,20 +155,23 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
     const std::optional<Inv> inv = find_invariant(t["invariant"].is_string() ? t["invariant"].get<std::string>() : "");
     if (!inv) return {2, fmt::format("{}: field 'invariant': unknown invariant", trace_path)};
     ModelConfig config = spec.model_config(*policy);
-    try {
-        const json& b = t["bounds"];
-        for (const char* key : {"processes", "pages", "handles", "swap_slots", "depth"})
-            if (b.contains(key)) {
-                if (!b[key].is_number_integer())
-                    return {2, fmt::format("{}: field 'bounds.{}': expected an integer", trace_path, key)};
-                apply_bound(config.bounds, fmt::format("{}={}", key, b[key].get<long long>()));
-            }
-    } catch (const SpecError& e) {
-        return {2, fmt::format("{}: {}", trace_path, e.what())};
+    const json& b = t["bounds"];
+    for (const char* key : {"processes", "pages", "handles", "swap_slots", "depth"}) {
+        if (!b.is_object() || !b.contains(key)) continue;
+        if (!b[key].is_number_unsigned() || b[key].get<std::uint64_t>() > 10000)
+            return {2, fmt::format("{}: field 'bounds.{}': expected a non-negative integer",
+                                   trace_path, key)};
+        try {
+            apply_bound(config.bounds, fmt::format("{}={}", key, b[key].get<std::uint64_t>()));
+        } catch (const SpecError&) {
+            return {2, fmt::format("{}: field 'bounds.{}': {} is beyond this build's capacity",
+                                   trace_path, key, b[key].dump())};
+        }
     }
     const CowModel model(config);
     State s = model.initial();
-    if (state_to_json(s, model) != t["initial_state"])
+    json prev = state_to_json(s, model);
+    if (prev != t["initial_state"])
         return {1, notes + "diverges at step 0: the initial state differs from the trace's"};
     std::vector<Action> enabled;
     std::size_t index = 0;
@@ -171,18 +186,30 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
         if (std::find(enabled.begin(), enabled.end(), *a) == enabled.end() || !model.step(next, *a))
             return {1, notes + fmt::format("diverges at step {}: {} is not enabled", index,
                                            format_action(*a))};
-        if (step.contains("state") && state_to_json(next, model) != step["state"])
+        json state = state_to_json(next, model);
+        if (step.value("index", std::size_t{0}) != index)
+            return {1, notes + fmt::format("diverges at step {}: the trace numbers it {}", index,
+                                           step.value("index", std::size_t{0}))};
+        if (step.contains("state") && state != step["state"])
             return {1, notes + fmt::format("diverges at step {}: {} leads to a different state "
                                            "than the trace records",
                                            index, format_action(*a))};
+        if (step.contains("changes") && json::diff(prev, state) != step["changes"])
+            return {1, notes + fmt::format("diverges at step {}: the recorded changes are not "
+                                           "what {} changes",
+                                           index, format_action(*a))};
         s = next;
+        prev = std::move(state);
     }
     if (model.invariant_holds(s, static_cast<int>(*inv)))
         return {1, notes + fmt::format("diverges at the end: after {} steps {} holds", index,
                                        invariant_table()[static_cast<int>(*inv)].name)};
+    const std::string message = violation_message(s, *inv, *policy);
+    if (t.contains("message") && t["message"] != message)
+        return {1, notes + fmt::format("diverges at the end: the violation is '{}', the trace "
+                                       "says '{}'", message, t["message"].dump())};
     return {0, notes + fmt::format("reproduced: {} violated after {} steps: {}",
-                                   invariant_table()[static_cast<int>(*inv)].name, index,
-                                   violation_message(s, *inv, *policy))};
+                                   invariant_table()[static_cast<int>(*inv)].name, index, message)};
 }
 
 }  // namespace cowpin

@@ -1,7 +1,8 @@
 // Counterexample files (format "cowpin-trace", version 1; schema in
 // counterexamples/trace.schema.json) and their replay.
 //
-// A trace names the spec (path relative to the trace file, and its SHA-256), the policy and
+// A trace names the spec ("specs/x.json", looked up beside the trace's directory or under the
+// working directory, and its SHA-256), the policy and
 // bounds, the violated invariant and its message, the invariants its path had already violated
 // (so a consequence is never mistaken for a second bug), the initial state, and each step: actor,
 // action and arguments, the changes (RFC 6902 JSON Patch against the previous state) and the full
@@ -23,7 +24,7 @@ inline constexpr int kTraceVersion = 1;
 
 // "<spec>.<policy>.<invariant>.json"
 std::string counterexample_filename(const RunResult& r, const Counterexample& cx);
-// `spec_path` is how the trace refers to the spec (relative to the trace's directory).
+// `spec_path` is how the trace refers to the spec ("specs/x.json").
 nlohmann::json counterexample_json(const RunResult& r, const Counterexample& cx,
                                    const std::string& spec_path);
 // Writes every counterexample of `r` into `dir` (atomically, via a temporary file and rename),

@@ -36,6 +36,7 @@ std::optional<int> numbered(std::string_view word, char prefix) {
     auto [end, ec] = std::from_chars(word.data() + 1, word.data() + word.size(), n);
     if (ec != std::errc() || end != word.data() + word.size() || n < 0 || n > 200)
         return std::nullopt;
+    if (word.size() > 2 && word[1] == '0') return std::nullopt;  // "v01" is not a name
     return n;
 }
 

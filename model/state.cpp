@@ -48,67 +48,80 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
     }
     for (const Handle& h : s.handles)
         if (h.in_use) rn.visit_frame(h.frame);
-    for (int f = 0; f < kMaxFrames; ++f)
-        if (s.frames[f].in_use) rn.visit_frame(static_cast<std::uint8_t>(f));
-    for (int sl = 0; sl < kMaxSlots; ++sl)
-        if (s.slots[sl].in_use) rn.visit_slot(static_cast<std::uint8_t>(sl));
-
-    if (frame_map) *frame_map = rn.frame;
-    State out = s;
-    out.frames.fill(Frame{});
-    out.slots.fill(Slot{});
+    bool identity = true;
     for (int f = 0; f < kMaxFrames; ++f) {
-        if (!s.frames[f].in_use) continue;
-        Frame fr = s.frames[f];
-        fr.swapcache = map_or_none(fr.swapcache, rn.slot.data());
-        out.frames[rn.frame[f]] = fr;
+        if (s.frames[f].in_use) rn.visit_frame(static_cast<std::uint8_t>(f));
+        identity &= rn.frame[f] == (s.frames[f].in_use ? f : kNone);
     }
     for (int sl = 0; sl < kMaxSlots; ++sl) {
-        if (!s.slots[sl].in_use) continue;
-        Slot slot = s.slots[sl];
-        slot.cache = map_or_none(slot.cache, rn.frame.data());
-        out.slots[rn.slot[sl]] = slot;
+        if (s.slots[sl].in_use) rn.visit_slot(static_cast<std::uint8_t>(sl));
+        identity &= rn.slot[sl] == (s.slots[sl].in_use ? sl : kNone);
     }
-    for (Process& p : out.procs)
-        for (Pte& pte : p.pte) {
-            if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
-                pte.target = rn.frame[pte.target];
-            else if (pte.kind == PteKind::swap)
-                pte.target = rn.slot[pte.target];
-        }
-    for (Handle& h : out.handles)
-        if (h.in_use) h.frame = rn.frame[h.frame];
+    if (frame_map) *frame_map = rn.frame;
+
+    // Frames and slots in their new order (inverse maps), to number values in that order.
+    std::array<std::uint8_t, kMaxFrames> frame_at_new{};
+    std::array<std::uint8_t, kMaxSlots> slot_at_new{};
+    for (int f = 0; f < kMaxFrames; ++f)
+        if (rn.frame[f] != kNone) frame_at_new[rn.frame[f]] = static_cast<std::uint8_t>(f);
+    for (int sl = 0; sl < kMaxSlots; ++sl)
+        if (rn.slot[sl] != kNone) slot_at_new[rn.slot[sl]] = static_cast<std::uint8_t>(sl);
 
     // Values, by first reference: ideal cells, frames, slots, handles.
     std::array<std::uint8_t, kMaxValues> vmap{};
     vmap.fill(kNone);
     std::uint8_t next_value = 0;
-    auto value = [&](std::uint8_t& v) {
-        if (v == kNone) return;
-        if (vmap[v] == kNone) vmap[v] = next_value++;
-        v = vmap[v];
+    auto number = [&](std::uint8_t v) {
+        if (v != kNone && vmap[v] == kNone) {
+            vmap[v] = next_value++;
+            identity &= vmap[v] == v;
+        }
     };
+    for (const Process& p : s.procs)
+        for (std::uint8_t v : p.ideal) number(v);
+    for (int i = 0; i < rn.next_frame; ++i) number(s.frames[frame_at_new[i]].data);
+    for (int i = 0; i < rn.next_slot; ++i) number(s.slots[slot_at_new[i]].data);
     // Detached cells, by first reference from a handle.
     std::array<std::uint8_t, kMaxHandles> cmap{};
     cmap.fill(kNone);
     std::uint8_t next_cell = 0;
-    for (Handle& h : out.handles) {
-        if (!h.in_use || h.cell == kNone) continue;
-        if (cmap[h.cell] == kNone) cmap[h.cell] = next_cell++;
-        h.cell = cmap[h.cell];
-    }
-    for (Process& p : out.procs)
-        for (std::uint8_t& v : p.ideal) value(v);
-    for (Frame& f : out.frames)
-        if (f.in_use) value(f.data);
-    for (Slot& sl : out.slots)
-        if (sl.in_use) value(sl.data);
-    for (Handle& h : out.handles) {
+    for (const Handle& h : s.handles) {
         if (!h.in_use) continue;
-        value(h.expect);
-        value(h.baseline);
+        number(h.expect);
+        number(h.baseline);
+        if (h.cell != kNone && cmap[h.cell] == kNone) {
+            cmap[h.cell] = next_cell++;
+            identity &= cmap[h.cell] == h.cell;
+        }
     }
-    out.values.fill(Value{});
+    // A value record nobody references, or a detached cell no handle holds, is garbage.
+    for (int v = 0; v < kMaxValues && identity; ++v) {
+        const Value& val = s.values[v];
+        if (vmap[v] == kNone)
+            identity = val.cell == kNone && val.writer == kNone;
+        else if (val.cell != kNone && (val.cell & kDetachedCell))
+            identity = cmap[val.cell & ~kDetachedCell] == (val.cell & ~kDetachedCell);
+    }
+    if (identity) return;
+
+    std::array<Frame, kMaxFrames> frames{};
+    std::array<Slot, kMaxSlots> slots{};
+    std::array<Value, kMaxValues> values{};
+    auto remap = [&](std::uint8_t v) { return v == kNone ? kNone : vmap[v]; };
+    for (int f = 0; f < kMaxFrames; ++f) {
+        if (!s.frames[f].in_use) continue;
+        Frame fr = s.frames[f];
+        fr.swapcache = map_or_none(fr.swapcache, rn.slot.data());
+        fr.data = remap(fr.data);
+        frames[rn.frame[f]] = fr;
+    }
+    for (int sl = 0; sl < kMaxSlots; ++sl) {
+        if (!s.slots[sl].in_use) continue;
+        Slot slot = s.slots[sl];
+        slot.cache = map_or_none(slot.cache, rn.frame.data());
+        slot.data = remap(slot.data);
+        slots[rn.slot[sl]] = slot;
+    }
     for (int v = 0; v < kMaxValues; ++v) {
         if (vmap[v] == kNone) continue;
         Value val = s.values[v];
@@ -117,9 +130,27 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
             // A detached cell no handle holds any more is no cell: nobody can observe it.
             val.cell = c == kNone ? kNone : static_cast<std::uint8_t>(c | kDetachedCell);
         }
-        out.values[vmap[v]] = val;
+        values[vmap[v]] = val;
     }
-    s = out;
+    s.frames = frames;
+    s.slots = slots;
+    s.values = values;
+    for (Process& p : s.procs) {
+        for (Pte& pte : p.pte) {
+            if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
+                pte.target = rn.frame[pte.target];
+            else if (pte.kind == PteKind::swap)
+                pte.target = rn.slot[pte.target];
+        }
+        for (std::uint8_t& v : p.ideal) v = remap(v);
+    }
+    for (Handle& h : s.handles) {
+        if (!h.in_use) continue;
+        h.frame = rn.frame[h.frame];
+        h.expect = remap(h.expect);
+        h.baseline = remap(h.baseline);
+        if (h.cell != kNone) h.cell = cmap[h.cell];
+    }
 }
 
 // 64-bit multiply-xorshift over 8-byte words (wyhash-style mixing) with fixed constants.

@@ -1,0 +1,219 @@
+// The shipped specs: exact numbers for every scenario under every policy, and the properties
+// of their counterexamples (shortest, replayable, consequences named).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "checker/run.hpp"
+#include "checker/spec.hpp"
+#include "tests/model_helpers.hpp"
+
+using namespace cowpin;
+
+namespace {
+
+std::string spec_path(const std::string& name) {
+    return std::string(COWPIN_SOURCE_DIR) + "/specs/" + name + ".json";
+}
+
+struct Row {
+    const char* spec;
+    const char* policy;
+    std::uint64_t states, transitions;
+    std::uint32_t depth;
+    std::uint64_t complete, stuck;
+    const char* violations;  // "invariant:steps ..." in invariant order
+};
+
+// Generated once from `cowpin check specs` and checked by hand for the small cases (e.g. the
+// CVE scenario under 5.7: 1 + 1 + 2 + 2 + 2 = 8 states; under 5.19 get-munmap-write and
+// write-get-munmap end in the same state, so 7).
+const Row kRows[] = {
+    {"basic-cow-after-fork", "linux-5.7", 3, 2, 2, 1, 0, ""},
+    {"basic-cow-after-fork", "linux-5.8", 3, 2, 2, 1, 0, ""},
+    {"basic-cow-after-fork", "linux-5.9", 3, 2, 2, 1, 0, ""},
+    {"basic-cow-after-fork", "linux-5.18", 3, 2, 2, 1, 0, ""},
+    {"basic-cow-after-fork", "linux-5.19", 3, 2, 2, 1, 0, ""},
+    {"basic-cow-after-fork", "linux-6.18", 3, 2, 2, 1, 0, ""},
+    {"basic-cow-after-fork", "eager-copy", 3, 2, 2, 1, 0, ""},
+    {"fork-with-rw-longterm-pin", "linux-5.7", 4, 3, 3, 1, 0, "pinned_exclusive:2 pin_reliable:3"},
+    {"fork-with-rw-longterm-pin", "linux-5.8", 4, 3, 3, 1, 0, "pinned_exclusive:2 pin_reliable:3"},
+    {"fork-with-rw-longterm-pin", "linux-5.9", 4, 3, 3, 1, 0, ""},
+    {"fork-with-rw-longterm-pin", "linux-5.18", 4, 3, 3, 1, 0, ""},
+    {"fork-with-rw-longterm-pin", "linux-5.19", 4, 3, 3, 1, 0, ""},
+    {"fork-with-rw-longterm-pin", "linux-6.18", 4, 3, 3, 1, 0, ""},
+    {"fork-with-rw-longterm-pin", "eager-copy", 4, 3, 3, 1, 0, ""},
+    {"o-direct-read-before-fork", "linux-5.7", 5, 4, 4, 1, 0, "memory_private:4"},
+    {"o-direct-read-before-fork", "linux-5.8", 5, 4, 4, 1, 0, "memory_private:4"},
+    {"o-direct-read-before-fork", "linux-5.9", 5, 4, 4, 1, 0, "memory_private:4"},
+    {"o-direct-read-before-fork", "linux-5.18", 5, 4, 4, 1, 0, "memory_private:4"},
+    {"o-direct-read-before-fork", "linux-5.19", 5, 4, 4, 1, 0, "memory_private:4"},
+    {"o-direct-read-before-fork", "linux-6.18", 5, 4, 4, 1, 0, "memory_private:4"},
+    {"o-direct-read-before-fork", "eager-copy", 5, 4, 4, 1, 0, ""},
+    {"ro-mapping-rw-pinned-page", "linux-5.7", 4, 3, 3, 1, 0, ""},
+    {"ro-mapping-rw-pinned-page", "linux-5.8", 4, 3, 3, 1, 0, ""},
+    {"ro-mapping-rw-pinned-page", "linux-5.9", 4, 3, 3, 1, 0, "pin_reliable:3"},
+    {"ro-mapping-rw-pinned-page", "linux-5.18", 4, 3, 3, 1, 0, "pin_reliable:3"},
+    {"ro-mapping-rw-pinned-page", "linux-5.19", 4, 3, 3, 1, 0, ""},
+    {"ro-mapping-rw-pinned-page", "linux-6.18", 4, 3, 3, 1, 0, ""},
+    {"ro-mapping-rw-pinned-page", "eager-copy", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-exclusive-page", "linux-5.7", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-exclusive-page", "linux-5.8", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-exclusive-page", "linux-5.9", 4, 3, 3, 1, 0, "pin_reliable:3"},
+    {"ro-pin-on-ro-mapped-exclusive-page", "linux-5.18", 4, 3, 3, 1, 0, "pin_reliable:3"},
+    {"ro-pin-on-ro-mapped-exclusive-page", "linux-5.19", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-exclusive-page", "linux-6.18", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-exclusive-page", "eager-copy", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-previously-shared-page", "linux-5.7", 6, 5, 5, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-previously-shared-page", "linux-5.8", 6, 5, 5, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-previously-shared-page", "linux-5.9", 6, 5, 5, 1, 0, "pin_reliable:5"},
+    {"ro-pin-on-ro-mapped-previously-shared-page", "linux-5.18", 6, 5, 5, 1, 0, "pin_reliable:5"},
+    {"ro-pin-on-ro-mapped-previously-shared-page", "linux-5.19", 6, 5, 5, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-previously-shared-page", "linux-6.18", 6, 5, 5, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-previously-shared-page", "eager-copy", 6, 5, 5, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-shared-page", "linux-5.7", 4, 3, 3, 1, 0, "pinned_exclusive:2 pin_reliable:3"},
+    {"ro-pin-on-ro-mapped-shared-page", "linux-5.8", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-shared-page", "linux-5.9", 4, 3, 3, 1, 0, "pinned_exclusive:2 pin_reliable:3"},
+    {"ro-pin-on-ro-mapped-shared-page", "linux-5.18", 4, 3, 3, 1, 0, "pinned_exclusive:2 pin_reliable:3"},
+    {"ro-pin-on-ro-mapped-shared-page", "linux-5.19", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-shared-page", "linux-6.18", 4, 3, 3, 1, 0, ""},
+    {"ro-pin-on-ro-mapped-shared-page", "eager-copy", 4, 3, 3, 1, 0, ""},
+    {"vmsplice-before-fork-unmap-in-parent", "linux-5.7", 7, 6, 4, 2, 0, "get_no_leak:4"},
+    {"vmsplice-before-fork-unmap-in-parent", "linux-5.8", 7, 6, 4, 2, 0, "get_no_leak:4"},
+    {"vmsplice-before-fork-unmap-in-parent", "linux-5.9", 6, 6, 4, 1, 0, ""},
+    {"vmsplice-before-fork-unmap-in-parent", "linux-5.18", 6, 6, 4, 1, 0, ""},
+    {"vmsplice-before-fork-unmap-in-parent", "linux-5.19", 6, 6, 4, 1, 0, ""},
+    {"vmsplice-before-fork-unmap-in-parent", "linux-6.18", 6, 6, 4, 1, 0, ""},
+    {"vmsplice-before-fork-unmap-in-parent", "eager-copy", 6, 6, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-child", "linux-5.7", 8, 8, 4, 2, 0, "get_no_leak:4"},
+    {"vmsplice-unmap-in-child", "linux-5.8", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-child", "linux-5.9", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-child", "linux-5.18", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-child", "linux-5.19", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-child", "linux-6.18", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-child", "eager-copy", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-parent-after-fork", "linux-5.7", 8, 8, 4, 2, 0, "get_no_leak:4"},
+    {"vmsplice-unmap-in-parent-after-fork", "linux-5.8", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-parent-after-fork", "linux-5.9", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-parent-after-fork", "linux-5.18", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-parent-after-fork", "linux-5.19", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-parent-after-fork", "linux-6.18", 7, 8, 4, 1, 0, ""},
+    {"vmsplice-unmap-in-parent-after-fork", "eager-copy", 7, 8, 4, 1, 0, ""},
+};
+
+std::string violations(const RunResult& r) {
+    std::string out;
+    for (const Counterexample& cx : r.counterexamples) {
+        if (!out.empty()) out += ' ';
+        out += std::string(invariant_table()[static_cast<int>(cx.invariant)].name) + ":" +
+               std::to_string(cx.steps());
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every shipped scenario gives its pinned numbers under every policy") {
+    CHECK(std::size(kRows) == 70);
+    for (const Row& row : kRows) {
+        const Spec spec = load_spec(spec_path(row.spec));
+        const RunResult r = run_check(spec, test::policy(row.policy));
+        INFO(row.spec << " under " << row.policy);
+        CHECK(r.stats.states == row.states);
+        CHECK(r.stats.transitions == row.transitions);
+        CHECK(r.stats.depth == row.depth);
+        CHECK(r.complete_states == row.complete);
+        CHECK(r.stuck_states == row.stuck);
+        CHECK(violations(r) == row.violations);
+        CHECK(r.matches());
+    }
+}
+
+TEST_CASE("every shipped spec parses and has a verdict for every policy it checks") {
+    const std::vector<std::string> files = spec_files_in(std::string(COWPIN_SOURCE_DIR) + "/specs");
+    CHECK(files.size() == 12);
+    for (const std::string& f : files) {
+        const Spec spec = load_spec(f);
+        CHECK(spec.sha256.size() == 64);
+        for (const std::string& p : spec.policies) CHECK(spec.expected(p).has_value());
+    }
+}
+
+TEST_CASE("the CVE-2020-29374 counterexample under linux-5.7 is fork, get, munmap, write") {
+    const Spec spec = load_spec(spec_path("vmsplice-unmap-in-child"));
+    const RunResult r = run_check(spec, test::policy("linux-5.7"));
+    REQUIRE(r.counterexamples.size() == 1);
+    const Counterexample& cx = r.counterexamples[0];
+    CHECK(cx.invariant == Inv::get_no_leak);
+    REQUIRE(cx.steps() == 4);
+    CHECK(format_action(cx.actions[0]) == "P0 fork P1");
+    CHECK(format_action(cx.actions[1]) == "P1 get ro v0 h0");
+    CHECK(format_action(cx.actions[2]) == "P1 munmap v0");
+    CHECK(format_action(cx.actions[3]) == "P0 write v0");
+    CHECK(cx.message == "Leak through a GUP reference (h0 of P1 v0 reads a value written by P0)");
+    CHECK(cx.earlier.empty());
+    CHECK(replay_divergence(CowModel(spec.model_config(test::policy("linux-5.7"))), cx.actions,
+                            cx.states)
+              .empty());
+}
+
+TEST_CASE("a violation that follows an earlier one is named a consequence of it") {
+    // 5.19: a R/W get survives fork (memory_private), then the child R/O-pins its page, which
+    // was never what the child should see: the pin is unreliable only because of the leak.
+    const Spec spec = parse_spec(R"({
+        "name": "get-fork-dma-then-pin", "bounds": {"processes": 2, "pages": 1, "handles": 1,
+        "swap_slots": 0}, "programs": {"P0": ["get rw v0 h0", "fork P1", "dma_write h0",
+        "unpin h0"], "P1": ["pin ro v0 h0"]}, "expect": {"default": "holds"}})",
+                                 "inline.json");
+    const RunResult r = run_check(spec, test::policy("linux-5.19"));
+    CHECK(verdict_string(r.violated) == "memory_private, pin_reliable");
+    REQUIRE(r.counterexamples.size() == 2);
+    const Counterexample& pr = r.counterexamples[1];
+    CHECK(pr.invariant == Inv::pin_reliable);
+    CHECK(pr.steps() == 5);
+    REQUIRE(pr.cause().has_value());
+    CHECK(pr.cause()->first == Inv::memory_private);
+    CHECK(pr.cause()->second == 3);
+    CHECK(r.counterexamples[0].cause() == std::nullopt);
+}
+
+TEST_CASE("a step that never becomes enabled leaves the execution stuck, not violated") {
+    // 5.19 refuses to swap out a pinned page; 5.7 swaps it out and the write then copies.
+    const std::string text = R"({"name": "pinned-swap-out", "bounds": {"processes": 1,
+        "pages": 1, "handles": 1, "swap_slots": 1}, "programs": {"P0": ["pin rw v0 h0",
+        "swap_out v0", "write v0"]}, "expect": {"default": "holds"}})";
+    const Spec spec = parse_spec(text, "inline.json");
+    const RunResult relcop = run_check(spec, test::policy("linux-5.19"));
+    CHECK(relcop.stats.states == 2);
+    CHECK(relcop.stuck_states == 1);
+    CHECK(relcop.complete_states == 0);
+    CHECK(relcop.violated == 0);
+    const RunResult old = run_check(spec, test::policy("linux-5.7"));
+    CHECK(old.stats.states == 4);
+    CHECK(old.stuck_states == 0);
+    CHECK(old.complete_states == 1);
+    CHECK(verdict_string(old.violated) == "holds");  // the swapcache keeps the pinned page
+}
+
+TEST_CASE("environment actions interleave with the programs on any frame") {
+    const Spec base = load_spec(spec_path("fork-with-rw-longterm-pin"));
+    Spec spec = base;
+    spec.environment = op_bit(Op::swap_out) | op_bit(Op::reclaim);
+    const RunResult quiet = run_check(base, test::policy("linux-5.9"));
+    const RunResult busy = run_check(spec, test::policy("linux-5.9"));
+    CHECK(quiet.stats.states == 4);
+    CHECK(busy.stats.states > quiet.stats.states);
+    // 5.9 shares a pinned page through the swap entry at fork (kernel-cow.md §5.2, #10).
+    CHECK(verdict_string(busy.violated) == "pinned_exclusive, pin_reliable");
+}
+
+TEST_CASE("--bound overrides the spec's bounds and then ignores its pinned state counts") {
+    const Spec spec = load_spec(spec_path("basic-cow-after-fork"));
+    RunOptions opts;
+    opts.bounds = Bounds{3, 2, 1, 1, 0};
+    const RunResult r = run_check(spec, test::policy("linux-5.19"), opts);
+    CHECK(r.bounds.pages == 2);
+    CHECK_FALSE(r.expected_states.has_value());
+    opts.bounds = Bounds{1, 1, 1, 1, 0};
+    CHECK_THROWS_AS(run_check(spec, test::policy("linux-5.19"), opts), SpecError);
+}

@@ -1,0 +1,441 @@
+// End to end: run the built `cowpin` binary (COWPIN_BINARY) from the source directory
+// (COWPIN_SOURCE_DIR), with stdout and stderr redirected to files in a temporary directory, and
+// check exit codes (main.cpp: 0 as expected, 1 mismatch or replay diverged, 2 bad input, nothing
+// written), messages and the files written.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path kSource = COWPIN_SOURCE_DIR;
+const fs::path kBinary = COWPIN_BINARY;
+
+// A fresh directory, removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    explicit TempDir(std::string_view tag) {
+        static int counter = 0;
+        path = fs::temp_directory_path() /
+               fmt::format("cowpin-tools-{}-{}-{}", ::getpid(), tag, counter++);
+        fs::remove_all(path);
+        fs::create_directories(path / "io");
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::string operator/(std::string_view name) const { return (path / name).string(); }
+};
+
+std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+}
+
+struct Run {
+    int code = -1;
+    std::string out, err;
+};
+
+// Run a shell command in the source directory, capturing stdout and stderr in `tmp`/io.
+Run sh(const std::string& command, const TempDir& tmp) {
+    static int counter = 0;
+    const int n = counter++;
+    const fs::path out = tmp.path / "io" / fmt::format("{}.out", n);
+    const fs::path err = tmp.path / "io" / fmt::format("{}.err", n);
+    const std::string full = fmt::format("cd {} && {} >{} 2>{}", quote(kSource.string()), command,
+                                         quote(out.string()), quote(err.string()));
+    const int status = std::system(full.c_str());
+    Run r;
+    r.code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out);
+    r.err = read_file(err);
+    return r;
+}
+
+// Run cowpin with `args` (already quoted as needed).
+Run cowpin(const std::string& args, const TempDir& tmp) {
+    return sh(quote(kBinary.string()) + " " + args, tmp);
+}
+
+// name -> bytes of every regular file directly in `dir`.
+std::map<std::string, std::string> snapshot(const fs::path& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_regular_file()) files[e.path().filename().string()] = read_file(e.path());
+    return files;
+}
+
+std::size_t count_lines(const std::string& s) {
+    std::size_t n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+std::size_t count(const std::string& s, std::string_view what) {
+    std::size_t n = 0;
+    for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + what.size()))
+        ++n;
+    return n;
+}
+
+bool has(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
+bool ends_with(const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool python_with_jsonschema(const TempDir& tmp) {
+    if (!fs::exists("/usr/bin/python3")) return false;
+    return sh("/usr/bin/python3 -c 'import jsonschema'", tmp).code == 0;
+}
+
+const std::string kVmsplice = "specs/vmsplice-unmap-in-child.json";
+const std::string kVmspliceTrace = "vmsplice-unmap-in-child.linux-5.7.get_no_leak.json";
+
+// Writes the linux-5.7 counterexample of vmsplice-unmap-in-child into `dir`; returns its path.
+fs::path vmsplice_trace(const TempDir& tmp, const std::string& dir) {
+    const Run r = cowpin(fmt::format("check {} --policy linux-5.7 --out {}", kVmsplice, quote(dir)), tmp);
+    REQUIRE(r.code == 0);
+    const fs::path trace = fs::path(dir) / kVmspliceTrace;
+    REQUIRE(fs::exists(trace));
+    return trace;
+}
+
+}  // namespace
+
+TEST_CASE("cowpin check on a malformed spec exits 2 with a one-line error naming the file and field and writes nothing") {
+    TempDir tmp("malformed");
+    const std::string bad = tmp / "specs/broken.json";
+    write_file(bad, R"({
+  "name": "broken",
+  "bounds": { "processes": 2, "pages": 7, "handles": 1, "swap_slots": 1 },
+  "programs": { "P0": ["fork P1", "write v0"] },
+  "expect": { "default": "holds" }
+})");
+    const std::string out = tmp / "out";
+    const Run r = cowpin(fmt::format("check {} --out {}", quote(bad), quote(out)), tmp);
+    INFO("stderr: " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err == fmt::format("cowpin: {}: field 'bounds.pages': expected an integer 1..2, got 7\n", bad));
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.out.empty());
+    CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("cowpin check parses every spec before checking any, so one bad spec in a directory writes nothing") {
+    TempDir tmp("bad-in-dir");
+    // A valid spec that has a counterexample under linux-5.7, and a bad one sorted after it.
+    fs::create_directories(tmp.path / "specs");
+    fs::copy_file(kSource / kVmsplice, tmp.path / "specs/vmsplice-unmap-in-child.json");
+    const std::string bad = tmp / "specs/zz-bad.json";
+    write_file(bad, R"({
+  "name": "zz-bad",
+  "bounds": { "processes": 2, "pages": 1, "handles": 1, "swap_slots": 1 },
+  "programs": { "P0": ["fork P1", "write v0"] },
+  "policies": ["linux-5.7", "linux-4.0"],
+  "expect": { "default": "holds" }
+})");
+    // The out directory already holds a file with the name the valid spec would write.
+    const fs::path out = tmp.path / "out";
+    write_file(out / kVmspliceTrace, "sentinel\n");
+
+    const Run r = cowpin(fmt::format("check {} --out {}", quote(tmp / "specs"), quote(out.string())), tmp);
+    INFO("stderr: " << r.err);
+    CHECK(r.code == 2);
+    CHECK(count_lines(r.err) == 1);
+    CHECK(has(r.err, "cowpin: " + bad + ": field 'policies[1]': unknown policy 'linux-4.0' (expected one of: "));
+    CHECK(r.out.empty());  // no verdict line: nothing was checked
+    CHECK(snapshot(out) == std::map<std::string, std::string>{{kVmspliceTrace, "sentinel\n"}});
+}
+
+TEST_CASE("cowpin check with a bad --bound or --policy exits 2 and writes nothing") {
+    TempDir tmp("bad-options");
+    const std::string out = tmp / "out";
+    const Run bound = cowpin(fmt::format("check {} --bound pages=9 --out {}", kVmsplice, quote(out)), tmp);
+    CHECK(bound.code == 2);
+    CHECK(bound.err == "cowpin: --bound: bound 'pages': expected an integer 1..2, got 9\n");
+    const Run policy = cowpin(fmt::format("check {} --policy linux-9.9 --out {}", kVmsplice, quote(out)), tmp);
+    CHECK(policy.code == 2);
+    CHECK(has(policy.err, "cowpin: --policy: unknown policy 'linux-9.9' (expected one of: linux-5.7, "));
+    CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("cowpin check writes the same counterexample files byte for byte when run twice") {
+    TempDir tmp("twice");
+    const std::string spec = "specs/fork-with-rw-longterm-pin.json";
+    const fs::path out = tmp.path / "out";
+    const Run first = cowpin(fmt::format("check {} --out {}", spec, quote(out.string())), tmp);
+    INFO("stdout: " << first.out << "stderr: " << first.err);
+    REQUIRE(first.code == 0);
+    const auto before = snapshot(out);
+    std::vector<std::string> names;
+    for (const auto& [name, bytes] : before) names.push_back(name);
+    CHECK(names == std::vector<std::string>{
+                       "fork-with-rw-longterm-pin.linux-5.7.pin_reliable.json",
+                       "fork-with-rw-longterm-pin.linux-5.7.pinned_exclusive.json",
+                       "fork-with-rw-longterm-pin.linux-5.8.pin_reliable.json",
+                       "fork-with-rw-longterm-pin.linux-5.8.pinned_exclusive.json",
+                   });
+
+    // A stale trace of a (spec, policy) pair that now holds is removed; other files stay.
+    write_file(out / "fork-with-rw-longterm-pin.linux-5.9.pin_reliable.json", "{}\n");
+    write_file(out / "notes.txt", "kept\n");
+    const Run second = cowpin(fmt::format("check {} --out {}", spec, quote(out.string())), tmp);
+    REQUIRE(second.code == 0);
+    auto after = snapshot(out);
+    CHECK(after.count("notes.txt") == 1);
+    after.erase("notes.txt");
+    CHECK(after.size() == before.size());
+    for (const auto& [name, bytes] : before) {
+        INFO(name);
+        CHECK(after[name] == bytes);
+    }
+    // The trace names its spec by directory and file name, whatever --out was, and by its hash.
+    const json t = json::parse(before.begin()->second);
+    CHECK(t["spec"]["path"] == spec);
+    CHECK(t["spec"]["sha256"].get<std::string>().size() == 64);
+    CHECK(ends_with(before.begin()->second, "}\n"));
+}
+
+TEST_CASE("Every trace cowpin check writes validates against counterexamples/trace.schema.json") {
+    TempDir tmp("schema");
+    REQUIRE_MESSAGE(python_with_jsonschema(tmp),
+                    "/usr/bin/python3 with jsonschema is missing: run scripts/install-deps.sh");
+    // The scenario specs; the exhaustive ones' traces are checked in, regenerated byte for byte
+    // by the spec/* tests, and validated below with the rest of counterexamples/.
+    std::string scenarios;
+    for (const auto& e : fs::directory_iterator(kSource / "specs"))
+        if (e.path().extension() == ".json" && e.path().filename().string().rfind("exhaustive", 0) != 0)
+            scenarios += " " + quote(("specs" / e.path().filename()).string());
+    const fs::path out = tmp.path / "cx";
+    const Run check = cowpin(fmt::format("check{} --out {}", scenarios, quote(out.string())), tmp);
+    INFO("stdout: " << check.out << "stderr: " << check.err);
+    CHECK(check.code == 0);  // a verdict mismatch (1) still writes its traces: validate them anyway
+    REQUIRE((check.code == 0 || check.code == 1));
+    const std::size_t traces = snapshot(out).size();
+    REQUIRE(traces > 0);
+
+    const std::string validate = "/usr/bin/python3 tests/schema_check.py counterexamples/trace.schema.json ";
+    const Run ok = sh(validate + quote(out.string()), tmp);
+    INFO("schema_check: " << ok.out << ok.err);
+    CHECK(ok.code == 0);
+    CHECK(ends_with(ok.out, fmt::format("\n{} passed, 0 failed\n", traces)));
+    CHECK(count(ok.out, "\nok ") + (ok.out.rfind("ok ", 0) == 0) == traces);
+
+    // The check can fail: a trace with a mistyped count and an unknown PTE kind is rejected.
+    json t = json::parse(read_file(out / kVmspliceTrace));
+    t["steps"][0]["state"]["frames"][0]["refcount"] = "2";
+    t["initial_state"]["processes"][0]["pages"]["v0"]["pte"] = "mapped";
+    write_file(tmp.path / "bad" / kVmspliceTrace, t.dump(2));
+    const Run bad = sh(validate + quote(tmp / "bad"), tmp);
+    INFO("schema_check: " << bad.out << bad.err);
+    CHECK(bad.code == 1);
+    CHECK(ends_with(bad.out, "\n0 passed, 1 failed\n"));
+    CHECK(has(bad.out, "at /steps/0/state/frames/0/refcount: '2' is not of type 'integer'"));
+    CHECK(has(bad.out, "at /initial_state/processes/0/pages/v0/pte: 'mapped' is not one of"));
+}
+
+TEST_CASE("cowpin replay reproduces a written trace and names the step where a tampered copy diverges") {
+    TempDir tmp("replay");
+    const std::string dir = tmp / "cx";
+    const fs::path trace = vmsplice_trace(tmp, dir);
+    const json original = json::parse(read_file(trace));
+    REQUIRE(original["steps"].size() == 4);
+
+    const Run ok = cowpin("replay " + quote(trace.string()), tmp);
+    CHECK(ok.code == 0);
+    CHECK(ok.out == "reproduced: get_no_leak violated after 4 steps: " +
+                        original["message"].get<std::string>() + "\n");
+
+    // Tampered copies live beside the original, so they find the spec the same way.
+    auto replay_modified = [&](const std::string& name, auto&& edit) {
+        json t = original;
+        edit(t);
+        const fs::path p = fs::path(dir) / name;
+        write_file(p, t.dump(2));
+        return cowpin("replay " + quote(p.string()), tmp);
+    };
+
+    // Step 2 was "P1 get ro v0 h0"; "P0 write v0" is also enabled there but leads elsewhere.
+    const Run other = replay_modified("other-action.json", [](json& t) {
+        json& s = t["steps"][1];
+        s["actor"] = "P0";
+        s["action"] = "write";
+        s["args"] = {{"vaddr", "v0"}};
+        s["text"] = "P0 write v0";
+    });
+    CHECK(other.code == 1);
+    CHECK(other.err == "cowpin: diverges at step 2: P0 write v0 leads to a different state than the trace records\n");
+
+    // Step 3 was "P1 munmap v0"; P1's program does not read.
+    const Run not_enabled = replay_modified("not-enabled.json", [](json& t) {
+        t["steps"][2]["action"] = "read";
+    });
+    CHECK(not_enabled.code == 1);
+    CHECK(not_enabled.err == "cowpin: diverges at step 3: P1 read v0 is not enabled\n");
+
+    // A recorded state value changed.
+    const Run state = replay_modified("state.json", [](json& t) {
+        json& frame = t["steps"][1]["state"]["frames"][0];
+        REQUIRE(frame["refcount"] == 3);
+        frame["refcount"] = 4;
+    });
+    CHECK(state.code == 1);
+    CHECK(state.err == "cowpin: diverges at step 2: P1 get ro v0 h0 leads to a different state than the trace records\n");
+
+    const Run initial = replay_modified("initial.json", [](json& t) {
+        t["initial_state"]["frames"][0]["data"] = "x1";
+    });
+    CHECK(initial.code == 1);
+    CHECK(initial.err == "cowpin: diverges at step 0: the initial state differs from the trace's\n");
+
+    // The path cut short of the violating step.
+    const Run short_path = replay_modified("short.json", [](json& t) { t["steps"].erase(3); });
+    CHECK(short_path.code == 1);
+    CHECK(short_path.err == "cowpin: diverges at the end: after 3 steps get_no_leak holds\n");
+
+    // A malformed step is bad input, not a divergence.
+    const Run malformed = replay_modified("malformed.json", [](json& t) { t["steps"][0]["action"] = "jump"; });
+    CHECK(malformed.code == 2);
+    CHECK(malformed.err == "cowpin: " + (fs::path(dir) / "malformed.json").string() +
+                               ": field 'steps[0]': unknown action 'jump'\n");
+}
+
+TEST_CASE("cowpin replay of a file that is not a trace exits 2 naming the file") {
+    TempDir tmp("replay-bad");
+    const Run spec = cowpin("replay " + kVmsplice, tmp);
+    CHECK(spec.code == 2);
+    CHECK(spec.err == "cowpin: " + kVmsplice + ": field 'format': expected \"cowpin-trace\"\n");
+
+    const std::string missing = tmp / "missing.json";
+    const Run none = cowpin("replay " + quote(missing), tmp);
+    CHECK(none.code == 2);
+    CHECK(none.err == "cowpin: " + missing + ": cannot read the file\n");
+
+    const std::string garbage = tmp / "garbage.json";
+    write_file(garbage, "not json");
+    const Run g = cowpin("replay " + quote(garbage), tmp);
+    CHECK(g.code == 2);
+    CHECK(g.err.rfind("cowpin: " + garbage + ": not valid JSON: ", 0) == 0);
+}
+
+TEST_CASE("cowpin policies lists the seven policies in order") {
+    TempDir tmp("policies");
+    const Run r = cowpin("policies", tmp);
+    CHECK(r.code == 0);
+    std::vector<std::string> names;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        CHECK(line.find("  ") != std::string::npos);  // name, then a summary
+        names.push_back(line.substr(0, line.find(' ')));
+    }
+    CHECK(names == std::vector<std::string>{"linux-5.7", "linux-5.8", "linux-5.9", "linux-5.18",
+                                            "linux-5.19", "linux-6.18", "eager-copy"});
+}
+
+TEST_CASE("cowpin explain prints every step in kernel words and ends with the violation") {
+    TempDir tmp("explain");
+    const fs::path trace = vmsplice_trace(tmp, tmp / "cx");
+    const json t = json::parse(read_file(trace));
+    const Run r = cowpin("explain " + quote(trace.string()), tmp);
+    INFO(r.out);
+    CHECK(r.code == 0);
+    CHECK(r.out.rfind("vmsplice-unmap-in-child under linux-5.7: get_no_leak violated after 4 steps\n", 0) == 0);
+    CHECK(has(r.out, "Step 1: P0 fork P1\n"));
+    CHECK(has(r.out, "Step 2: P1 get ro v0 h0\n"));
+    CHECK(has(r.out, "Step 3: P1 munmap v0\n"));
+    CHECK(has(r.out, "Step 4: P0 write v0\n"));
+    CHECK_FALSE(has(r.out, "Step 5:"));
+    CHECK(has(r.out, "mapcount"));
+    CHECK(has(r.out, "refcount"));
+    CHECK(has(r.out, "frame 0: mapcount 1 → 2, refcount 1 → 2"));
+    const std::string ending = "Violation after step 4: get_no_leak\n  " +
+                               t["message"].get<std::string>() + "\n";
+    CHECK(ends_with(r.out, ending));
+    CHECK(r.out.find("Step 4:") < r.out.find("Violation after step 4"));
+
+    const Run bad = cowpin("explain " + kVmsplice, tmp);
+    CHECK(bad.code == 2);
+    CHECK(bad.err == "cowpin: " + kVmsplice + ": field 'format': expected \"cowpin-trace\"\n");
+}
+
+TEST_CASE("cowpin graph writes a DOT file with the violating state marked, and refuses a graph over --max-states") {
+    TempDir tmp("graph");
+    const std::string dot = tmp / "vmsplice.dot";
+    const Run r = cowpin(fmt::format("graph {} --policy linux-5.7 -o {}", kVmsplice, quote(dot)), tmp);
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    const std::string text = read_file(dot);
+    CHECK(text.rfind("digraph", 0) == 0);
+    CHECK(count(text, "VIOLATES get_no_leak") == 1);
+    CHECK(count(text, "VIOLATES") == 1);
+    // The summary line agrees with the file.
+    std::size_t nodes = 0, edges = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("->") != std::string::npos)
+            ++edges;
+        else if (!line.empty() && line[0] >= '0' && line[0] <= '9')
+            ++nodes;
+    }
+    CHECK(nodes > 1);
+    CHECK(r.out == fmt::format("wrote {}: {} states, {} edges, 1 violating\n", dot, nodes, edges));
+    CHECK_FALSE(fs::exists(dot + ".tmp"));
+
+    const std::string small = tmp / "small.dot";
+    const Run refused =
+        cowpin(fmt::format("graph {} --policy linux-5.7 -o {} --max-states 3", kVmsplice, quote(small)), tmp);
+    CHECK(refused.code == 2);
+    CHECK(has(refused.err, "cowpin: vmsplice-unmap-in-child under linux-5.7 has more than 3 states"));
+    CHECK(refused.out.empty());
+    CHECK_FALSE(fs::exists(small));
+    CHECK_FALSE(fs::exists(small + ".tmp"));
+}
+
+TEST_CASE("Every checked-in counterexample validates against the schema") {
+    TempDir tmp("checked-in");
+    std::size_t traces = 0;
+    for (const auto& e : fs::directory_iterator(kSource / "counterexamples"))
+        traces += e.path().extension() == ".json" && e.path().filename() != "trace.schema.json";
+    REQUIRE(traces > 0);
+    REQUIRE_MESSAGE(python_with_jsonschema(tmp),
+                    "/usr/bin/python3 with jsonschema is missing: run scripts/install-deps.sh");
+    const Run v = sh("/usr/bin/python3 tests/schema_check.py counterexamples/trace.schema.json counterexamples", tmp);
+    INFO(v.out << v.err);
+    CHECK(v.code == 0);
+    CHECK(ends_with(v.out, fmt::format("\n{} passed, 0 failed\n", traces)));
+}

@@ -26,7 +26,7 @@ std::string_view migration_name(MigrationKind k) {
     return "readable";
 }
 
-json pte_json(const Pte& pte, bool anon_exclusive) {
+json pte_json(const Pte& pte, bool exclusive_entries) {
     switch (pte.kind) {
         case PteKind::none:
             return json{{"pte", "none"}};
@@ -34,7 +34,7 @@ json pte_json(const Pte& pte, bool anon_exclusive) {
             return json{{"pte", "present"}, {"frame", pte.target}, {"writable", bool(pte.writable)}};
         case PteKind::swap: {
             json j{{"pte", "swap"}, {"slot", pte.target}};
-            if (anon_exclusive) j["exclusive"] = bool(pte.swp_exclusive);
+            if (exclusive_entries) j["exclusive"] = bool(pte.swp_exclusive);
             return j;
         }
         case PteKind::migration:
@@ -61,7 +61,7 @@ json state_to_json(const State& s, const CowModel& model) {
         if (!pr.alive) continue;
         json ptes = json::object();
         for (int v = 0; v < b.pages; ++v) {
-            json pte = pte_json(pr.pte[v], ae);
+            json pte = pte_json(pr.pte[v], model.policy().exclusive_entries);
             pte["ideal"] = value_name(pr.ideal[v]);
             ptes[fmt::format("v{}", v)] = pte;
         }

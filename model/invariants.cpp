@@ -70,7 +70,7 @@ std::string check_refcounts(const State& s, const CowPolicy& policy) {
                 if (!s.slots[pte.target].in_use)
                     return fmt::format("P{} v{} names freed swap slot {}", p, v, pte.target);
                 ++count[pte.target];
-                if (pte.swp_exclusive && !policy.anon_exclusive)
+                if (pte.swp_exclusive && !policy.exclusive_entries)
                     return fmt::format("P{} v{}: swap exclusive bit without the policy", p, v);
                 continue;
             }

@@ -271,7 +271,8 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
     const bool maybe_pinned = parent.has_pinned && fr.pins > 0;  // page_needs_cow_for_dma()
     bool copy = false;
     switch (ctx.policy.fork) {
-        case ForkPresent::share:
+        case ForkPresent::share:  // no pin check: the page becomes possibly shared
+            fr.anon_exclusive = 0;
             break;
         case ForkPresent::copy_if_pinned:
             copy = maybe_pinned;
@@ -554,7 +555,7 @@ bool do_swap_out(State& s, int frame, const OpContext& ctx) {
         fr.swapcache = sl;
         ++fr.refcount;
     }
-    const std::uint8_t exclusive = ctx.policy.anon_exclusive ? fr.anon_exclusive : 0;
+    const std::uint8_t exclusive = ctx.policy.exclusive_entries ? fr.anon_exclusive : 0;
     for (Process& p : s.procs) {
         if (!p.alive) continue;
         for (Pte& pte : p.pte) {
@@ -589,7 +590,7 @@ bool do_migrate_start(State& s, int frame, const OpContext& ctx) {
             MigrationKind kind = MigrationKind::readable;
             if (pte.writable)
                 kind = MigrationKind::writable;
-            else if (ctx.policy.anon_exclusive && fr.anon_exclusive)
+            else if (ctx.policy.exclusive_entries && fr.anon_exclusive)
                 kind = MigrationKind::readable_exclusive;
             pte = Pte{PteKind::migration, f, 0, 0, kind};
             --fr.mapcount;

@@ -36,7 +36,8 @@ enum class GupRead : std::uint8_t {
 
 // fork(), a present anonymous PTE (copy_present_pte).
 enum class ForkPresent : std::uint8_t {
-    share,               // write-protect both PTEs, mapcount++ (≤5.8, BSDs)
+    share,               // write-protect both PTEs, mapcount++, clear PageAnonExclusive
+                         // whatever the pins (≤5.8, BSDs)
     copy_if_pinned,      // 5.9–5.18: copy for the child iff MMF_HAS_PINNED && page_maybe_dma_pinned
     anon_exclusive,      // 5.19+ page_try_dup_anon_rmap(): exclusive && maybe pinned ⇒ copy,
                          // exclusive ⇒ clear the flag and share, otherwise share
@@ -71,9 +72,13 @@ enum class MprotectUpgrade : std::uint8_t {
 struct CowPolicy {
     std::string name;     // used by specs and traces: "linux-5.19"
     std::string summary;  // one line for `cowpin policies`
-    // PG_anon_exclusive, the swap PTE exclusive bit and readable_exclusive migration entries
-    // exist. Policies without it never set them, so they never split states.
+    // PG_anon_exclusive exists. Policies without it never set it, so it never splits states.
     bool anon_exclusive = false;
+    // Swap PTEs and migration entries remember exclusivity (pte_swp_mkexclusive(),
+    // readable_exclusive migration entries; 5.19 "COW fixes part 3"). Needs anon_exclusive.
+    // Without it (archs lacking __HAVE_ARCH_PTE_SWP_EXCLUSIVE) a swapped-out exclusive page
+    // comes back possibly shared.
+    bool exclusive_entries = false;
     WpReuse wp_reuse = WpReuse::mapcount;
     GupRead gup_read_pin = GupRead::none;
     GupRead gup_read_get = GupRead::none;
@@ -82,6 +87,14 @@ struct CowPolicy {
     MayUnmap migrate = MayUnmap::always;
     SwapIn swap_in = SwapIn::mapcount;
     MprotectUpgrade mprotect = MprotectUpgrade::never;
+
+    // Same decisions (name and summary aside).
+    bool same_decisions(const CowPolicy& o) const {
+        return anon_exclusive == o.anon_exclusive && exclusive_entries == o.exclusive_entries &&
+               wp_reuse == o.wp_reuse && gup_read_pin == o.gup_read_pin &&
+               gup_read_get == o.gup_read_get && fork == o.fork && swap_out == o.swap_out &&
+               migrate == o.migrate && swap_in == o.swap_in && mprotect == o.mprotect;
+    }
 };
 
 // The built-in policies, in the order of MODEL.md §4.

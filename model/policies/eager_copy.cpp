@@ -11,6 +11,7 @@ extern const CowPolicy eager_copy{
     .name = "eager-copy",
     .summary = "textbook fork: the child gets a copy of every page; otherwise as 5.19",
     .anon_exclusive = true,
+    .exclusive_entries = true,          // pte_swp_mkexclusive(), readable_exclusive entries
     .wp_reuse = WpReuse::anon_exclusive,
     .gup_read_pin = GupRead::unshare,
     .gup_read_get = GupRead::none,

@@ -18,6 +18,7 @@ extern const CowPolicy linux_5_19{
     .name = "linux-5.19",
     .summary = "RelCOP: PageAnonExclusive; R/O pins unshare; pinned pages never shared",
     .anon_exclusive = true,
+    .exclusive_entries = true,          // pte_swp_mkexclusive(), readable_exclusive entries
     .wp_reuse = WpReuse::anon_exclusive,    // do_wp_page(): PageAnonExclusive ⇒ reuse
     .gup_read_pin = GupRead::unshare,       // gup_must_unshare() ⇒ FAULT_FLAG_UNSHARE
     .gup_read_get = GupRead::none,          // gup_must_unshare(): FOLL_GET never unshares

@@ -17,6 +17,7 @@ extern const CowPolicy linux_6_18{
     .name = "linux-6.18",
     .summary = "as 5.19; mprotect upgrades only exclusive pages; exclusive swap-in maps writable",
     .anon_exclusive = true,
+    .exclusive_entries = true,          // pte_swp_mkexclusive(), readable_exclusive entries
     .wp_reuse = WpReuse::anon_exclusive,    // do_wp_page() → wp_can_reuse_anon_folio()
     .gup_read_pin = GupRead::unshare,       // gup_must_unshare() (mm/internal.h)
     .gup_read_get = GupRead::none,

@@ -271,15 +271,13 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
     const bool maybe_pinned = parent.has_pinned && fr.pins > 0;  // page_needs_cow_for_dma()
     bool copy = false;
     switch (ctx.policy.fork) {
-        case ForkPresent::share:  // no pin check: the page becomes possibly shared
-            fr.anon_exclusive = 0;
+        case ForkPresent::share:  // no pin check
             break;
         case ForkPresent::copy_if_pinned:
             copy = maybe_pinned;
             break;
-        case ForkPresent::anon_exclusive:  // page_try_dup_anon_rmap()
+        case ForkPresent::anon_exclusive:  // page_try_dup_anon_rmap(): -EBUSY if maybe pinned
             copy = fr.anon_exclusive && maybe_pinned;
-            if (!copy) fr.anon_exclusive = 0;
             break;
         case ForkPresent::copy_if_referenced:
             copy = fr.pins + fr.gets > 0;
@@ -292,6 +290,9 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
         copy_for_child(s, cpte, fr.data, ctx);
         return;
     }
+    // A shared page is possibly shared from now on, whatever the rule that shared it
+    // (page_try_dup_anon_rmap() → ClearPageAnonExclusive()).
+    fr.anon_exclusive = 0;
     ppte.writable = 0;  // ptep_set_wrprotect()
     map_present(s, cpte, ppte.target, false);
 }

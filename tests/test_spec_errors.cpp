@@ -114,7 +114,7 @@ TEST_CASE("An unknown policy in 'policies' names its index and lists the known p
     CHECK(msg == field_error("policies[1]", "unknown policy 'linux-4.0' (expected one of: " +
                                                 cowpin::policy_names() + ")"));
     for (const char* p : {"linux-5.7", "linux-5.8", "linux-5.9", "linux-5.18", "linux-5.19",
-                          "linux-6.18", "eager-copy"})
+                          "linux-6.18", "precop", "freebsd", "netbsd", "eager-copy"})
         CHECK(has(msg, p));
 
     CHECK(error_of(scenario([](json& j) { j["policies"][0] = 5; })) ==

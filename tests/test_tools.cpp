@@ -205,10 +205,14 @@ TEST_CASE("cowpin check writes the same counterexample files byte for byte when 
     std::vector<std::string> names;
     for (const auto& [name, bytes] : before) names.push_back(name);
     CHECK(names == std::vector<std::string>{
+                       "fork-with-rw-longterm-pin.freebsd.pin_reliable.json",
+                       "fork-with-rw-longterm-pin.freebsd.pinned_exclusive.json",
                        "fork-with-rw-longterm-pin.linux-5.7.pin_reliable.json",
                        "fork-with-rw-longterm-pin.linux-5.7.pinned_exclusive.json",
                        "fork-with-rw-longterm-pin.linux-5.8.pin_reliable.json",
                        "fork-with-rw-longterm-pin.linux-5.8.pinned_exclusive.json",
+                       "fork-with-rw-longterm-pin.netbsd.pin_reliable.json",
+                       "fork-with-rw-longterm-pin.netbsd.pinned_exclusive.json",
                    });
 
     // A stale trace of a (spec, policy) pair that now holds is removed; other files stay.
@@ -353,7 +357,7 @@ TEST_CASE("cowpin replay of a file that is not a trace exits 2 naming the file")
     CHECK(g.err.rfind("cowpin: " + garbage + ": not valid JSON: ", 0) == 0);
 }
 
-TEST_CASE("cowpin policies lists the seven policies in order") {
+TEST_CASE("cowpin policies lists the ten policies in order") {
     TempDir tmp("policies");
     const Run r = cowpin("policies", tmp);
     CHECK(r.code == 0);
@@ -364,7 +368,8 @@ TEST_CASE("cowpin policies lists the seven policies in order") {
         names.push_back(line.substr(0, line.find(' ')));
     }
     CHECK(names == std::vector<std::string>{"linux-5.7", "linux-5.8", "linux-5.9", "linux-5.18",
-                                            "linux-5.19", "linux-6.18", "eager-copy"});
+                                            "linux-5.19", "linux-6.18", "precop", "freebsd",
+                                            "netbsd", "eager-copy"});
 }
 
 TEST_CASE("cowpin explain prints every step in kernel words and ends with the violation") {

@@ -14,8 +14,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "checker/copies.hpp"
 #include "checker/explain.hpp"
 #include "checker/graph_export.hpp"
+#include "checker/policy_json.hpp"
 #include "checker/report.hpp"
 #include "checker/run.hpp"
 #include "checker/spec.hpp"
@@ -54,9 +56,30 @@ std::optional<Bounds> bounds_override(const Spec& spec, const std::vector<std::s
     return b;
 }
 
+std::vector<CowPolicy> load_policy_files(const std::vector<std::string>& files) {
+    std::vector<CowPolicy> out;
+    for (const std::string& f : files) out.push_back(load_policy_file(f));
+    return out;
+}
+
+std::vector<std::string> names_of(const std::vector<CowPolicy>& policies) {
+    std::vector<std::string> names;
+    for (const CowPolicy& p : policies) names.push_back(p.name);
+    return names;
+}
+
+std::vector<Spec> load_specs(const std::vector<std::string>& args,
+                             const std::vector<CowPolicy>& policy_files) {
+    std::vector<Spec> specs;
+    for (const std::string& f : expand_spec_args(args))
+        specs.push_back(load_spec(f, names_of(policy_files)));
+    return specs;
+}
+
 struct CheckArgs {
     std::vector<std::string> specs;
     std::string policy;
+    std::vector<std::string> policy_files;
     std::vector<std::string> bounds;
     std::string out = "counterexamples";
     bool no_write = false;
@@ -65,10 +88,11 @@ struct CheckArgs {
 
 int cmd_check(const CheckArgs& args) {
     // Parse everything first: bad input writes nothing.
-    std::vector<Spec> specs;
-    for (const std::string& f : expand_spec_args(args.specs)) specs.push_back(load_spec(f));
-    std::optional<const CowPolicy*> only;
-    if (!args.policy.empty()) only = &policy_or_throw(args.policy);
+    const std::vector<CowPolicy> files = load_policy_files(args.policy_files);
+    const std::vector<Spec> specs = load_specs(args.specs, files);
+    std::vector<const CowPolicy*> only;
+    if (!args.policy.empty()) only.push_back(&policy_or_throw(args.policy));
+    for (const CowPolicy& p : files) only.push_back(&p);
     std::vector<std::optional<Bounds>> overrides;
     for (const Spec& s : specs) overrides.push_back(bounds_override(s, args.bounds));
 
@@ -76,10 +100,8 @@ int cmd_check(const CheckArgs& args) {
     int status = kExitOk;
     for (std::size_t i = 0; i < specs.size(); ++i) {
         const Spec& spec = specs[i];
-        std::vector<const CowPolicy*> policies;
-        if (only)
-            policies.push_back(*only);
-        else
+        std::vector<const CowPolicy*> policies = only;
+        if (only.empty())
             for (const std::string& name : spec.policies) policies.push_back(find_policy(name));
         for (const CowPolicy* policy : policies) {
             RunOptions opts;
@@ -107,14 +129,84 @@ int cmd_check(const CheckArgs& args) {
         }
     }
     std::cout << '\n' << verdict_matrix(results);
-    std::size_t mismatches = 0;
-    for (const RunResult& r : results) mismatches += !r.matches();
-    std::cout << fmt::format("\n{} checks, {} as expected, {} not\n", results.size(),
-                             results.size() - mismatches, mismatches);
+    std::size_t mismatches = 0, unexpected = 0;
+    for (const RunResult& r : results) {
+        unexpected += !r.expected;
+        mismatches += r.expected && !r.matches();
+    }
+    std::cout << fmt::format("\n{} checks, {} as expected, {} not", results.size(),
+                             results.size() - mismatches - unexpected, mismatches);
+    if (unexpected) std::cout << fmt::format(", {} without an expectation (?)", unexpected);
+    std::cout << '\n';
     return status;
 }
 
-int cmd_policies() {
+struct CompareArgs {
+    std::vector<std::string> specs;
+    std::string policies;  // "A,B"
+    std::vector<std::string> policy_files;
+    std::vector<std::string> bounds;
+    std::string out;  // write needless-copy witnesses here if set
+};
+
+std::string range_text(const std::optional<CopyRange>& r) {
+    return r ? fmt::format("{}..{}", r->min, r->max) : std::string("-");
+}
+
+// `cowpin compare`: per spec, the policies side by side: verdict, copies and needless copies
+// (min..max over complete executions of a scenario), and the shortest needless-copy witness.
+int cmd_compare(const CompareArgs& args) {
+    const std::vector<CowPolicy> files = load_policy_files(args.policy_files);
+    const std::vector<Spec> specs = load_specs(args.specs, files);
+    std::vector<const CowPolicy*> policies;
+    std::string list = args.policies;
+    while (!list.empty()) {
+        const std::size_t comma = list.find(',');
+        policies.push_back(&policy_or_throw(list.substr(0, comma)));
+        list = comma == std::string::npos ? "" : list.substr(comma + 1);
+    }
+    for (const CowPolicy& p : files) policies.push_back(&p);
+    if (policies.empty())
+        for (const CowPolicy* p : all_policies()) policies.push_back(p);
+    std::vector<std::optional<Bounds>> overrides;
+    for (const Spec& s : specs) overrides.push_back(bounds_override(s, args.bounds));
+
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const Spec& spec = specs[i];
+        std::vector<std::vector<std::string>> cols;
+        for (const CowPolicy* p : policies) {
+            RunOptions opts;
+            opts.bounds = overrides[i];
+            const CopyReport rep = analyze_copies(spec, *p, opts);
+            std::string witness = "none";
+            if (rep.witness) {
+                witness = fmt::format("{} steps", rep.witness->steps());
+                if (!args.out.empty())
+                    spdlog::info("wrote {}", write_trace(rep.run, *rep.witness, args.out));
+            }
+            cols.push_back({p->name, verdict_tags(rep.run.violated), range_text(rep.copies),
+                            range_text(rep.needless), witness});
+        }
+        const std::vector<std::string> rows = {"", "verdict", "copies min..max",
+                                               "needless min..max", "needless witness"};
+        std::cout << fmt::format("{}{}\n", spec.name, spec.scenario ? "" : " (exhaustive: copies "
+                                                                         "are per path, not shown)");
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            std::string line = fmt::format("  {:<18}", rows[r]);
+            for (const auto& c : cols) line += fmt::format("  {:<12}", c[r]);
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+            std::cout << line << '\n';
+        }
+        std::cout << '\n';
+    }
+    return kExitOk;
+}
+
+int cmd_policies(const std::string& json_of) {
+    if (!json_of.empty()) {
+        std::cout << policy_to_json(policy_or_throw(json_of)).dump(2) << '\n';
+        return kExitOk;
+    }
     std::size_t w = 0;
     for (const CowPolicy* p : all_policies()) w = std::max(w, p->name.size());
     for (const CowPolicy* p : all_policies())
@@ -122,9 +214,11 @@ int cmd_policies() {
     return kExitOk;
 }
 
-int cmd_replay(const std::string& trace, const std::string& spec) {
+int cmd_replay(const std::string& trace, const std::string& spec,
+               const std::vector<std::string>& policy_files) {
     const ReplayOutcome r =
-        replay_trace(trace, spec.empty() ? std::nullopt : std::optional<std::string>(spec));
+        replay_trace(trace, spec.empty() ? std::nullopt : std::optional<std::string>(spec),
+                     load_policy_files(policy_files));
     if (r.exit_code == kExitOk)
         std::cout << r.message << '\n';
     else
@@ -174,17 +268,33 @@ int main(int argc, char** argv) {
     auto* c = app.add_subcommand("check", "check specs against every policy they name");
     c->add_option("specs", check.specs, "spec files or directories of them")->required();
     c->add_option("--policy", check.policy, "check only this policy (other expectations ignored)");
+    c->add_option("--policy-file", check.policy_files,
+                  "check only the policy in this JSON file (repeatable); specs' expectations "
+                  "apply to it by its name");
     c->add_option("--bound", check.bounds, "override a bound: name=value (repeatable)");
     c->add_option("--out", check.out, "directory for counterexamples (default: counterexamples)");
     c->add_flag("--no-write", check.no_write, "write no counterexample files");
     c->add_option("--max-states", check.max_states, "stop a run past this many states (exit 4)");
 
+    CompareArgs compare;
+    auto* cmp = app.add_subcommand(
+        "compare", "policies side by side: verdict, copies and needless copies per spec");
+    cmp->add_option("specs", compare.specs, "spec files or directories of them")->required();
+    cmp->add_option("--policies", compare.policies, "comma-separated policies (default: all)");
+    cmp->add_option("--policy-file", compare.policy_files, "also compare this policy file");
+    cmp->add_option("--bound", compare.bounds, "override a bound: name=value (repeatable)");
+    cmp->add_option("--out", compare.out, "write each needless-copy witness trace here");
+
+    std::string json_of;
     auto* p = app.add_subcommand("policies", "list the policies with a one-line summary each");
+    p->add_option("--json", json_of, "print this built-in policy as a policy file");
 
     std::string trace, spec;
     auto* r = app.add_subcommand("replay", "re-execute a counterexample through the model");
     r->add_option("trace", trace, "counterexample JSON")->required();
     r->add_option("--spec", spec, "spec file (default: the one the trace names)");
+    std::vector<std::string> replay_policy_files;
+    r->add_option("--policy-file", replay_policy_files, "policy file the trace was checked with");
 
     auto* e = app.add_subcommand("explain", "print a counterexample as text, in kernel words");
     e->add_option("trace", trace, "counterexample JSON")->required();
@@ -208,8 +318,9 @@ int main(int argc, char** argv) {
     if (verbose) spdlog::set_level(spdlog::level::debug);
     try {
         if (*c) return cmd_check(check);
-        if (*p) return cmd_policies();
-        if (*r) return cmd_replay(trace, spec);
+        if (*cmp) return cmd_compare(compare);
+        if (*p) return cmd_policies(json_of);
+        if (*r) return cmd_replay(trace, spec, replay_policy_files);
         if (*e) return cmd_explain(trace);
         if (*g) return cmd_graph(spec, gpolicy, gbounds, gout, gmax);
     } catch (const SpecError& err) {

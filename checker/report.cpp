@@ -41,6 +41,8 @@ std::string verdict_line(const RunResult& r) {
     std::string status = "ok";
     if (!r.stats.complete)
         status = "INCOMPLETE (state limit reached)";
+    else if (!r.expected)
+        status = "no expectation for this policy";
     else if (!r.verdict_matches())
         status = fmt::format("MISMATCH: expected {}", verdict_string(*r.expected));
     else if (!r.states_match())
@@ -58,7 +60,9 @@ std::string verdict_matrix(const std::vector<RunResult>& results) {
         if (std::find(rows.begin(), rows.end(), r.spec->name) == rows.end())
             rows.push_back(r.spec->name);
         std::string cell = verdict_tags(r.violated);
-        if (!r.matches())
+        if (!r.expected)
+            cell += "?";  // the spec has no expectation for this policy
+        else if (!r.matches())
             cell += r.verdict_matches() ? "!" : fmt::format("!({})", verdict_tags(*r.expected));
         cells[{r.spec->name, r.policy->name}] = cell;
     }
@@ -73,6 +77,7 @@ std::string verdict_matrix(const std::vector<RunResult>& results) {
     }
     std::string out = pad("scenario", first);
     for (std::size_t i = 0; i < policies.size(); ++i) out += "  " + pad(policies[i], w[i]);
+    while (!out.empty() && out.back() == ' ') out.pop_back();
     out += '\n';
     for (const std::string& row : rows) {
         std::string line = pad(row, first);

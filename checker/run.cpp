@@ -30,27 +30,8 @@ void check_programs_fit(const Spec& spec, const Bounds& b) {
 
 Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& ex,
                        engine::StateId last, Inv inv) {
-    Counterexample cx;
+    Counterexample cx = raw_path(model, ex, last);
     cx.invariant = inv;
-    State raw = model.initial();
-    cx.states.push_back(raw);
-    const std::vector<engine::StateId> path = ex.path_to(last);
-    for (std::size_t i = 1; i < path.size(); ++i) {
-        const Action a = model.raw_action(raw, ex.store().action(path[i]));
-        State canonical = raw;
-        if (!model.step(raw, a)) throw std::logic_error("counterexample step not enabled (model bug)");
-        canonical = raw;
-        canonicalize(canonical);
-        if (!(canonical == ex.store().at(path[i])))
-            throw std::logic_error(fmt::format(
-                "step {} ({}) does not re-execute to the state the search found: actions() or "
-                "canonicalize() is not deterministic (model bug)", i, format_action(a)));
-        cx.actions.push_back(a);
-        cx.states.push_back(raw);
-    }
-    const std::string diverged = replay_divergence(model, cx.actions, cx.states);
-    if (!diverged.empty())
-        throw std::logic_error("counterexample does not replay (model bug): " + diverged);
     cx.message = violation_message(cx.states.back(), inv, model.policy());
     for (int i = 0; i < kInvariants; ++i) {
         if (i == static_cast<int>(inv) || !model.checks(i)) continue;
@@ -64,6 +45,40 @@ Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& 
 }
 
 }  // namespace
+
+Counterexample raw_path(const CowModel& model, const engine::Explorer<CowModel>& ex,
+                        engine::StateId last, const Action* extra) {
+    Counterexample cx;
+    State raw = model.initial();
+    cx.states.push_back(raw);
+    const std::vector<engine::StateId> path = ex.path_to(last);
+    for (std::size_t i = 1; i <= path.size(); ++i) {
+        if (i == path.size() && !extra) break;
+        const Action& searched = i < path.size() ? ex.store().action(path[i]) : *extra;
+        const Action a = model.raw_action(raw, searched);
+        if (!model.step(raw, a)) throw std::logic_error("path step not enabled (model bug)");
+        State canonical = raw;
+        canonicalize(canonical);
+        if (i < path.size() && !(canonical == ex.store().at(path[i])))
+            throw std::logic_error(fmt::format(
+                "step {} ({}) does not re-execute to the state the search found: actions() or "
+                "canonicalize() is not deterministic (model bug)", i, format_action(a)));
+        cx.actions.push_back(a);
+        cx.states.push_back(raw);
+    }
+    const std::string diverged = replay_divergence(model, cx.actions, cx.states);
+    if (!diverged.empty()) throw std::logic_error("path does not replay (model bug): " + diverged);
+    return cx;
+}
+
+ModelConfig run_config(const Spec& spec, const CowPolicy& policy, const RunOptions& options) {
+    ModelConfig config = spec.model_config(policy);
+    if (options.bounds) {
+        check_programs_fit(spec, *options.bounds);
+        config.bounds = *options.bounds;
+    }
+    return config;
+}
 
 std::string replay_divergence(const CowModel& model, const std::vector<Action>& actions,
                               const std::vector<State>& states) {
@@ -90,11 +105,7 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
     RunResult r;
     r.spec = &spec;
     r.policy = &policy;
-    ModelConfig config = spec.model_config(policy);
-    if (options.bounds) {
-        check_programs_fit(spec, *options.bounds);
-        config.bounds = *options.bounds;
-    }
+    const ModelConfig config = run_config(spec, policy, options);
     r.bounds = config.bounds;
     r.expected = spec.expected(policy.name);
     if (!options.bounds || *options.bounds == spec.bounds)

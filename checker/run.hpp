@@ -19,8 +19,14 @@ namespace cowpin {
 // A counterexample path, re-executed without canonicalization (CowModel::step) so that frames,
 // slots and values keep their names from step to step; each state canonicalizes to the state
 // the search found.
+enum class TraceKind : std::uint8_t {
+    violation,      // the last state violates `invariant`
+    needless_copy,  // the last step copies a page no other process maps or references
+};
+
 struct Counterexample {
-    Inv invariant;
+    TraceKind kind = TraceKind::violation;
+    Inv invariant = Inv::refcounts_consistent;  // for violations
     std::string message;           // violation_message() of the last state
     std::vector<State> states;     // states[0] is the initial state
     std::vector<Action> actions;   // actions[i] leads from states[i] to states[i + 1]
@@ -56,6 +62,14 @@ struct RunResult {
 
 // Throws SpecError if overridden bounds no longer fit the spec's programs.
 RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions& options = {});
+
+// The model of `spec` under `policy`, with overridden bounds if given.
+ModelConfig run_config(const Spec& spec, const CowPolicy& policy, const RunOptions& options);
+
+// The search path to `last`, then `extra` if given, re-executed without canonicalization and
+// checked against the stored states (throws std::logic_error on a mismatch: a model bug).
+Counterexample raw_path(const CowModel& model, const engine::Explorer<CowModel>& ex,
+                        engine::StateId last, const Action* extra = nullptr);
 
 // Re-execute a path's actions from the model's initial state with CowModel::step, checking
 // each is offered by actions() and enabled; empty if every state matches, else which step

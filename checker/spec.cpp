@@ -29,6 +29,12 @@ std::string type_of(const json& j) {
 
 struct Parser {
     const std::string& path;
+    const std::vector<std::string>& extra_policies;
+
+    bool known_policy(const std::string& name) const {
+        return find_policy(name) ||
+               std::find(extra_policies.begin(), extra_policies.end(), name) != extra_policies.end();
+    }
 
     [[noreturn]] void fail(const std::string& field, const std::string& what) const {
         throw SpecError(fmt::format("{}: field '{}': {}", path, field, what));
@@ -194,7 +200,8 @@ ModelConfig Spec::model_config(const CowPolicy& policy) const {
     return c;
 }
 
-Spec parse_spec(const std::string& text, const std::string& path) {
+Spec parse_spec(const std::string& text, const std::string& path,
+                const std::vector<std::string>& extra_policies) {
     json j;
     // Duplicate keys would silently keep the last value: refuse them.
     std::vector<std::set<std::string>> keys;
@@ -214,7 +221,7 @@ Spec parse_spec(const std::string& text, const std::string& path) {
     }
     if (!duplicate.empty())
         throw SpecError(fmt::format("{}: field '{}': appears twice in one object", path, duplicate));
-    const Parser p{path};
+    const Parser p{path, extra_policies};
     if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
     for (auto it = j.begin(); it != j.end(); ++it)
         if (!kFields.count(it.key()))
@@ -269,7 +276,7 @@ Spec parse_spec(const std::string& text, const std::string& path) {
             const std::string f = fmt::format("policies[{}]", i);
             p.want(ps[i], f, ps[i].is_string(), "a policy name");
             const std::string name = ps[i].get<std::string>();
-            if (!find_policy(name))
+            if (!p.known_policy(name))
                 p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", name,
                                       policy_names()));
             spec.policies.push_back(name);
@@ -282,7 +289,7 @@ Spec parse_spec(const std::string& text, const std::string& path) {
     p.want(ex, "expect", ex.is_object(), "an object mapping policies to verdicts");
     for (auto it = ex.begin(); it != ex.end(); ++it) {
         const std::string f = "expect." + it.key();
-        if (it.key() != "default" && !find_policy(it.key()))
+        if (it.key() != "default" && !p.known_policy(it.key()))
             p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})",
                                   it.key(), policy_names()));
         spec.expect[it.key()] = p.invariant_set(*it, f);
@@ -298,7 +305,7 @@ Spec parse_spec(const std::string& text, const std::string& path) {
         p.want(st, "states", st.is_object(), "an object mapping policies to state counts");
         for (auto it = st.begin(); it != st.end(); ++it) {
             const std::string f = "states." + it.key();
-            if (!find_policy(it.key()))
+            if (!p.known_policy(it.key()))
                 p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", it.key(),
                                       policy_names()));
             if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
@@ -310,12 +317,12 @@ Spec parse_spec(const std::string& text, const std::string& path) {
     return spec;
 }
 
-Spec load_spec(const std::string& path) {
+Spec load_spec(const std::string& path, const std::vector<std::string>& extra_policies) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw SpecError(fmt::format("{}: cannot read the file", path));
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_spec(text.str(), path);
+    return parse_spec(text.str(), path, extra_policies);
 }
 
 std::vector<std::string> spec_files_in(const std::string& dir) {

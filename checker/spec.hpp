@@ -44,10 +44,12 @@ struct Spec {
     ModelConfig model_config(const CowPolicy& policy) const;
 };
 
-// Parse one spec file. Throws SpecError.
-Spec load_spec(const std::string& path);
+// Parse one spec file. Throws SpecError. Policy names are the built-in ones plus `extra_policies`
+// (the names of policy files given on the command line).
+Spec load_spec(const std::string& path, const std::vector<std::string>& extra_policies = {});
 // Parse from text (path used in messages only). Throws SpecError.
-Spec parse_spec(const std::string& text, const std::string& path);
+Spec parse_spec(const std::string& text, const std::string& path,
+                const std::vector<std::string>& extra_policies = {});
 // Every *.json directly in `dir`, sorted by name. Throws SpecError if `dir` holds none.
 std::vector<std::string> spec_files_in(const std::string& dir);
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/policy_json.hpp"
 #include "checker/state_json.hpp"
 
 namespace cowpin {
@@ -42,7 +43,8 @@ std::string inv_name(Inv inv) { return std::string(invariant_table()[static_cast
 }  // namespace
 
 std::string counterexample_filename(const RunResult& r, const Counterexample& cx) {
-    return fmt::format("{}.{}.{}.json", r.spec->name, r.policy->name, inv_name(cx.invariant));
+    return fmt::format("{}.{}.{}.json", r.spec->name, r.policy->name,
+                       cx.kind == TraceKind::needless_copy ? "needless_copy" : inv_name(cx.invariant));
 }
 
 json counterexample_json(const RunResult& r, const Counterexample& cx, const std::string& spec_path) {
@@ -74,17 +76,44 @@ json counterexample_json(const RunResult& r, const Counterexample& cx, const std
     j["tool"] = {{"name", "cowpin"}, {"version", COWPIN_VERSION}};
     j["spec"] = {{"name", r.spec->name}, {"path", spec_path}, {"sha256", r.spec->sha256}};
     j["policy"] = r.policy->name;
+    // The decisions themselves, so a trace of a policy file replays without the file.
+    nlohmann::ordered_json decisions = policy_to_json(*r.policy);
+    decisions.erase("name");
+    decisions.erase("summary");
+    j["policy_decisions"] = json::parse(decisions.dump());
     j["bounds"] = bounds_json(r.bounds);
-    j["invariant"] = inv_name(cx.invariant);
-    j["message"] = cx.message;
-    j["already_violated"] = earlier;
-    j["initial_state"] = initial;
-    j["steps"] = steps;
-    j["violation"] = {{"step", cx.steps()}, {"invariant", inv_name(cx.invariant)},
-                      {"message", cx.message}};
+    if (cx.kind == TraceKind::needless_copy) {
+        j["kind"] = "needless_copy";
+        j["message"] = cx.message;
+        j["initial_state"] = initial;
+        j["steps"] = steps;
+        j["needless_copy"] = {{"step", cx.steps()}, {"message", cx.message}};
+    } else {
+        j["kind"] = "violation";
+        j["invariant"] = inv_name(cx.invariant);
+        j["message"] = cx.message;
+        j["already_violated"] = earlier;
+        j["initial_state"] = initial;
+        j["steps"] = steps;
+        j["violation"] = {{"step", cx.steps()}, {"invariant", inv_name(cx.invariant)},
+                          {"message", cx.message}};
+    }
     j["stats"] = {{"states", r.stats.states}, {"transitions", r.stats.transitions},
                   {"depth", r.stats.depth}};
     return j;
+}
+
+std::string write_trace(const RunResult& r, const Counterexample& cx, const std::string& dir) {
+    fs::create_directories(dir);
+    const fs::path path = fs::path(dir) / counterexample_filename(r, cx);
+    const fs::path tmp = path.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary);
+        out << counterexample_json(r, cx, spec_reference(r.spec->path)).dump(2) << '\n';
+        if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
+    }
+    fs::rename(tmp, path);
+    return path.string();
 }
 
 std::vector<std::string> write_counterexamples(const RunResult& r, const std::string& dir) {
@@ -98,18 +127,7 @@ std::vector<std::string> write_counterexamples(const RunResult& r, const std::st
         }
     }
     std::vector<std::string> written;
-    const std::string spec_path = spec_reference(r.spec->path);
-    for (const Counterexample& cx : r.counterexamples) {
-        const fs::path path = fs::path(dir) / counterexample_filename(r, cx);
-        const fs::path tmp = path.string() + ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary);
-            out << counterexample_json(r, cx, spec_path).dump(2) << '\n';
-            if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
-        }
-        fs::rename(tmp, path);
-        written.push_back(path.string());
-    }
+    for (const Counterexample& cx : r.counterexamples) written.push_back(write_trace(r, cx, dir));
     return written;
 }
 
@@ -128,20 +146,29 @@ json load_trace(const std::string& path) {
         throw SpecError(fmt::format("{}: field 'format': expected \"{}\"", path, kTraceFormat));
     if (j.value("version", 0) != kTraceVersion)
         throw SpecError(fmt::format("{}: field 'version': expected {}", path, kTraceVersion));
-    for (const char* key : {"spec", "policy", "bounds", "invariant", "steps", "initial_state"})
+    const std::string kind = j.value("kind", "");
+    if (kind != "violation" && kind != "needless_copy")
+        throw SpecError(fmt::format("{}: field 'kind': expected \"violation\" or \"needless_copy\"", path));
+    for (const char* key : {"spec", "policy", "bounds", "steps", "initial_state"})
         if (!j.contains(key)) throw SpecError(fmt::format("{}: field '{}': missing", path, key));
+    if (kind == "violation" && !j.contains("invariant"))
+        throw SpecError(fmt::format("{}: field 'invariant': missing", path));
     if (!j["steps"].is_array()) throw SpecError(fmt::format("{}: field 'steps': expected an array", path));
     return j;
 }
 
-ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<std::string>& spec_override) {
+ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<std::string>& spec_override,
+                           const std::vector<CowPolicy>& policy_files) {
     json t;
     Spec spec;
     try {
         t = load_trace(trace_path);
         const std::string ref = t["spec"].value("path", "");
         const std::string spec_path = spec_override ? *spec_override : find_spec(trace_path, ref);
-        spec = load_spec(spec_path);
+        std::vector<std::string> extra;
+        for (const CowPolicy& p : policy_files) extra.push_back(p.name);
+        if (t["policy"].is_string()) extra.push_back(t["policy"].get<std::string>());
+        spec = load_spec(spec_path, extra);
     } catch (const SpecError& e) {
         return {2, e.what()};
     }
@@ -150,9 +177,37 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
         notes = fmt::format("note: {} has changed since the trace was written (sha256 differs)\n",
                             spec.path);
     const std::string policy_name = t["policy"].is_string() ? t["policy"].get<std::string>() : "";
-    const CowPolicy* policy = find_policy(policy_name);
-    if (!policy) return {2, fmt::format("{}: field 'policy': unknown policy '{}'", trace_path, policy_name)};
-    const std::optional<Inv> inv = find_invariant(t["invariant"].is_string() ? t["invariant"].get<std::string>() : "");
+    // The policy: a policy file given for it, else the decisions the trace records, else the
+    // built-in of that name.
+    const CowPolicy* policy = nullptr;
+    for (const CowPolicy& p : policy_files)
+        if (p.name == policy_name) policy = &p;
+    CowPolicy recorded;
+    if (!policy && t.contains("policy_decisions")) {
+        json decisions = t["policy_decisions"];
+        if (!decisions.is_object())
+            return {2, fmt::format("{}: field 'policy_decisions': expected an object", trace_path)};
+        decisions["name"] = policy_name;
+        try {
+            recorded = parse_policy(decisions.dump(), trace_path + " (policy_decisions)");
+        } catch (const SpecError& e) {
+            return {2, e.what()};
+        }
+        recorded.summary = policy_name;
+        policy = &recorded;
+    }
+    if (!policy) policy = find_policy(policy_name);
+    if (!policy)
+        return {2, fmt::format("{}: field 'policy': unknown policy '{}' (give its --policy-file)",
+                               trace_path, policy_name)};
+    if (const CowPolicy* builtin = find_policy(policy_name);
+        builtin && !builtin->same_decisions(*policy))
+        notes += fmt::format("note: the trace's policy '{}' decides differently from the built-in "
+                             "of that name\n", policy_name);
+    const bool needless = t["kind"] == "needless_copy";
+    const std::optional<Inv> inv =
+        needless ? std::optional<Inv>(Inv::refcounts_consistent)
+                 : find_invariant(t["invariant"].is_string() ? t["invariant"].get<std::string>() : "");
     if (!inv) return {2, fmt::format("{}: field 'invariant': unknown invariant", trace_path)};
     ModelConfig config = spec.model_config(*policy);
     const json& b = t["bounds"];
@@ -175,6 +230,7 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
         return {1, notes + "diverges at step 0: the initial state differs from the trace's"};
     std::vector<Action> enabled;
     std::size_t index = 0;
+    StepEffects last_effects;
     for (const json& step : t["steps"]) {
         ++index;
         std::string error;
@@ -183,7 +239,9 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
         enabled.clear();
         model.actions(s, enabled);
         State next = s;
-        if (std::find(enabled.begin(), enabled.end(), *a) == enabled.end() || !model.step(next, *a))
+        last_effects = StepEffects{};
+        if (std::find(enabled.begin(), enabled.end(), *a) == enabled.end() ||
+            !model.step(next, *a, &last_effects))
             return {1, notes + fmt::format("diverges at step {}: {} is not enabled", index,
                                            format_action(*a))};
         json state = state_to_json(next, model);
@@ -200,6 +258,12 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
                                            index, format_action(*a))};
         s = next;
         prev = std::move(state);
+    }
+    if (needless) {
+        if (last_effects.needless == 0)
+            return {1, notes + fmt::format("diverges at the end: step {} makes no needless copy", index)};
+        return {0, notes + fmt::format("reproduced: a needless copy at step {}: {}", index,
+                                       t.value("message", std::string()))};
     }
     if (model.invariant_holds(s, static_cast<int>(*inv)))
         return {1, notes + fmt::format("diverges at the end: after {} steps {} holds", index,

@@ -1,4 +1,5 @@
-// Counterexample files (format "cowpin-trace", version 1; schema in
+// Counterexample files and needless-copy witnesses (format "cowpin-trace", version 1, "kind"
+// "violation" or "needless_copy"; schema in
 // counterexamples/trace.schema.json) and their replay.
 //
 // A trace names the spec ("specs/x.json", looked up beside the trace's directory or under the
@@ -27,6 +28,8 @@ std::string counterexample_filename(const RunResult& r, const Counterexample& cx
 // `spec_path` is how the trace refers to the spec ("specs/x.json").
 nlohmann::json counterexample_json(const RunResult& r, const Counterexample& cx,
                                    const std::string& spec_path);
+// Writes one trace (counterexample or needless-copy witness) into `dir`; returns its path.
+std::string write_trace(const RunResult& r, const Counterexample& cx, const std::string& dir);
 // Writes every counterexample of `r` into `dir` (atomically, via a temporary file and rename),
 // removes stale ones of the same (spec, policy), and returns the paths written.
 std::vector<std::string> write_counterexamples(const RunResult& r, const std::string& dir);
@@ -35,9 +38,12 @@ struct ReplayOutcome {
     int exit_code = 0;  // 0 violation reproduced, 1 diverged, 2 malformed input
     std::string message;
 };
-// Re-execute a trace file through the model (the spec is found from the trace unless given).
+// Re-execute a trace file through the model (the spec is found from the trace unless given; a
+// policy not built in must be given as a policy file). A violation trace must end in a state
+// violating its invariant; a needless-copy witness must end with a step that copies needlessly.
 ReplayOutcome replay_trace(const std::string& trace_path,
-                           const std::optional<std::string>& spec_path = std::nullopt);
+                           const std::optional<std::string>& spec_path = std::nullopt,
+                           const std::vector<CowPolicy>& policy_files = {});
 
 // Read a trace file; throws SpecError naming the file if it is not a cowpin trace.
 nlohmann::json load_trace(const std::string& path);

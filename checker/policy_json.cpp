@@ -1,0 +1,139 @@
+#include "checker/policy_json.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "checker/spec.hpp"
+
+namespace cowpin {
+
+using nlohmann::json;
+
+namespace {
+
+// Behaviour names, in enum order.
+const std::vector<std::string> kWpReuse = {"mapcount", "refcount", "refcount_free_swap",
+                                           "anon_exclusive"};
+const std::vector<std::string> kGupRead = {"none", "break_cow", "unshare", "copy_if_shared"};
+const std::vector<std::string> kFork = {"share", "copy_if_pinned", "anon_exclusive",
+                                        "copy_if_referenced", "copy_always"};
+const std::vector<std::string> kMayUnmap = {"always", "unless_pinned", "unless_referenced"};
+const std::vector<std::string> kSwapIn = {"mapcount", "refcount", "anon_exclusive",
+                                          "anon_exclusive_writable"};
+const std::vector<std::string> kMprotect = {"never", "if_anon_exclusive"};
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+}  // namespace
+
+const std::vector<DecisionPoint>& decision_points() {
+    static const std::vector<DecisionPoint> points = {
+        {"write_fault", kWpReuse},   {"gup_read_pin", kGupRead}, {"gup_read_get", kGupRead},
+        {"fork", kFork},             {"swap_out", kMayUnmap},    {"migrate", kMayUnmap},
+        {"swap_in", kSwapIn},        {"mprotect", kMprotect},
+    };
+    return points;
+}
+
+CowPolicy parse_policy(const std::string& text, const std::string& path) {
+    json j;
+    try {
+        j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
+    } catch (const json::parse_error& e) {
+        throw SpecError(fmt::format("{}: not valid JSON: {}", path, e.what()));
+    }
+    if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
+    auto fail = [&](const std::string& what, const std::string& key, const std::string& msg) {
+        throw SpecError(fmt::format("{}: {} '{}': {}", path, what, key, msg));
+    };
+    std::set<std::string> known = {"name", "summary", "anon_exclusive", "exclusive_entries"};
+    for (const DecisionPoint& d : decision_points()) known.insert(d.key);
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (!known.count(it.key()))
+            fail("field", it.key(),
+                 fmt::format("unknown (expected name, summary, anon_exclusive, exclusive_entries, "
+                             "or a decision point: write_fault, gup_read_pin, gup_read_get, fork, "
+                             "swap_out, migrate, swap_in, mprotect)"));
+    CowPolicy p;
+    if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
+        fail("field", "name", "expected a non-empty string");
+    p.name = j["name"].get<std::string>();
+    if (p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
+        fail("field", "name", "expected lower-case letters, digits, '-', '_' or '.'");
+    if (j.contains("summary") && !j["summary"].is_string())
+        fail("field", "summary", "expected a string");
+    p.summary = j.value("summary", "policy file " + path);
+    for (const char* flag : {"anon_exclusive", "exclusive_entries"})
+        if (!j.contains(flag) || !j[flag].is_boolean())
+            fail("decision point", flag, "missing or not true/false");
+    p.anon_exclusive = j["anon_exclusive"].get<bool>();
+    p.exclusive_entries = j["exclusive_entries"].get<bool>();
+    auto pick = [&](const DecisionPoint& d) -> int {
+        if (!j.contains(d.key))
+            fail("decision point", d.key, fmt::format("missing (expected one of: {})", joined(d.behaviours)));
+        const json& v = j[d.key];
+        for (std::size_t i = 0; v.is_string() && i < d.behaviours.size(); ++i)
+            if (d.behaviours[i] == v.get<std::string>()) return static_cast<int>(i);
+        fail("decision point", d.key,
+             fmt::format("unknown behaviour {} (expected one of: {})", v.dump(), joined(d.behaviours)));
+        return 0;
+    };
+    const auto& dp = decision_points();
+    p.wp_reuse = static_cast<WpReuse>(pick(dp[0]));
+    p.gup_read_pin = static_cast<GupRead>(pick(dp[1]));
+    p.gup_read_get = static_cast<GupRead>(pick(dp[2]));
+    p.fork = static_cast<ForkPresent>(pick(dp[3]));
+    p.swap_out = static_cast<MayUnmap>(pick(dp[4]));
+    p.migrate = static_cast<MayUnmap>(pick(dp[5]));
+    p.swap_in = static_cast<SwapIn>(pick(dp[6]));
+    p.mprotect = static_cast<MprotectUpgrade>(pick(dp[7]));
+    // Behaviours that read or write PageAnonExclusive need the flag.
+    auto needs_flag = [&](bool uses, const char* key) {
+        if (uses && !p.anon_exclusive)
+            fail("decision point", key,
+                 fmt::format("behaviour {} needs \"anon_exclusive\": true", j[key].dump()));
+    };
+    needs_flag(p.exclusive_entries, "exclusive_entries");
+    needs_flag(p.wp_reuse == WpReuse::anon_exclusive, "write_fault");
+    needs_flag(p.gup_read_pin == GupRead::unshare, "gup_read_pin");
+    needs_flag(p.gup_read_get == GupRead::unshare, "gup_read_get");
+    needs_flag(p.fork == ForkPresent::anon_exclusive, "fork");
+    needs_flag(p.swap_in == SwapIn::anon_exclusive || p.swap_in == SwapIn::anon_exclusive_writable,
+               "swap_in");
+    needs_flag(p.mprotect == MprotectUpgrade::if_anon_exclusive, "mprotect");
+    return p;
+}
+
+CowPolicy load_policy_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw SpecError(fmt::format("{}: cannot read the file", path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_policy(text.str(), path);
+}
+
+nlohmann::ordered_json policy_to_json(const CowPolicy& p) {
+    nlohmann::ordered_json j;
+    j["name"] = p.name;
+    j["summary"] = p.summary;
+    j["anon_exclusive"] = p.anon_exclusive;
+    j["exclusive_entries"] = p.exclusive_entries;
+    j["write_fault"] = kWpReuse[static_cast<int>(p.wp_reuse)];
+    j["gup_read_pin"] = kGupRead[static_cast<int>(p.gup_read_pin)];
+    j["gup_read_get"] = kGupRead[static_cast<int>(p.gup_read_get)];
+    j["fork"] = kFork[static_cast<int>(p.fork)];
+    j["swap_out"] = kMayUnmap[static_cast<int>(p.swap_out)];
+    j["migrate"] = kMayUnmap[static_cast<int>(p.migrate)];
+    j["swap_in"] = kSwapIn[static_cast<int>(p.swap_in)];
+    j["mprotect"] = kMprotect[static_cast<int>(p.mprotect)];
+    return j;
+}
+
+}  // namespace cowpin

@@ -1,0 +1,37 @@
+// Policies as data: a JSON file that picks, for each decision point of the model, one of the
+// named behaviours the built-in policies use (the enums of model/policy.hpp), e.g.
+//
+//   { "name": "my-idea", "summary": "5.19, but fork shares pinned pages",
+//     "anon_exclusive": true, "exclusive_entries": true,
+//     "write_fault": "anon_exclusive", "gup_read_pin": "unshare", "gup_read_get": "none",
+//     "fork": "share", "swap_out": "unless_pinned", "migrate": "unless_pinned",
+//     "swap_in": "anon_exclusive", "mprotect": "never" }
+//
+// Every decision point is required; an unknown key, an unknown behaviour, or a behaviour that
+// needs PageAnonExclusive in a policy without it is refused naming the decision point.
+// specs/policies/ holds every built-in policy in this form.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/policy.hpp"
+
+namespace cowpin {
+
+// Throws SpecError ("FILE: decision point 'fork': ...").
+CowPolicy parse_policy(const std::string& text, const std::string& path);
+CowPolicy load_policy_file(const std::string& path);
+// In file order (decision points as listed above).
+nlohmann::ordered_json policy_to_json(const CowPolicy& policy);
+
+// The decision points, in file order, with their behaviours (for errors and documentation).
+struct DecisionPoint {
+    std::string key;
+    std::vector<std::string> behaviours;
+};
+const std::vector<DecisionPoint>& decision_points();
+
+}  // namespace cowpin

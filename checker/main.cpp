@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,9 @@
 #include "checker/graph_export.hpp"
 #include "checker/policy_json.hpp"
 #include "checker/report.hpp"
+#include "checker/reproduce.hpp"
 #include "checker/run.hpp"
+#include "checker/state_json.hpp"
 #include "checker/spec.hpp"
 #include "checker/trace.hpp"
 
@@ -202,6 +205,143 @@ int cmd_compare(const CompareArgs& args) {
     return kExitOk;
 }
 
+struct ReproduceArgs {
+    std::vector<std::string> specs;
+    std::string policy = "linux-6.18";
+    std::size_t interleaving = 0;  // 1-based; 0 = all (sampled)
+    std::string trace, output;
+    bool run = false;
+    std::size_t sample = 16;
+};
+
+// A swap file for MADV_PAGEOUT when no swap is active; the machine is left as it was found.
+struct SwapFile {
+    std::string path;
+    bool active = false;
+    ~SwapFile() {
+        if (!active) return;
+        const int rc = std::system(("swapoff " + path + " 2>/dev/null").c_str());
+        std::filesystem::remove(path);
+        spdlog::info("swapoff {} ({}), file removed", path, rc == 0 ? "done" : "failed");
+    }
+    void ensure() {
+        std::ifstream swaps("/proc/swaps");
+        std::string header, line;
+        std::getline(swaps, header);
+        if (std::getline(swaps, line) && !line.empty()) return;  // swap is active
+        path = "/tmp/cowpin-swapfile";
+        spdlog::info("no active swap: setting up a 64 MiB swap file at {} (removed afterwards)", path);
+        const std::string cmd = "dd if=/dev/zero of=" + path + " bs=1M count=64 status=none && chmod 600 " +
+                                path + " && mkswap " + path + " >/dev/null && swapon " + path;
+        active = std::system((cmd + " 2>/dev/null").c_str()) == 0;
+        if (!active) {
+            std::filesystem::remove(path);
+            spdlog::warn("could not set up swap (not root?): swap_out steps will be skipped");
+        }
+    }
+};
+
+bool uses_swap(const Interleaving& il) {
+    for (const Action& a : il.steps)
+        if (a.op == Op::swap_out) return true;
+    return false;
+}
+
+int cmd_reproduce(const ReproduceArgs& args) {
+    const CowPolicy& policy = policy_or_throw(args.policy);
+    const std::vector<Spec> specs = load_specs(args.specs, {});
+    if (!args.run) {
+        if (specs.size() != 1 || args.output.empty())
+            throw SpecError("reproduce: give one spec and -o FILE (or --run)");
+        const Spec& spec = specs[0];
+        std::vector<Interleaving> all = interleavings(spec, policy);
+        Interleaving il;
+        std::size_t index = 1, count = all.size();
+        if (!args.trace.empty()) {
+            const nlohmann::json t = load_trace(args.trace);
+            for (const nlohmann::json& step : t["steps"]) {
+                std::string error;
+                const std::optional<Action> a = action_from_json(step, error);
+                if (!a) throw SpecError(fmt::format("{}: {}", args.trace, error));
+                il.steps.push_back(*a);
+            }
+            count = 1;
+        } else {
+            index = args.interleaving ? args.interleaving : 1;
+            if (all.empty())
+                throw SpecError(fmt::format("{}: no complete interleaving to reproduce", spec.path));
+            if (index > all.size())
+                throw SpecError(fmt::format("--interleaving {}: {} has {} interleavings", index,
+                                            spec.name, all.size()));
+            il = all[index - 1];
+        }
+        if (auto why = why_not_reproducible(spec, policy, il)) {
+            std::cout << fmt::format("{}: not reproducible: {}\n", spec.name, *why);
+            return kExitIncomplete;
+        }
+        const std::string tmp = args.output + ".tmp";
+        std::ofstream(tmp) << emit_program(spec, policy, il, index, count);
+        std::filesystem::rename(tmp, args.output);
+        std::cout << fmt::format("wrote {}: {} interleaving {} of {}: {}\n", args.output, spec.name,
+                                 index, count, describe(il));
+        return kExitOk;
+    }
+    SwapFile swap;
+    std::size_t ran = 0, disagreements = 0;
+    for (const Spec& spec : specs) {
+        const std::vector<Interleaving> all = interleavings(spec, policy);
+        std::vector<std::size_t> chosen;
+        if (args.interleaving) {
+            if (args.interleaving > all.size())
+                throw SpecError(fmt::format("--interleaving {}: {} has {} interleavings",
+                                            args.interleaving, spec.name, all.size()));
+            chosen.push_back(args.interleaving - 1);
+        } else {
+            chosen = sample_indices(all.size(), args.sample);
+        }
+        std::vector<std::size_t> runnable;
+        std::string why = all.empty() ? std::string(spec.scenario ? "no complete interleaving"
+                                                                  : "an exhaustive spec has no "
+                                                                    "single interleaving to run")
+                                      : "";
+        for (std::size_t i : chosen) {
+            if (auto w = why_not_reproducible(spec, policy, all[i]))
+                why = *w;
+            else
+                runnable.push_back(i);
+        }
+        if (runnable.empty()) {
+            std::cout << fmt::format("{}: not reproducible: {}\n", spec.name, why);
+            continue;
+        }
+        std::cout << fmt::format("{}: {} of {} interleavings under {}{}\n", spec.name,
+                                 runnable.size(), all.size(), policy.name,
+                                 chosen.size() < all.size() ? " (fixed seeded sample)" : "");
+        for (std::size_t i : runnable) {
+            if (uses_swap(all[i])) swap.ensure();
+            const ProgramRun r =
+                build_and_run(emit_program(spec, policy, all[i], i + 1, all.size()));
+            std::string result = r.disagree ? "DISAGREE" : "agree";
+            if (r.exit_code == 4) result = "skipped: " + r.skipped;
+            if (r.exit_code == 2 || (r.exit_code == 1 && !r.disagree)) result = "ERROR";
+            std::cout << fmt::format("  #{:<3} {:>3} observations {:>3} agree {:>3} disagree  {}  [{}]\n",
+                                     i + 1, r.observations, r.agree, r.disagree, result,
+                                     describe(all[i]));
+            if (r.exit_code != 0 && r.exit_code != 4) {
+                std::istringstream lines(r.output);
+                for (std::string line; std::getline(lines, line);)
+                    if (line.rfind("not ok", 0) == 0 || line.rfind("Bail", 0) == 0 ||
+                        line.find("error") != std::string::npos)
+                        std::cout << "      " << line << '\n';
+            }
+            if (r.exit_code != 4) ++ran;
+            if (r.exit_code != 0 && r.exit_code != 4) ++disagreements;
+        }
+    }
+    if (disagreements) return kExitMismatch;
+    return ran ? kExitOk : kExitIncomplete;
+}
+
 int cmd_policies(const std::string& json_of) {
     if (!json_of.empty()) {
         std::cout << policy_to_json(policy_or_throw(json_of)).dump(2) << '\n';
@@ -276,6 +416,17 @@ int main(int argc, char** argv) {
     c->add_flag("--no-write", check.no_write, "write no counterexample files");
     c->add_option("--max-states", check.max_states, "stop a run past this many states (exit 4)");
 
+    ReproduceArgs repro;
+    auto* rp = app.add_subcommand(
+        "reproduce", "turn a scenario interleaving into a C program for the running kernel");
+    rp->add_option("specs", repro.specs, "scenario spec files or directories")->required();
+    rp->add_option("--policy", repro.policy, "the policy whose predictions to check (linux-6.18)");
+    rp->add_option("--interleaving", repro.interleaving, "which interleaving (1-based)");
+    rp->add_option("--trace", repro.trace, "reproduce a counterexample trace's steps instead");
+    rp->add_option("-o,--output", repro.output, "C file to write");
+    rp->add_flag("--run", repro.run, "build and run the programs, compare with the model");
+    rp->add_option("--sample", repro.sample, "at most this many interleavings per spec (16)");
+
     CompareArgs compare;
     auto* cmp = app.add_subcommand(
         "compare", "policies side by side: verdict, copies and needless copies per spec");
@@ -319,6 +470,7 @@ int main(int argc, char** argv) {
     try {
         if (*c) return cmd_check(check);
         if (*cmp) return cmd_compare(compare);
+        if (*rp) return cmd_reproduce(repro);
         if (*p) return cmd_policies(json_of);
         if (*r) return cmd_replay(trace, spec, replay_policy_files);
         if (*e) return cmd_explain(trace);

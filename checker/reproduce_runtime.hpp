@@ -1,0 +1,388 @@
+// The fixed part of every program `cowpin reproduce` emits: a kselftest-style harness that runs
+// one interleaving of a scenario on the running kernel.
+//
+// A controller (the program's main) forks P0, which maps the scenario's private anonymous pages;
+// every scenario process then serves commands from its own pipe, in the order the controller
+// sends them, and answers on a shared reply pipe. fork is a real fork(); a pin is an io_uring
+// fixed buffer (FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE), dma_write a READ_FIXED into it and the
+// device's view a WRITE_FIXED out of it; a get is vmsplice() into a pipe, whose read is the
+// device's view; swap_out is MADV_PAGEOUT, checked in /proc/self/pagemap. After every step each
+// live process reads its own present pages and the controller prints one KTAP line per
+// observation. The generated part defines the schedule and the model's expectations.
+#pragma once
+
+namespace cowpin {
+
+inline constexpr const char* kReproduceRuntime = R"C(
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PAGE 4096
+#define KSFT_PASS 0
+#define KSFT_FAIL 1
+#define KSFT_SKIP 4
+
+enum op {
+	OP_FORK, OP_EXIT, OP_WRITE, OP_READ, OP_MPROTECT, OP_CLEAR_REFS, OP_MUNMAP, OP_PIN,
+	OP_GET, OP_UNPIN, OP_DMA_WRITE, OP_SWAP_OUT, OP_WAIT,
+	OP_CHECK_PAGE, OP_CHECK_SWAPPED, OP_CHECK_PIN, OP_QUIT,
+};
+
+struct cmd { int op, page, handle, arg; uint64_t marker; };
+struct reply { int status; uint64_t seen; char why[96]; };  /* status: 0 ok, 1 skip, 2 error */
+
+/* What the controller runs: one step, then the observations the model predicts after it. */
+struct step { int proc; struct cmd cmd; const char *text; };
+struct observation {
+	int after_step;   /* index into steps */
+	int proc, op, page, handle;
+	uint64_t expect;  /* marker; for OP_CHECK_SWAPPED 1 or 0 */
+	const char *what;
+};
+
+)C";
+
+// The generated schedule and expectations go between the two halves.
+inline constexpr const char* kReproduceRuntimeTail = R"C(
+static int cmd_pipe[NPROCS][2];
+static int reply_pipe[2];
+static char *mem;
+static int me;
+static struct io_uring rings[NHANDLES];
+static int ring_file[NHANDLES];
+static int get_pipe[NHANDLES][2];
+
+static void put_marker(char *page, uint64_t m) { memcpy(page, &m, 8); memcpy(page + PAGE - 8, &m, 8); }
+static uint64_t get_marker(const char *page) { uint64_t m; memcpy(&m, page, 8); return m; }
+
+static uint64_t pagemap_entry(const void *addr)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, 8, (off_t)((uintptr_t)addr / PAGE) * 8) != 8)
+		e = 0;
+	close(fd);
+	return e;
+}
+
+static void reply_with(int status, uint64_t seen, const char *why)
+{
+	struct reply r;
+	memset(&r, 0, sizeof(r));
+	r.status = status;
+	r.seen = seen;
+	if (why)
+		snprintf(r.why, sizeof(r.why), "%s", why);
+	if (write(reply_pipe[1], &r, sizeof(r)) != sizeof(r))
+		_exit(3);
+}
+
+/* A file holding one page with a marker, for io_uring READ_FIXED / WRITE_FIXED. */
+static int marker_file(uint64_t m)
+{
+	char buf[PAGE];
+	int fd = syscall(SYS_memfd_create, "cowpin", 0);
+	if (fd < 0)
+		return -1;
+	memset(buf, 0, sizeof(buf));
+	put_marker(buf, m);
+	if (pwrite(fd, buf, PAGE, 0) != PAGE) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int ring_io(int h, int write_fixed, char *addr)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&rings[h]);
+	struct io_uring_cqe *cqe;
+	int res;
+	if (!sqe)
+		return -1;
+	if (write_fixed)
+		io_uring_prep_write_fixed(sqe, ring_file[h], addr, PAGE, 0, 0);
+	else
+		io_uring_prep_read_fixed(sqe, ring_file[h], addr, PAGE, 0, 0);
+	if (io_uring_submit(&rings[h]) != 1 || io_uring_wait_cqe(&rings[h], &cqe))
+		return -1;
+	res = cqe->res;
+	io_uring_cqe_seen(&rings[h], cqe);
+	return res == PAGE ? 0 : -1;
+}
+
+static void serve(void)
+{
+	struct cmd c;
+	for (;;) {
+		char *page;
+		if (read(cmd_pipe[me][0], &c, sizeof(c)) != sizeof(c))
+			_exit(3);
+		page = mem + (size_t)c.page * PAGE;
+		switch (c.op) {
+		case OP_FORK: {
+			pid_t pid = fork();
+			if (pid < 0) {
+				reply_with(2, 0, "fork failed");
+				break;
+			}
+			if (pid == 0) { /* the child serves its own pipe from now on */
+				me = c.arg;
+				continue;
+			}
+			reply_with(0, (uint64_t)pid, NULL);
+			break;
+		}
+		case OP_EXIT:
+			reply_with(0, 0, NULL);
+			_exit(0);
+		case OP_WRITE:
+			put_marker(page, c.marker);
+			reply_with(0, 0, NULL);
+			break;
+		case OP_READ:
+		case OP_CHECK_PAGE:
+			reply_with(0, get_marker(page), NULL);
+			break;
+		case OP_MPROTECT:
+			if (mprotect(page, PAGE, PROT_READ) || mprotect(page, PAGE, PROT_READ | PROT_WRITE))
+				reply_with(2, 0, "mprotect failed");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		case OP_CLEAR_REFS: {
+			int fd = open("/proc/self/clear_refs", O_WRONLY);
+			/* Soft-dirty tracking shows as pagemap bit 55 on a just-written page. */
+			if (!(pagemap_entry(page) & (1ULL << 55))) {
+				reply_with(1, 0, "clear_refs: no soft-dirty tracking (CONFIG_MEM_SOFT_DIRTY)");
+				if (fd >= 0)
+					close(fd);
+				break;
+			}
+			if (fd < 0 || write(fd, "4", 1) != 1)
+				reply_with(1, 0, "clear_refs: /proc/self/clear_refs not writable");
+			else
+				reply_with(0, 0, NULL);
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		case OP_MUNMAP:
+			if (munmap(page, PAGE))
+				reply_with(2, 0, "munmap failed");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		case OP_PIN: {
+			struct iovec iov = { page, PAGE };
+			int ret = io_uring_queue_init(4, &rings[c.handle], 0);
+			if (ret) {
+				reply_with(1, 0, "io_uring unavailable");
+				break;
+			}
+			ring_file[c.handle] = marker_file(0);
+			ret = io_uring_register_buffers(&rings[c.handle], &iov, 1);
+			if (ret || ring_file[c.handle] < 0)
+				reply_with(1, 0, "io_uring_register_buffers failed (RLIMIT_MEMLOCK?)");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		}
+		case OP_GET: {
+			struct iovec iov = { page, PAGE };
+			if (pipe(get_pipe[c.handle]) ||
+			    vmsplice(get_pipe[c.handle][1], &iov, 1, 0) != PAGE)
+				reply_with(1, 0, "vmsplice failed");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		}
+		case OP_UNPIN:
+			if (c.arg) { /* a get: the device reads the pipe, dropping the reference */
+				char buf[PAGE];
+				ssize_t n = read(get_pipe[c.handle][0], buf, PAGE);
+				close(get_pipe[c.handle][0]);
+				close(get_pipe[c.handle][1]);
+				reply_with(n == PAGE ? 0 : 2, n == PAGE ? get_marker(buf) : 0, "pipe read failed");
+			} else {
+				io_uring_unregister_buffers(&rings[c.handle]);
+				io_uring_queue_exit(&rings[c.handle]);
+				close(ring_file[c.handle]);
+				reply_with(0, 0, NULL);
+			}
+			break;
+		case OP_DMA_WRITE: {
+			char buf[PAGE];
+			memset(buf, 0, sizeof(buf));
+			put_marker(buf, c.marker);
+			if (pwrite(ring_file[c.handle], buf, PAGE, 0) != PAGE ||
+			    ring_io(c.handle, 0, mem + (size_t)c.arg * PAGE))
+				reply_with(2, 0, "READ_FIXED failed");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		}
+		case OP_CHECK_PIN: {
+			char buf[PAGE];
+			if (ring_io(c.handle, 1, mem + (size_t)c.arg * PAGE) ||
+			    pread(ring_file[c.handle], buf, PAGE, 0) != PAGE)
+				reply_with(2, 0, "WRITE_FIXED failed");
+			else
+				reply_with(0, get_marker(buf), NULL);
+			break;
+		}
+		case OP_SWAP_OUT:
+			if (madvise(page, PAGE, MADV_PAGEOUT))
+				reply_with(1, 0, "MADV_PAGEOUT failed");
+			else if (!(pagemap_entry(page) & (1ULL << 62)))
+				reply_with(1, 0, "MADV_PAGEOUT did not swap the page out (no swap space?)");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		case OP_CHECK_SWAPPED:
+			reply_with(0, (pagemap_entry(page) >> 62) & 1, NULL);
+			break;
+		case OP_WAIT:
+			reply_with(0, 0, NULL);
+			break;
+		default:
+			_exit(0);
+		}
+	}
+}
+
+static pid_t pids[NPROCS];
+
+static int send_cmd(int proc, struct cmd c, struct reply *r)
+{
+	if (write(cmd_pipe[proc][1], &c, sizeof(c)) != sizeof(c))
+		return -1;
+	if (read(reply_pipe[0], r, sizeof(*r)) != sizeof(*r))
+		return -1;
+	return 0;
+}
+
+/* An exited process is gone once its mm is torn down: it is a zombie, or reaped. */
+static void wait_gone(pid_t pid)
+{
+	char path[64], buf[256];
+	for (int i = 0; i < 10000; i++) {
+		int fd;
+		ssize_t n;
+		char *p;
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		p = strrchr(buf, ')');
+		if (!p || p[2] == 'Z' || p[2] == 'X')
+			return;
+		usleep(100);
+	}
+}
+
+static int run(void)
+{
+	int next_obs = 0, failed = 0, passed = 0;
+	printf("TAP version 13\n1..%d\n", NOBS);
+	fflush(stdout);
+	for (int p = 0; p < NPROCS; p++)
+		if (pipe(cmd_pipe[p]))
+			return KSFT_FAIL;
+	if (pipe(reply_pipe))
+		return KSFT_FAIL;
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pids[0] = fork();
+	if (pids[0] == 0) {
+		struct reply r;
+		me = 0;
+		mem = mmap(NULL, (size_t)NPAGES * PAGE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
+			_exit(3);
+		madvise(mem, (size_t)NPAGES * PAGE, MADV_NOHUGEPAGE);
+		for (int v = 0; v < NPAGES; v++)
+			put_marker(mem + (size_t)v * PAGE, initial_marker[v]);
+		memset(&r, 0, sizeof(r));
+		if (write(reply_pipe[1], &r, sizeof(r)) != sizeof(r))
+			_exit(3);
+		serve();
+	}
+	{
+		struct reply hello;
+		if (read(reply_pipe[0], &hello, sizeof(hello)) != sizeof(hello))
+			return KSFT_FAIL;
+	}
+	for (int i = 0; i < NSTEPS; i++) {
+		struct reply r;
+		if (send_cmd(steps[i].proc, steps[i].cmd, &r))
+			return KSFT_FAIL;
+		if (r.status == 1) {
+			printf("# SKIP step %d (%s): %s\n", i + 1, steps[i].text, r.why);
+			printf("Bail out! cannot reproduce on this kernel\n");
+			return KSFT_SKIP;
+		}
+		if (r.status == 2) {
+			printf("Bail out! step %d (%s): %s\n", i + 1, steps[i].text, r.why);
+			return KSFT_FAIL;
+		}
+		if (steps[i].cmd.op == OP_FORK)
+			pids[steps[i].cmd.arg] = (pid_t)r.seen;
+		if (steps[i].cmd.op == OP_EXIT)
+			wait_gone(pids[steps[i].proc]);
+		for (; next_obs < NOBS && obs[next_obs].after_step == i; next_obs++) {
+			const struct observation *o = &obs[next_obs];
+			struct cmd c = { o->op, o->page, o->handle, o->page, 0 };
+			uint64_t seen = r.seen;
+			if (o->op != OP_UNPIN && o->op != OP_READ) { /* the step's own reply is the view */
+				if (send_cmd(o->proc, c, &r) || r.status)
+					return KSFT_FAIL;
+				seen = r.seen;
+			}
+			if (seen == o->expect) {
+				passed++;
+				printf("ok %d %s\n", next_obs + 1, o->what);
+			} else {
+				failed++;
+				printf("not ok %d %s # kernel shows %#llx, the model %#llx\n", next_obs + 1,
+				       o->what, (unsigned long long)seen, (unsigned long long)o->expect);
+			}
+		}
+		fflush(stdout);
+	}
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n", passed, failed);
+	return failed ? KSFT_FAIL : KSFT_PASS;
+}
+
+int main(void)
+{
+	int rc = run();
+	fflush(stdout);
+	for (int p = 0; p < NPROCS; p++)
+		if (pids[p] > 0)
+			kill(pids[p], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	return rc;
+}
+)C";
+
+}  // namespace cowpin

@@ -1,0 +1,114 @@
+// cowpin reproduce: which shipped scenarios can run on a kernel and why not, the interleavings,
+// and programs that build with -Wall -Werror.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "checker/reproduce.hpp"
+#include "tests/model_helpers.hpp"
+
+using namespace cowpin;
+
+namespace {
+
+Spec spec(const std::string& name) {
+    return load_spec(std::string(COWPIN_SOURCE_DIR) + "/specs/" + name + ".json");
+}
+
+}  // namespace
+
+TEST_CASE("every interleaving of a scenario is enumerated, in program order") {
+    const CowPolicy& p = test::policy("linux-6.18");
+    CHECK(interleavings(spec("basic-cow-after-fork"), p).size() == 1);
+    const auto cve = interleavings(spec("vmsplice-unmap-in-child"), p);
+    REQUIRE(cve.size() == 3);
+    CHECK(describe(cve[2]) == "P0 fork P1, P1 get ro v0 h0, P1 munmap v0, P0 write v0");
+    CHECK(interleavings(spec("paper-test1-seq1-ro-ref-after-fork"), p).size() == 4);
+    CHECK(interleavings(spec("exhaustive-pins"), p).empty());
+}
+
+TEST_CASE("the shipped scenarios that cannot run on a kernel say why") {
+    const CowPolicy& p = test::policy("linux-6.18");
+    const std::map<std::string, std::string> expected = {
+        {"o-direct-read-before-fork", "a R/W get is an O_DIRECT read"},
+        {"paper-test3-rw-ref-before-fork", "a R/W get is an O_DIRECT read"},
+        {"ro-pin-on-ro-mapped-shared-page", "a R/O longterm pin needs gup_test"},
+        {"ro-pin-on-ro-mapped-previously-shared-page", "a R/O longterm pin needs gup_test"},
+        {"ro-pin-on-ro-mapped-exclusive-page", "a R/O longterm pin needs gup_test"},
+    };
+    const std::vector<std::string> runnable = {
+        "basic-cow-after-fork", "vmsplice-unmap-in-child", "vmsplice-before-fork-unmap-in-parent",
+        "vmsplice-unmap-in-parent-after-fork", "fork-with-rw-longterm-pin",
+        "ro-mapping-rw-pinned-page", "paper-test1-seq1-ro-ref-after-fork",
+        "paper-test1-seq2-ro-ref-before-fork", "paper-test2-ro-ref-in-child",
+        "get-on-previously-shared-page-then-write", "write-after-swap-in"};
+    for (const auto& [name, why] : expected) {
+        INFO(name);
+        const auto all = interleavings(spec(name), p);
+        REQUIRE_FALSE(all.empty());
+        const auto reason = why_not_reproducible(spec(name), p, all[0]);
+        REQUIRE(reason.has_value());
+        CHECK(reason->rfind(why, 0) == 0);
+    }
+    for (const std::string& name : runnable) {
+        INFO(name);
+        for (const Interleaving& il : interleavings(spec(name), p))
+            CHECK_FALSE(why_not_reproducible(spec(name), p, il).has_value());
+    }
+}
+
+TEST_CASE("migration, environment actions and handles outliving their owner are not reproducible") {
+    const CowPolicy& p = test::policy("linux-6.18");
+    auto reason = [&](const std::string& programs, const std::string& env = "[]") {
+        const Spec s = parse_spec(R"({"name": "x", "bounds": {"processes": 2, "pages": 1,
+            "handles": 1, "swap_slots": 1}, "programs": )" + programs + R"(, "environment": )" +
+                                      env + R"(, "expect": {"default": "holds"}})",
+                                  "x.json");
+        const auto all = interleavings(s, p);
+        REQUIRE_FALSE(all.empty());
+        return why_not_reproducible(s, p, all[0]).value_or("reproducible");
+    };
+    CHECK(reason(R"({"P0": ["migrate_start v0", "migrate_finish v0"]})").rfind("migration", 0) == 0);
+    CHECK(reason(R"({"P0": ["write v0"]})", R"(["swap_out"])").rfind("environment actions", 0) == 0);
+    CHECK(reason(R"({"P0": ["fork P1", "write v0"], "P1": ["get ro v0 h0", "exit"]})")
+              .rfind("the kernel closes a process's io_uring rings and pipes at exit", 0) == 0);
+    CHECK(reason(R"({"P0": ["fork P1", "swap_out v0"]})")
+              .rfind("MADV_PAGEOUT only pages out a page mapped exactly once", 0) == 0);
+    CHECK(reason(R"({"P0": ["pin rw v0 h0", "fork P1"], "P1": ["unpin h0"]})")
+              .rfind("io_uring rings and vmsplice pipes belong to the process", 0) == 0);
+    CHECK(reason(R"({"P0": ["pin rw v0 h0", "dma_write h0", "unpin h0"]})") == "reproducible");
+}
+
+TEST_CASE("an emitted program carries the model's predictions and builds with -Wall -Werror") {
+    const CowPolicy& p = test::policy("linux-6.18");
+    const Spec s = spec("fork-with-rw-longterm-pin");
+    const auto all = interleavings(s, p);
+    REQUIRE(all.size() == 1);
+    const std::string c = emit_program(s, p, all[0], 1, 1);
+    CHECK(c.find("cowpin reproduce: fork-with-rw-longterm-pin under linux-6.18, interleaving 1 of 1") !=
+          std::string::npos);
+    CHECK(c.find("#define NSTEPS 3") != std::string::npos);
+    CHECK(c.find("#define NOBS 8") != std::string::npos);
+    CHECK(c.find("the device sees 0x5eed000000000003 through pin h0") != std::string::npos);
+    // Build only (running needs io_uring; the kernel-labelled ctest runs it).
+    char dir[] = "/tmp/cowpin-test-build-XXXXXX";
+    REQUIRE(mkdtemp(dir) != nullptr);
+    const std::string src = std::string(dir) + "/prog.c";
+    std::ofstream(src) << c;
+    const int rc = std::system(("cc -std=gnu11 -Wall -Werror -O1 -c " + src + " -o " +
+                                std::string(dir) + "/prog.o")
+                                   .c_str());
+    CHECK(rc == 0);
+    std::system(("rm -rf " + std::string(dir)).c_str());
+}
+
+TEST_CASE("a sample of many interleavings is fixed by its seed") {
+    CHECK(sample_indices(5, 16) == std::vector<std::size_t>{0, 1, 2, 3, 4});
+    const auto a = sample_indices(100, 16);
+    CHECK(a.size() == 16);
+    CHECK(a == sample_indices(100, 16));
+    CHECK(std::is_sorted(a.begin(), a.end()));
+}

@@ -1,8 +1,6 @@
 #include "checker/policy_json.hpp"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -112,11 +110,7 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
 }
 
 CowPolicy load_policy_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw SpecError(fmt::format("{}: cannot read the file", path));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_policy(text.str(), path);
+    return parse_policy(read_text_file(path), path);
 }
 
 nlohmann::ordered_json policy_to_json(const CowPolicy& p) {

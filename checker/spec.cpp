@@ -317,12 +317,17 @@ Spec parse_spec(const std::string& text, const std::string& path,
     return spec;
 }
 
-Spec load_spec(const std::string& path, const std::vector<std::string>& extra_policies) {
+std::string read_text_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw SpecError(fmt::format("{}: cannot read the file", path));
+    if (!in || std::filesystem::is_directory(path))
+        throw SpecError(fmt::format("{}: cannot read the file", path));
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_spec(text.str(), path, extra_policies);
+    return text.str();
+}
+
+Spec load_spec(const std::string& path, const std::vector<std::string>& extra_policies) {
+    return parse_spec(read_text_file(path), path, extra_policies);
 }
 
 std::vector<std::string> spec_files_in(const std::string& dir) {

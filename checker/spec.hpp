@@ -44,6 +44,9 @@ struct Spec {
     ModelConfig model_config(const CowPolicy& policy) const;
 };
 
+// The whole file, as bytes. Throws SpecError ("FILE: cannot read the file").
+std::string read_text_file(const std::string& path);
+
 // Parse one spec file. Throws SpecError. Policy names are the built-in ones plus `extra_policies`
 // (the names of policy files given on the command line).
 Spec load_spec(const std::string& path, const std::vector<std::string>& extra_policies = {});

@@ -132,13 +132,10 @@ std::vector<std::string> write_counterexamples(const RunResult& r, const std::st
 }
 
 json load_trace(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw SpecError(fmt::format("{}: cannot read the file", path));
-    std::ostringstream text;
-    text << in.rdbuf();
+    const std::string text = read_text_file(path);
     json j;
     try {
-        j = json::parse(text.str());
+        j = json::parse(text);
     } catch (const json::parse_error& e) {
         throw SpecError(fmt::format("{}: not valid JSON: {}", path, e.what()));
     }

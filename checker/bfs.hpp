@@ -21,11 +21,14 @@ namespace cowpin::engine {
 struct Limits {
     std::uint32_t max_depth = 0;   // 0 = none; states at this depth are not expanded
     std::uint64_t max_states = 0;  // 0 = none; exploration stops (incomplete) past this
+    std::uint64_t max_bytes = 0;   // 0 = none; stops (incomplete) when the store grows past this
 };
 
 struct Progress {
     std::uint64_t states = 0, transitions = 0;
     std::uint32_t depth = 0;  // levels fully expanded so far
+    std::uint64_t queue = 0;  // states found but not yet expanded
+    std::uint64_t bytes = 0;  // the state store's memory
     double seconds = 0;
 };
 
@@ -33,7 +36,9 @@ struct Result {
     std::uint64_t states = 0;
     std::uint64_t transitions = 0;  // enabled (state, action) pairs, new or not
     std::uint32_t depth = 0;        // deepest level reached
-    bool complete = true;           // false if max_states cut the run short
+    bool complete = true;           // false if max_states or max_bytes cut the run short
+    bool memory_limited = false;    // it was max_bytes
+    std::uint64_t bytes = 0;        // the state store's memory at the end
     bool depth_limited = false;     // true if max_depth left states unexpanded
     double seconds = 0;
     std::vector<std::optional<StateId>> first_violation;  // per invariant
@@ -86,13 +91,27 @@ public:
                     r.complete = false;
                     break;
                 }
+                // Checked every 4096 expansions: the store's size only grows by whole chunks.
+                if ((id & 4095) == 0) {
+                    if (limits.max_bytes && store_.bytes() > limits.max_bytes) {
+                        r.complete = false;
+                        r.memory_limited = true;
+                        break;
+                    }
+                    if (progress && id != 0 && (id & 65535) == 0)  // long levels
+                        progress(Progress{store_.size(), r.transitions, depth,
+                                          store_.size() - id - 1, store_.bytes(),
+                                          seconds_since(start)});
+                }
             }
             if (!r.complete) break;
             begin = end;
             if (progress)
-                progress(Progress{store_.size(), r.transitions, depth + 1, seconds_since(start)});
+                progress(Progress{store_.size(), r.transitions, depth + 1, store_.size() - end,
+                                  store_.bytes(), seconds_since(start)});
         }
         r.states = store_.size();
+        r.bytes = store_.bytes();
         r.seconds = seconds_since(start);
         return r;
     }

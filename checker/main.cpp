@@ -87,7 +87,19 @@ struct CheckArgs {
     std::string out = "counterexamples";
     bool no_write = false;
     std::uint64_t max_states = 0;
+    std::uint64_t memory_mib = 0;  // 0 = the default share of physical memory
 };
+
+// The default memory cap: half the machine's memory, so a run stops cleanly (exit 4) long
+// before the OOM killer would end it.
+std::uint64_t default_memory_bytes() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    std::uint64_t kib = 0;
+    while (meminfo >> key >> kib)
+        if (key == "MemTotal:") return kib * 1024 / 2;
+    return std::uint64_t{8} << 30;
+}
 
 int cmd_check(const CheckArgs& args) {
     // Parse everything first: bad input writes nothing.
@@ -110,20 +122,26 @@ int cmd_check(const CheckArgs& args) {
             RunOptions opts;
             opts.bounds = overrides[i];
             opts.limits.max_states = args.max_states;
+            opts.limits.max_bytes =
+                args.memory_mib ? args.memory_mib << 20 : default_memory_bytes();
             auto last = std::chrono::steady_clock::now();
             opts.progress = [&](const engine::Progress& p) {
                 const auto now = std::chrono::steady_clock::now();
                 if (now - last < std::chrono::seconds(3)) return;
                 last = now;
-                spdlog::info("{} {}: {} states, {} transitions, depth {}, {:.0f} states/s",
-                             spec.name, policy->name, p.states, p.transitions, p.depth,
-                             p.states / std::max(p.seconds, 1e-9));
+                spdlog::info("{} {}: {} states, {:.0f} transitions/s, queue {}, depth {}, "
+                             "{:.0f} MiB, {:.0f} B/state",
+                             spec.name, policy->name, p.states,
+                             p.transitions / std::max(p.seconds, 1e-9), p.queue, p.depth,
+                             p.bytes / 1048576.0, double(p.bytes) / std::max<double>(p.states, 1));
             };
             RunResult r = run_check(spec, *policy, opts);
             if (!spec.expected(policy->name))
                 spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
             std::cout << verdict_line(r) << '\n' << std::flush;
-            if (!args.no_write && r.stats.complete)
+            // A violation found before a limit stopped the run is still a shortest one: every
+            // shallower BFS level was finished.
+            if (!args.no_write)
                 for (const std::string& path : write_counterexamples(r, args.out))
                     spdlog::debug("wrote {}", path);
             if (!r.stats.complete && status == kExitOk) status = kExitIncomplete;
@@ -132,14 +150,19 @@ int cmd_check(const CheckArgs& args) {
         }
     }
     std::cout << '\n' << verdict_matrix(results);
-    std::size_t mismatches = 0, unexpected = 0;
+    std::size_t mismatches = 0, unexpected = 0, incomplete = 0;
     for (const RunResult& r : results) {
-        unexpected += !r.expected;
-        mismatches += r.expected && !r.matches();
+        if (!r.verdict_matches() || !r.states_match())
+            ++mismatches;
+        else if (!r.stats.complete)
+            ++incomplete;
+        else if (!r.expected)
+            ++unexpected;
     }
     std::cout << fmt::format("\n{} checks, {} as expected, {} not", results.size(),
-                             results.size() - mismatches - unexpected, mismatches);
+                             results.size() - mismatches - unexpected - incomplete, mismatches);
     if (unexpected) std::cout << fmt::format(", {} without an expectation (?)", unexpected);
+    if (incomplete) std::cout << fmt::format(", {} incomplete", incomplete);
     std::cout << '\n';
     return status;
 }
@@ -415,6 +438,8 @@ int main(int argc, char** argv) {
     c->add_option("--out", check.out, "directory for counterexamples (default: counterexamples)");
     c->add_flag("--no-write", check.no_write, "write no counterexample files");
     c->add_option("--max-states", check.max_states, "stop a run past this many states (exit 4)");
+    c->add_option("--memory", check.memory_mib,
+                  "stop a run when its states take this many MiB (exit 4; default: half of RAM)");
 
     ReproduceArgs repro;
     auto* rp = app.add_subcommand(

@@ -22,7 +22,8 @@ std::string pad(const std::string& s, std::size_t w) {
 
 std::string verdict_line(const RunResult& r) {
     std::string verdict;
-    if (r.counterexamples.empty()) verdict = "holds";
+    if (r.counterexamples.empty())
+        verdict = r.stats.complete ? "holds" : "no violation in the states explored";
     for (const Counterexample& cx : r.counterexamples) {
         if (!verdict.empty()) verdict += "; ";
         const std::string_view name = invariant_table()[static_cast<int>(cx.invariant)].name;
@@ -39,12 +40,16 @@ std::string verdict_line(const RunResult& r) {
         stats += fmt::format(" complete={} stuck={}", r.complete_states, r.stuck_states);
     stats += fmt::format(" {:.3f}s", r.stats.seconds);
     std::string status = "ok";
-    if (!r.stats.complete)
-        status = "INCOMPLETE (state limit reached)";
+    if (!r.verdict_matches())
+        status = fmt::format("MISMATCH: expected {}{}", verdict_string(*r.expected),
+                             r.stats.complete ? "" : " (found in an incomplete run)");
+    else if (!r.stats.complete)
+        status = fmt::format("INCOMPLETE ({} reached after {} states, depth {}: verdicts are for "
+                             "the states explored)",
+                             r.stats.memory_limited ? "memory limit" : "state limit",
+                             r.stats.states, r.stats.depth);
     else if (!r.expected)
         status = "no expectation for this policy";
-    else if (!r.verdict_matches())
-        status = fmt::format("MISMATCH: expected {}", verdict_string(*r.expected));
     else if (!r.states_match())
         status = fmt::format("MISMATCH: expected states={}", *r.expected_states);
     if (r.stats.depth_limited) stats += fmt::format(" (depth bound {})", r.bounds.depth);
@@ -60,7 +65,11 @@ std::string verdict_matrix(const std::vector<RunResult>& results) {
         if (std::find(rows.begin(), rows.end(), r.spec->name) == rows.end())
             rows.push_back(r.spec->name);
         std::string cell = verdict_tags(r.violated);
-        if (!r.expected)
+        if (!r.verdict_matches())
+            cell += fmt::format("!({})", verdict_tags(*r.expected));
+        else if (!r.stats.complete)
+            cell += " (incomplete)";
+        else if (!r.expected)
             cell += "?";  // the spec has no expectation for this policy
         else if (!r.matches())
             cell += r.verdict_matches() ? "!" : fmt::format("!({})", verdict_tags(*r.expected));

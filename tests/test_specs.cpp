@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "checker/report.hpp"
 #include "checker/run.hpp"
 #include "checker/spec.hpp"
 #include "tests/model_helpers.hpp"
@@ -363,4 +364,29 @@ TEST_CASE("--bound overrides the spec's bounds and then ignores its pinned state
     CHECK_FALSE(r.expected_states.has_value());
     opts.bounds = Bounds{1, 1, 1, 1, 0};
     CHECK_THROWS_AS(run_check(spec, test::policy("linux-5.19"), opts), SpecError);
+}
+
+TEST_CASE("a run stopped by the memory cap is incomplete, never a false holds") {
+    const Spec spec = load_spec(spec_path("exhaustive-pins"));
+    RunOptions opts;
+    opts.limits.max_bytes = 1;  // stops at the first check
+    const RunResult relcop = run_check(spec, test::policy("linux-5.19"), opts);
+    CHECK_FALSE(relcop.stats.complete);
+    CHECK(relcop.stats.memory_limited);
+    CHECK(relcop.violated == 0);
+    CHECK(relcop.verdict_matches());  // nothing refutes "holds" ...
+    CHECK(relcop.states_match());     // ... nor the state count ...
+    CHECK_FALSE(relcop.matches());    // ... but nothing confirms them either
+    CHECK(verdict_line(relcop).find("no violation in the states explored") != std::string::npos);
+    CHECK(verdict_line(relcop).find("INCOMPLETE (memory limit reached") != std::string::npos);
+    // A violation the spec does not expect refutes it even in an incomplete run.
+    Spec strict = spec;
+    strict.expect["linux-5.7"] = 0;
+    opts.limits.max_bytes = 0;
+    opts.limits.max_states = 1000;
+    const RunResult old = run_check(strict, test::policy("linux-5.7"), opts);
+    CHECK_FALSE(old.stats.complete);
+    CHECK_FALSE(old.stats.memory_limited);
+    CHECK(old.violated != 0);
+    CHECK_FALSE(old.verdict_matches());
 }

@@ -444,3 +444,13 @@ TEST_CASE("Every checked-in counterexample validates against the schema") {
     CHECK(v.code == 0);
     CHECK(ends_with(v.out, fmt::format("\n{} passed, 0 failed\n", traces)));
 }
+
+TEST_CASE("cowpin check stops cleanly at its --memory cap with exit 4 and says how far it got") {
+    TempDir tmp("memory-cap");
+    const Run r = cowpin("check specs/exhaustive-pins.json --policy linux-5.19 --memory 1 --no-write", tmp);
+    INFO(r.out << r.err);
+    CHECK(r.code == 4);
+    CHECK(has(r.out, "no violation in the states explored"));
+    CHECK(has(r.out, "INCOMPLETE (memory limit reached after "));
+    CHECK(has(r.out, "1 checks, 0 as expected, 0 not, 1 incomplete"));
+}

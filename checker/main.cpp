@@ -15,6 +15,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "checker/bench.hpp"
 #include "checker/copies.hpp"
 #include "checker/explain.hpp"
 #include "checker/graph_export.hpp"
@@ -441,6 +442,12 @@ int main(int argc, char** argv) {
     c->add_option("--memory", check.memory_mib,
                   "stop a run when its states take this many MiB (exit 4; default: half of RAM)");
 
+    BenchOptions bench;
+    auto* bn = app.add_subcommand("bench", "time the exhaustive specs of specs/bench/");
+    bn->add_option("dir", bench.dir, "directory of benchmark specs (default: specs/bench)");
+    bn->add_option("--seconds", bench.seconds, "time limit per run (default 60)");
+    bn->add_option("--memory", bench.memory_mib, "memory limit per run in MiB (default: half of RAM)");
+
     ReproduceArgs repro;
     auto* rp = app.add_subcommand(
         "reproduce", "turn a scenario interleaving into a C program for the running kernel");
@@ -496,6 +503,7 @@ int main(int argc, char** argv) {
         if (*c) return cmd_check(check);
         if (*cmp) return cmd_compare(compare);
         if (*rp) return cmd_reproduce(repro);
+        if (*bn) return run_bench(bench, default_memory_bytes());
         if (*p) return cmd_policies(json_of);
         if (*r) return cmd_replay(trace, spec, replay_policy_files);
         if (*e) return cmd_explain(trace);

@@ -454,3 +454,18 @@ TEST_CASE("cowpin check stops cleanly at its --memory cap with exit 4 and says h
     CHECK(has(r.out, "INCOMPLETE (memory limit reached after "));
     CHECK(has(r.out, "1 checks, 0 as expected, 0 not, 1 incomplete"));
 }
+
+TEST_CASE("cowpin bench times each spec and policy in its own process and prints the table") {
+    TempDir tmp("bench");
+    fs::create_directories(tmp.path / "bench");
+    write_file(tmp.path / "bench" / "tiny.json", R"({"name": "tiny", "bounds": {"processes": 1,
+        "pages": 1, "handles": 1, "swap_slots": 1}, "actions": ["write", "pin", "unpin"],
+        "policies": ["linux-5.19", "linux-5.9"], "expect": {"default": "holds"}})");
+    const Run r = cowpin("bench " + quote(tmp / "bench") + " --seconds 20", tmp);
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(has(r.out, "cowpin bench: 1 specs, 20 s and "));
+    CHECK(has(r.out, "spec                 policy           states  transitions"));
+    CHECK(count(r.out, "complete") == 2);
+    CHECK(has(r.out, "tiny                 linux-5.19"));
+}

@@ -1,4 +1,5 @@
-// The actions of MODEL.md §3, one function per kernel operation.
+// The actions of MODEL.md §3, one function per kernel operation (the mechanics and faults they
+// share are in mm.hpp: mm.cpp and faults.cpp).
 //
 // Each function applies one atomic kernel operation to a state in place and returns false when
 // the action is not enabled (the state is then garbage and must be discarded). Decision points

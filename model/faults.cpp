@@ -1,0 +1,131 @@
+#include "model/mm.hpp"
+
+namespace cowpin::mm {
+
+/*------------------------------------------------------------------------------------------*/
+// Faults.
+
+// wp_page_copy(): a COW copy (or, with `unshare`, an unshare: same, but mapped R/O). The new
+// page is exclusive (page_add_new_anon_rmap); the old one loses this mapping.
+void wp_page_copy(State& s, int proc, Pte& pte, bool unshare, const OpContext& ctx) {
+    const std::uint8_t old = pte.target;
+    if (ctx.effects) {
+        ++ctx.effects->copies;
+        if (!referenced_by_others(s, old, proc)) ++ctx.effects->needless;
+    }
+    const std::uint8_t f = alloc_frame(s);
+    s.frames[f].data = s.frames[old].data;
+    s.frames[f].anon_exclusive = ctx.policy.anon_exclusive ? 1 : 0;
+    --s.frames[old].mapcount;
+    put_frame(s, old);
+    map_present(s, pte, f, !unshare);
+}
+
+// The 5.18+ refcount test of do_wp_page() / wp_can_reuse_anon_folio(): no reference but ours,
+// after freeing the swapcache if no swap PTE still needs it.
+static bool can_reuse_by_refcount(State& s, std::uint8_t f) {
+    if (s.frames[f].refcount > 1 + (s.frames[f].swapcache != kNone ? 1 : 0)) return false;
+    try_to_free_swap(s, f);
+    return s.frames[f].refcount == 1;
+}
+
+// do_wp_page() on a present R/O PTE of an anonymous page (FAULT_FLAG_WRITE, or
+// FAULT_FLAG_UNSHARE with `unshare`: reuse keeps the PTE R/O).
+void wp_fault(State& s, int proc, int vaddr, bool unshare, const OpContext& ctx) {
+    Pte& pte = s.procs[proc].pte[vaddr];
+    const std::uint8_t f = pte.target;
+    Frame& fr = s.frames[f];
+    bool reuse = false;
+    switch (ctx.policy.wp_reuse) {
+        case WpReuse::mapcount: {  // reuse_swap_page()
+            const int swapcount = fr.swapcache != kNone ? s.slots[fr.swapcache].count : 0;
+            reuse = fr.mapcount + swapcount == 1;
+            if (reuse && fr.swapcache != kNone) delete_from_swap_cache(s, f);
+            break;
+        }
+        case WpReuse::refcount:  // 5.9: page_count(page) != 1 ⇒ copy
+            reuse = fr.refcount == 1;
+            break;
+        case WpReuse::refcount_free_swap:
+            reuse = can_reuse_by_refcount(s, f);
+            break;
+        case WpReuse::anon_exclusive:  // PageAnonExclusive ⇒ reuse; else prove it, set the flag
+            reuse = fr.anon_exclusive || can_reuse_by_refcount(s, f);
+            if (reuse) s.frames[f].anon_exclusive = 1;  // page_move_anon_rmap()
+            break;
+    }
+    if (!reuse)
+        wp_page_copy(s, proc, pte, unshare, ctx);
+    else if (!unshare)
+        pte.writable = 1;  // wp_page_reuse()
+}
+
+bool swap_entry_waits(const State& s, const Pte& pte) {
+    const std::uint8_t f = s.slots[pte.target].cache;
+    return f != kNone && s.frames[f].isolated;  // migration_entry_wait() on the swapcache folio
+}
+
+// do_swap_page(): bring the slot's page in (the swapcache one, or a new one read from the slot
+// and added to the swapcache), map it, and for a write fault finish with do_wp_page().
+void swap_in(State& s, int proc, int vaddr, bool write, const OpContext& ctx) {
+    Pte& pte = s.procs[proc].pte[vaddr];
+    const std::uint8_t sl = pte.target;
+    const bool exclusive_bit = pte.swp_exclusive;
+    std::uint8_t f = s.slots[sl].cache;
+    if (f == kNone) {  // swapin_readahead() + add_to_swap_cache()
+        f = alloc_frame(s);
+        s.frames[f].data = s.slots[sl].data;
+        s.frames[f].swapcache = sl;
+        s.frames[f].refcount = 1;
+        s.slots[sl].cache = f;
+    }
+    ++s.frames[f].refcount;  // the fault's own reference (swapin_readahead / folio_get)
+    bool writable = false;
+    switch (ctx.policy.swap_in) {
+        case SwapIn::mapcount:  // reuse_swap_page() while the faulting entry is still counted
+            writable = write && s.frames[f].mapcount + s.slots[sl].count == 1;
+            if (writable) delete_from_swap_cache(s, f);
+            --s.slots[sl].count;  // swap_free()
+            break;
+        case SwapIn::refcount:
+        case SwapIn::anon_exclusive:
+        case SwapIn::anon_exclusive_writable: {
+            --s.slots[sl].count;  // swap_free()
+            // should_try_to_free_swap(): a write fault, and only the swapcache and we hold it.
+            if (write && s.frames[f].swapcache != kNone && s.frames[f].refcount == 2)
+                try_to_free_swap(s, f);
+            // "exclusive || page_count(page) == 1": the swap PTE's bit, or only our reference.
+            const bool exclusive = (ctx.policy.swap_in != SwapIn::refcount && exclusive_bit) ||
+                                   s.frames[f].refcount == 1;
+            if (exclusive) {
+                if (ctx.policy.anon_exclusive) s.frames[f].anon_exclusive = 1;  // RMAP_EXCLUSIVE
+                writable = write || ctx.policy.swap_in == SwapIn::anon_exclusive_writable;
+            }
+            break;
+        }
+    }
+    maybe_free_slot(s, sl);
+    map_present(s, pte, f, writable);
+    put_frame(s, f);  // drop the fault's reference; the mapping keeps the page
+    if (write && !writable) wp_fault(s, proc, vaddr, false, ctx);
+}
+
+// Bring P's v in for a fault: swap it in if needed. False if the fault must wait or there is
+// nothing mapped.
+bool fault_in(State& s, int proc, int vaddr, bool write, const OpContext& ctx) {
+    Pte& pte = s.procs[proc].pte[vaddr];
+    switch (pte.kind) {
+        case PteKind::none:
+        case PteKind::migration:  // migration_entry_wait()
+            return false;
+        case PteKind::swap:
+            if (swap_entry_waits(s, pte)) return false;
+            swap_in(s, proc, vaddr, write, ctx);
+            return true;
+        case PteKind::present:
+            return true;
+    }
+    return false;
+}
+
+}  // namespace cowpin::mm

@@ -1,0 +1,132 @@
+#include "model/mm.hpp"
+
+namespace cowpin::mm {
+
+/*------------------------------------------------------------------------------------------*/
+// Allocation and reference counting: the common mechanics of MODEL §1.
+
+std::uint8_t alloc_frame(State& s) {
+    for (int f = 0; f < kMaxFrames; ++f)
+        if (!s.frames[f].in_use) {
+            s.frames[f] = Frame{};
+            s.frames[f].in_use = 1;
+            return static_cast<std::uint8_t>(f);
+        }
+    return kNone;  // cannot happen within kMaxFrames (see state.hpp)
+}
+
+std::uint8_t alloc_value(State& s, std::uint8_t cell, std::uint8_t writer) {
+    // A value is free when nothing references it; canonicalize() keeps the table compact, so
+    // the first slot past the live ones is free.
+    std::array<bool, kMaxValues> used{};
+    auto mark = [&](std::uint8_t v) {
+        if (v != kNone) used[v] = true;
+    };
+    for (const Process& p : s.procs)
+        for (std::uint8_t v : p.ideal) mark(v);
+    for (const Frame& f : s.frames)
+        if (f.in_use) mark(f.data);
+    for (const Slot& sl : s.slots)
+        if (sl.in_use) mark(sl.data);
+    for (const Handle& h : s.handles)
+        if (h.in_use) {
+            mark(h.expect);
+            mark(h.baseline);
+        }
+    for (int v = 0; v < kMaxValues; ++v)
+        if (!used[v]) {
+            s.values[v] = Value{cell, writer};
+            return static_cast<std::uint8_t>(v);
+        }
+    return kNone;
+}
+
+void maybe_free_slot(State& s, std::uint8_t sl) {
+    if (sl != kNone && s.slots[sl].count == 0 && s.slots[sl].cache == kNone) s.slots[sl] = Slot{};
+}
+
+// put_page(): drop one reference; a frame is freed exactly when its refcount reaches 0.
+void put_frame(State& s, std::uint8_t f) {
+    Frame& fr = s.frames[f];
+    if (--fr.refcount == 0) fr = Frame{};
+}
+
+// delete_from_swap_cache(): the frame leaves the swapcache; the slot keeps its swap PTEs.
+void delete_from_swap_cache(State& s, std::uint8_t f) {
+    const std::uint8_t sl = s.frames[f].swapcache;
+    s.frames[f].swapcache = kNone;
+    s.slots[sl].cache = kNone;
+    put_frame(s, f);
+    maybe_free_slot(s, sl);
+}
+
+// try_to_free_swap(): succeeds only when no swap PTE references the slot any more.
+void try_to_free_swap(State& s, std::uint8_t f) {
+    const std::uint8_t sl = s.frames[f].swapcache;
+    if (sl != kNone && s.slots[sl].count == 0) delete_from_swap_cache(s, f);
+}
+
+// Write-back then free: the slot keeps the data (pageout + __remove_mapping).
+void write_back_and_free(State& s, std::uint8_t f) {
+    const std::uint8_t sl = s.frames[f].swapcache;
+    s.slots[sl].data = s.frames[f].data;
+    s.slots[sl].cache = kNone;
+    s.frames[f] = Frame{};
+    maybe_free_slot(s, sl);
+}
+
+void map_present(State& s, Pte& pte, std::uint8_t f, bool writable) {
+    pte = Pte{PteKind::present, f, static_cast<std::uint8_t>(writable), 0,
+              MigrationKind::readable};
+    ++s.frames[f].mapcount;
+    ++s.frames[f].refcount;
+}
+
+// Is this frame mapped or referenced by anyone but `proc`? Present, migration and swap entries
+// (of the slot caching it) of other processes, and handles of other owners (or orphans).
+bool referenced_by_others(const State& s, std::uint8_t f, int proc) {
+    for (int p = 0; p < kMaxProcs; ++p) {
+        if (!s.procs[p].alive || p == proc) continue;
+        for (const Pte& pte : s.procs[p].pte)
+            if (pte.kind != PteKind::none && pte_frame(s, pte) == f) return true;
+    }
+    for (const Handle& h : s.handles)
+        if (h.in_use && h.frame == f && h.owner != proc) return true;
+    return false;
+}
+
+/*------------------------------------------------------------------------------------------*/
+// The ideal world (MODEL §2).
+
+// Store `value` at P's v: the frame's data and ideal[P][v]. Attached handle cells follow ideal.
+void store(State& s, int proc, int vaddr, std::uint8_t value) {
+    const Pte& pte = s.procs[proc].pte[vaddr];
+    s.frames[pte.target].data = value;
+    s.procs[proc].ideal[vaddr] = value;
+}
+
+// P stops mapping v (munmap or exit): handle cells on (P, v) detach with their last value, and
+// values written there keep their cell only if a handle still holds it.
+void detach_cell(State& s, int proc, int vaddr) {
+    std::uint8_t id = kNone;
+    for (Handle& h : s.handles) {
+        if (!h.in_use || h.cell != kNone || h.owner != proc || h.vaddr != vaddr) continue;
+        if (id == kNone) {
+            std::array<bool, kMaxHandles> used{};
+            for (const Handle& o : s.handles)
+                if (o.in_use && o.cell != kNone) used[o.cell] = true;
+            id = 0;
+            while (used[id]) ++id;
+        }
+        h.cell = id;
+        h.expect = s.procs[proc].ideal[vaddr];
+    }
+    const std::uint8_t old_cell = attached_cell(proc, vaddr);
+    for (Value& v : s.values)
+        if (v.cell == old_cell)
+            v.cell = id == kNone ? kNone : static_cast<std::uint8_t>(id | kDetachedCell);
+    s.procs[proc].ideal[vaddr] = kNone;
+}
+
+
+}  // namespace cowpin::mm

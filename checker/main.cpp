@@ -391,7 +391,14 @@ int cmd_replay(const std::string& trace, const std::string& spec,
 }
 
 int cmd_explain(const std::string& trace) {
-    std::cout << explain_trace(load_trace(trace));
+    const nlohmann::json t = load_trace(trace);
+    std::string text;
+    try {
+        text = explain_trace(t);
+    } catch (const nlohmann::json::exception& e) {
+        throw SpecError(fmt::format("{}: not a complete trace: {}", trace, e.what()));
+    }
+    std::cout << text;
     return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "checker/copies.hpp"
+#include "checker/explain.hpp"
 #include "checker/trace.hpp"
 #include "tests/model_helpers.hpp"
 
@@ -90,6 +91,10 @@ TEST_CASE("a needless-copy witness is written like a counterexample and replays"
     CHECK(fs::path(path).filename() == "write-after-swap-in.linux-5.9.needless_copy.json");
     const nlohmann::json t = load_trace(path);
     CHECK(t["kind"] == "needless_copy");
+    const std::string text = explain_trace(t);
+    CHECK(text.rfind("write-after-swap-in under linux-5.9: a needless copy after 3 steps\n", 0) == 0);
+    CHECK(text.find("\nNeedless copy at step 3:\n  Needless copy: P0 write v0 copies a page") !=
+          std::string::npos);
     CHECK(t["needless_copy"]["step"] == 3);
     const ReplayOutcome ok = replay_trace(path, s.path);
     CHECK(ok.exit_code == 0);

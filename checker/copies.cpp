@@ -36,47 +36,48 @@ void relax(const std::vector<Edge>& edges, std::size_t n, bool use_needless,
 
 CopyReport analyze_copies(const Spec& spec, const CowPolicy& policy, const RunOptions& options) {
     CopyReport rep;
-    rep.run = run_check(spec, policy, options);
-    const CowModel model(run_config(spec, policy, options));
-    engine::Explorer<CowModel> explorer(model);
-    engine::Limits limits = options.limits;
-    limits.max_depth = static_cast<std::uint32_t>(model.config().bounds.depth);
-    explorer.run(limits);
-    const auto& store = explorer.store();
-
     std::vector<Edge> edges;
-    std::vector<Action> actions;
-    for (engine::StateId id = 0; id < store.size(); ++id) {
-        const State& s = store.at(id);
-        actions.clear();
-        model.actions(s, actions);
-        for (const Action& a : actions) {
-            State next;
-            StepEffects fx;
-            if (!model.next_state(s, a, next, &fx)) continue;
-            const engine::StateId to = store.find(next, hash_state(next));
-            if (to == engine::kNoParent) continue;  // beyond the depth bound
-            if (fx.needless) {
-                ++rep.needless_edges;
-                // States are numbered in BFS order, so the first parent found is the shallowest.
-                if (!rep.witness) {
-                    rep.witness = raw_path(model, explorer, id, &a);
-                    rep.witness->kind = TraceKind::needless_copy;
-                    rep.witness->message = fmt::format(
-                        "Needless copy: {} copies a page no other process maps or references",
-                        format_action(rep.witness->actions.back()));
+    std::vector<std::uint8_t> complete;
+    bool scenario = false;
+    rep.run = run_check(spec, policy, options, [&](const CowModel& model,
+                                                   const engine::Explorer<CowModel>& explorer) {
+        const auto& store = explorer.store();
+        scenario = model.config().scenario;
+        std::vector<Action> actions;
+        for (engine::StateId id = 0; id < store.size(); ++id) {
+            const State& s = store.at(id);
+            if (scenario) complete.push_back(model.complete(s));
+            actions.clear();
+            model.actions(s, actions);
+            for (const Action& a : actions) {
+                State next;
+                StepEffects fx;
+                if (!model.next_state(s, a, next, &fx)) continue;
+                const engine::StateId to = store.find(next, hash_state(next));
+                if (to == engine::kNoParent) continue;  // beyond the depth bound
+                if (fx.needless) {
+                    ++rep.needless_edges;
+                    // States are numbered in BFS order, so the first parent found is the
+                    // shallowest.
+                    if (!rep.witness) {
+                        rep.witness = raw_path(model, explorer, id, &a);
+                        rep.witness->kind = TraceKind::needless_copy;
+                        rep.witness->message = fmt::format(
+                            "Needless copy: {} copies a page no other process maps or references",
+                            format_action(rep.witness->actions.back()));
+                    }
                 }
+                if (scenario) edges.push_back(Edge{id, to, fx.copies, fx.needless});
             }
-            if (model.config().scenario) edges.push_back(Edge{id, to, fx.copies, fx.needless});
         }
-    }
-    if (!model.config().scenario) return rep;
+    });
+    if (!scenario) return rep;
 
     std::vector<std::uint64_t> lo, hi, nlo, nhi;
-    relax(edges, store.size(), false, lo, hi);
-    relax(edges, store.size(), true, nlo, nhi);
-    for (engine::StateId id = 0; id < store.size(); ++id) {
-        if (!model.complete(store.at(id))) continue;
+    relax(edges, complete.size(), false, lo, hi);
+    relax(edges, complete.size(), true, nlo, nhi);
+    for (std::size_t id = 0; id < complete.size(); ++id) {
+        if (!complete[id]) continue;
         if (!rep.copies) {
             rep.copies = CopyRange{lo[id], hi[id]};
             rep.needless = CopyRange{nlo[id], nhi[id]};

@@ -4,8 +4,8 @@
 // moment (ops.cpp, wp_page_copy()). For a scenario the analysis reports the minimum and maximum
 // number of copies, and of needless copies, over all complete executions; for any spec, whether
 // a needless copy is reachable at all, with a shortest witness: a path whose last step makes
-// one, re-executed through the model like a counterexample. The edge scan runs after
-// exploration, never inside it.
+// one, re-executed through the model like a counterexample. The edge scan runs on the store of
+// the same exploration that gives the verdicts, after it, never inside it.
 #pragma once
 
 #include <cstdint>

@@ -101,7 +101,8 @@ std::string replay_divergence(const CowModel& model, const std::vector<Action>& 
     return {};
 }
 
-RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions& options) {
+RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions& options,
+                    const AfterExploration& after) {
     RunResult r;
     r.spec = &spec;
     r.policy = &policy;
@@ -130,6 +131,7 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
             else if (model.stuck(s))
                 ++r.stuck_states;
         }
+    if (after) after(model, explorer);
     return r;
 }
 

@@ -67,8 +67,14 @@ struct RunResult {
     bool matches() const { return stats.complete && verdict_matches() && states_match(); }
 };
 
+// Called once exploration is done, with the model and the explored store (e.g. to scan edges
+// for copy accounting without exploring twice).
+using AfterExploration =
+    std::function<void(const CowModel&, const engine::Explorer<CowModel>&)>;
+
 // Throws SpecError if overridden bounds no longer fit the spec's programs.
-RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions& options = {});
+RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions& options = {},
+                    const AfterExploration& after = {});
 
 // The model of `spec` under `policy`, with overridden bounds if given.
 ModelConfig run_config(const Spec& spec, const CowPolicy& policy, const RunOptions& options);

@@ -342,26 +342,27 @@ std::vector<std::string> spec_files_in(const std::string& dir) {
     return files;
 }
 
-std::string verdict_string(std::uint32_t violated) {
-    if (violated == 0) return "holds";
+namespace {
+
+// The invariants of a bit set, in table order, by name or by tag.
+std::string join_invariants(std::uint32_t set, bool tags, const char* sep) {
     std::string out;
     for (int i = 0; i < kInvariants; ++i)
-        if (violated & (1u << i)) {
-            if (!out.empty()) out += ", ";
-            out += invariant_table()[i].name;
+        if (set & (1u << i)) {
+            if (!out.empty()) out += sep;
+            out += tags ? invariant_table()[i].tag : invariant_table()[i].name;
         }
     return out;
 }
 
+}  // namespace
+
+std::string verdict_string(std::uint32_t violated) {
+    return violated == 0 ? "holds" : join_invariants(violated, false, ", ");
+}
+
 std::string verdict_tags(std::uint32_t violated) {
-    if (violated == 0) return "✓";
-    std::string out;
-    for (int i = 0; i < kInvariants; ++i)
-        if (violated & (1u << i)) {
-            if (!out.empty()) out += " ";
-            out += invariant_table()[i].tag;
-        }
-    return out;
+    return violated == 0 ? "✓" : join_invariants(violated, true, " ");
 }
 
 void validate_bounds(const Bounds& b, const std::string& where) {

@@ -1,16 +1,41 @@
-// Breadth-first exploration over canonical states.
+// Breadth-first exploration over canonical states, on one or more threads.
 //
-// States get ids in discovery order, so the BFS queue is the id range itself: level d is the
-// ids [level_begin[d], level_begin[d+1]). Every new state is checked against every invariant the
-// model checks; a violating state is still explored, so each invariant gets its own first — and
-// therefore shortest — counterexample. No logging, JSON or graph library in here: progress goes
-// out through a callback between levels.
+// States get ids in discovery order — the order a one-thread BFS finds them: by parent id, then
+// by the index of the action in actions() — so the BFS queue is the id range itself and level d
+// is the ids [level_begin[d], level_begin[d+1]). The ids, and so the state counts, the first
+// violation of every invariant and every counterexample, are the same for any number of
+// threads.
+//
+// A level is worked through in blocks of parents, each in four phases (cf. the level-synchronous
+// BFS of DiVinE and LTSmin's multi-core hash table, made deterministic):
+//   A  (parallel, by parent) expand: successors, canonicalised and packed; successors already
+//      in the visited set are dropped (the set is read-only in this phase);
+//   B  (parallel, by shard) insert the remaining candidates into the shard of their hash, in
+//      parent order, so the first insertion of a state is its first discovery; a new state
+//      sets the bit of its action in its parent's mask;
+//   C  (one thread) number: a prefix sum over the parents' masks gives each new state its id;
+//   D  (parallel, by shard) store the new states under their ids and check the invariants.
+// Every new state is checked against every invariant the model checks; a violating state is
+// still explored, so each invariant gets its own first — and therefore shortest —
+// counterexample. No logging, JSON or graph library in here: progress goes out through a
+// callback.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <exception>
 #include <functional>
+#include <mutex>
 #include <optional>
+#include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "checker/concepts.hpp"
@@ -21,14 +46,20 @@ namespace cowpin::engine {
 struct Limits {
     std::uint32_t max_depth = 0;   // 0 = none; states at this depth are not expanded
     std::uint64_t max_states = 0;  // 0 = none; exploration stops (incomplete) past this
-    std::uint64_t max_bytes = 0;   // 0 = none; stops (incomplete) when the store grows past this
+    std::uint64_t max_bytes = 0;   // 0 = none; stops (incomplete) when memory grows past this
+    double max_seconds = 0;        // 0 = none; stops (incomplete) after this long
+};
+
+struct Options {
+    unsigned threads = 1;
+    bool compact = false;  // 64-bit fingerprints instead of states (no parent links)
 };
 
 struct Progress {
     std::uint64_t states = 0, transitions = 0;
     std::uint32_t depth = 0;  // levels fully expanded so far
     std::uint64_t queue = 0;  // states found but not yet expanded
-    std::uint64_t bytes = 0;  // the state store's memory
+    std::uint64_t bytes = 0;  // the visited set and queues
     double seconds = 0;
 };
 
@@ -36,108 +67,584 @@ struct Result {
     std::uint64_t states = 0;
     std::uint64_t transitions = 0;  // enabled (state, action) pairs, new or not
     std::uint32_t depth = 0;        // deepest level reached
-    bool complete = true;           // false if max_states or max_bytes cut the run short
+    bool complete = true;           // false if a limit cut the run short
     bool memory_limited = false;    // it was max_bytes
-    std::uint64_t bytes = 0;        // the state store's memory at the end
+    bool id_limited = false;        // it was kMaxStates
+    bool time_limited = false;      // it was max_seconds
+    std::uint64_t bytes = 0;        // memory at the end: visited set (+ queues, compact)
+    std::uint64_t store_bytes = 0;  // the visited set alone
+    std::size_t packed_bytes = 0;   // one packed state
     bool depth_limited = false;     // true if max_depth left states unexpanded
     double seconds = 0;
-    std::vector<std::optional<StateId>> first_violation;  // per invariant
+    unsigned threads = 1;
+    bool compact = false;
+    // Compact mode: the chance that a state was never explored because its fingerprint equalled
+    // another's — TLC's optimistic estimate, states × (transitions − states) / 2^64.
+    double omission_probability = 0;
+    std::vector<std::optional<StateId>> first_violation;    // per invariant (exact mode)
+    std::vector<std::optional<std::uint32_t>> violation_depth;  // per invariant
 };
+
+namespace detail {
+
+template <class M>
+concept Packs = requires(const M& m, const typename M::State& s, std::uint64_t* w,
+                         const std::uint64_t* cw, typename M::State& out) {
+    { m.packed_words() } -> std::convertible_to<std::size_t>;
+    m.pack(s, w);
+    m.unpack(cw, out);
+};
+
+// The model's packed encoding, or the state's own bytes for models without one.
+template <class M>
+struct Codec {
+    using State = typename M::State;
+    const M& m;
+    std::size_t words() const {
+        if constexpr (Packs<M>)
+            return m.packed_words();
+        else
+            return (sizeof(State) + 7) / 8;
+    }
+    void pack(const State& s, std::uint64_t* out) const {
+        if constexpr (Packs<M>) {
+            m.pack(s, out);
+        } else {
+            out[words() - 1] = 0;
+            std::memcpy(out, &s, sizeof(State));
+        }
+    }
+    void unpack(const std::uint64_t* in, State& s) const {
+        if constexpr (Packs<M>)
+            m.unpack(in, s);
+        else
+            std::memcpy(&s, in, sizeof(State));
+    }
+    static constexpr bool checks_round_trip = Packs<M>;
+};
+
+// n threads (the caller is thread 0) running one job at a time. A mutex and two condition
+// variables: libstdc++ 12's std::barrier was seen to leave the workers asleep for whole jobs.
+class Pool {
+public:
+    explicit Pool(unsigned n) : n_(n) {
+        for (unsigned t = 1; t < n; ++t)
+            workers_.emplace_back([this, t] {
+                std::uint64_t seen = 0;
+                for (;;) {
+                    {
+                        std::unique_lock lock(mutex_);
+                        start_.wait(lock, [&] { return stop_ || generation_ != seen; });
+                        if (stop_) return;
+                        seen = generation_;
+                    }
+                    call(t);
+                    std::lock_guard lock(mutex_);
+                    if (--running_ == 0) done_.notify_one();
+                }
+            });
+    }
+    ~Pool() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        start_.notify_all();
+        for (std::thread& w : workers_) w.join();
+    }
+    unsigned size() const { return n_; }
+    // Runs job(t) on every thread t and waits; rethrows the first exception.
+    void run(const std::function<void(unsigned)>& job) {
+        job_ = &job;
+        error_ = nullptr;
+        if (n_ > 1) {
+            {
+                std::lock_guard lock(mutex_);
+                running_ = n_ - 1;
+                ++generation_;
+            }
+            start_.notify_all();
+        }
+        call(0);
+        if (n_ > 1) {
+            std::unique_lock lock(mutex_);
+            done_.wait(lock, [&] { return running_ == 0; });
+        }
+        if (error_) std::rethrow_exception(error_);
+    }
+
+private:
+    void call(unsigned t) {
+        try {
+            (*job_)(t);
+        } catch (...) {
+            std::lock_guard lock(error_mutex_);
+            if (!error_) error_ = std::current_exception();
+        }
+    }
+    unsigned n_;
+    std::vector<std::thread> workers_;
+    const std::function<void(unsigned)>* job_ = nullptr;
+    std::mutex mutex_, error_mutex_;
+    std::condition_variable start_, done_;
+    std::uint64_t generation_ = 0;
+    unsigned running_ = 0;
+    bool stop_ = false;
+    std::exception_ptr error_;
+};
+
+}  // namespace detail
 
 template <TransitionSystem M>
 class Explorer {
 public:
     using State = typename M::State;
     using Action = typename M::Action;
-    using Store = StateStore<State, Action>;
 
-    explicit Explorer(const M& model) : model_(model) {}
-    explicit Explorer(const M&&) = delete;  // the explorer keeps a reference to the model
+    explicit Explorer(const M& model, Options options = {})
+        : model_(model), codec_{model}, options_(options), words_(codec_.words()),
+          arena_(words_) {
+        options_.threads = std::max(1u, options_.threads);
+    }
+    explicit Explorer(const M&&, Options = {}) = delete;  // keeps a reference to the model
 
-    // Explores from scratch (a second call starts again with an empty store). max_states is
-    // checked after each expanded state, so a run stops a little past it; depth_limited means
-    // some states at max_depth were left unexpanded, whether or not they had new successors.
+    // Explores from scratch (a second call starts again with an empty store). max_states and
+    // max_bytes are checked after each block of parents, so a run stops a little past them;
+    // depth_limited means some states at max_depth were left unexpanded.
     Result run(const Limits& limits = {},
                const std::function<void(const Progress&)>& progress = {}) {
         const auto start = std::chrono::steady_clock::now();
-        store_ = Store{};
+        reset();
+        detail::Pool pool(options_.threads);
+        const unsigned T = pool.size();
         Result r;
+        r.threads = T;
+        r.compact = options_.compact;
+        r.packed_bytes = words_ * 8;
         r.first_violation.assign(model_.invariant_count(), std::nullopt);
-        const State init = model_.initial();
-        store_.insert(init, hash_state(init), kNoParent, Action{});
-        check(r, 0);
-        std::vector<Action> actions;
-        State next;
+        r.violation_depth.assign(model_.invariant_count(), std::nullopt);
+
+        {  // the initial state is id 0
+            const State init = model_.initial();
+            std::vector<std::uint64_t> w(words_);
+            codec_.pack(init, w.data());
+            check_round_trip(init, w.data());
+            const std::uint64_t h = hash_of(w.data());
+            insert_initial(w.data(), h);
+            for (int i = 0; i < model_.invariant_count(); ++i)
+                if (model_.checks(i) && !model_.invariant_holds(init, i)) {
+                    r.first_violation[i] = 0;
+                    r.violation_depth[i] = 0;
+                }
+        }
+
+        std::vector<std::uint64_t> transitions(T, 0);
+        std::vector<std::vector<std::optional<StateId>>> found(T);
+        auto last_progress = start;
         std::size_t begin = 0;
-        for (std::uint32_t depth = 0; begin < store_.size(); ++depth) {
-            const std::size_t end = store_.size();
+        for (std::uint32_t depth = 0; begin < size_; ++depth) {
+            const std::size_t end = size_;
             r.depth = depth;
             if (limits.max_depth && depth >= limits.max_depth) {
                 r.depth_limited = true;
                 break;
             }
-            for (std::size_t id = begin; id < end; ++id) {
-                actions.clear();
-                const State s = store_.at(static_cast<StateId>(id));
-                model_.actions(s, actions);
-                for (const Action& a : actions) {
-                    if (!model_.next_state(s, a, next)) continue;
-                    ++r.transitions;
-                    auto [nid, inserted] =
-                        store_.insert(next, hash_state(next), static_cast<StateId>(id), a);
-                    if (inserted) check(r, nid);
-                }
-                if (limits.max_states && store_.size() > limits.max_states) {
+            if (options_.compact) arena_.release_below(begin);
+            for (std::size_t b = begin; b < end && r.complete; b += kBlock) {
+                const std::size_t e = std::min(end, b + kBlock);
+                expand_block(pool, b, e, depth + 1, transitions, found, r);
+                for (int i = 0; i < model_.invariant_count(); ++i)
+                    for (unsigned t = 0; t < T; ++t)
+                        if (found[t][i] && (!r.first_violation[i] || *found[t][i] < *r.first_violation[i])) {
+                            r.first_violation[i] = found[t][i];
+                            r.violation_depth[i] = depth + 1;
+                        }
+                r.transitions = 0;
+                for (std::uint64_t n : transitions) r.transitions += n;
+                if (limits.max_states && size_ > limits.max_states) r.complete = false;
+                if (limits.max_bytes && bytes() > limits.max_bytes) {
                     r.complete = false;
-                    break;
+                    r.memory_limited = true;
                 }
-                // Checked every 4096 expansions: the store's size only grows by whole chunks.
-                if ((id & 4095) == 0) {
-                    if (limits.max_bytes && store_.bytes() > limits.max_bytes) {
-                        r.complete = false;
-                        r.memory_limited = true;
-                        break;
-                    }
-                    if (progress && id != 0 && (id & 65535) == 0)  // long levels
-                        progress(Progress{store_.size(), r.transitions, depth,
-                                          store_.size() - id - 1, store_.bytes(),
-                                          seconds_since(start)});
+                const auto now = std::chrono::steady_clock::now();
+                if (limits.max_seconds && seconds_since(start) > limits.max_seconds) {
+                    r.complete = false;
+                    r.time_limited = true;
+                }
+                if (progress && e < end && now - last_progress > std::chrono::seconds(1)) {
+                    last_progress = now;
+                    progress(Progress{size_, r.transitions, depth, size_ - e, bytes(),
+                                      seconds_since(start)});
                 }
             }
+            if (id_limited_) r.complete = false, r.id_limited = true;
             if (!r.complete) break;
             begin = end;
             if (progress)
-                progress(Progress{store_.size(), r.transitions, depth + 1, store_.size() - end,
-                                  store_.bytes(), seconds_since(start)});
+                progress(Progress{size_, r.transitions, depth + 1, size_ - end, bytes(),
+                                  seconds_since(start)});
         }
-        r.states = store_.size();
-        r.bytes = store_.bytes();
+        r.states = size_;
+        r.bytes = bytes();
+        r.store_bytes = store_bytes();
         r.seconds = seconds_since(start);
+        if (options_.compact)
+            r.omission_probability = double(r.states) *
+                                     double(r.transitions > r.states ? r.transitions - r.states : 0) /
+                                     std::ldexp(1.0, 64);
         return r;
     }
 
-    const Store& store() const { return store_; }
+    bool compact() const { return options_.compact; }
+    std::size_t size() const { return size_; }
+    std::size_t packed_bytes() const { return words_ * 8; }
 
+    // A stored state (exact mode; compact mode keeps only the last two levels).
+    State state(StateId id) const {
+        State s;
+        codec_.unpack(arena_.at(id), s);
+        return s;
+    }
+    // The id of a canonical state, or kNoParent if it was never stored (exact mode).
+    StateId find(const State& s) const {
+        if (options_.compact) throw std::logic_error("find() needs an exact run");
+        std::vector<std::uint64_t> w(words_);
+        codec_.pack(s, w.data());
+        const std::uint64_t h = hash_of(w.data());
+        const auto& t = exact_[shard_of(h)];
+        for (std::size_t i = t.home(h);; i = t.next(i)) {
+            const std::uint32_t slot = t[i];
+            if (slot == kEmptySlot) return kNoParent;
+            if (slot >> 31) continue;  // left pending by a run stopped mid-block
+            if (((slot >> 28) & 7) == tag_of(h) && equal(arena_.at(slot & kIdMask), w.data()))
+                return slot & kIdMask;
+        }
+    }
+    StateId parent(StateId id) const { return *parents_.at(id); }
+    // The action that first led to `id`, recomputed from its parent's candidate list.
+    Action action(StateId id) const {
+        if (id == 0) return Action{};
+        std::vector<Action> acts;
+        model_.actions(state(parent(id)), acts);
+        return acts.at(*actions_.at(id));
+    }
     // Ids from the initial state to `last`, inclusive.
     std::vector<StateId> path_to(StateId last) const {
         std::vector<StateId> path;
-        for (StateId id = last; id != kNoParent; id = store_.parent(id)) path.push_back(id);
+        for (StateId id = last; id != kNoParent; id = id == 0 ? kNoParent : parent(id))
+            path.push_back(id);
         return {path.rbegin(), path.rend()};
     }
 
 private:
-    void check(Result& r, StateId id) {
-        for (int i = 0; i < model_.invariant_count(); ++i) {
-            if (r.first_violation[i] || !model_.checks(i)) continue;
-            if (!model_.invariant_holds(store_.at(id), i)) r.first_violation[i] = id;
+    static constexpr std::size_t kShards = 64;
+    static constexpr std::size_t kMaxActions = 256;  // action indices are one byte
+    static constexpr std::size_t kBlock = 8192;   // parents per block
+    static constexpr std::size_t kSub = 128;      // parents per phase-A work item
+    static constexpr std::uint32_t kEmptySlot = 0xFFFFFFFFu;
+    static constexpr std::uint32_t kIdMask = 0x0FFFFFFFu;
+    static constexpr std::uint32_t kPending = 0x80000000u;
+    using ExactTable = Table<std::uint32_t, kEmptySlot>;
+    using CompactTable = Table<std::uint64_t, std::uint64_t{0}>;
+
+    std::uint64_t hash_of(const std::uint64_t* w) const {
+        const std::uint64_t h = hash_words(w, words_);
+        return h ? h : 1;  // 0 marks an empty fingerprint slot
+    }
+    static std::size_t shard_of(std::uint64_t h) { return h >> 58; }
+    static std::uint32_t tag_of(std::uint64_t h) { return (h >> 40) & 7; }
+    bool equal(const std::uint64_t* a, const std::uint64_t* b) const {
+        std::uint64_t diff = 0;
+        for (std::size_t i = 0; i < words_; ++i) diff |= a[i] ^ b[i];
+        return diff == 0;
+    }
+    void check_round_trip(const State& s, const std::uint64_t* w) const {
+        if constexpr (detail::Codec<M>::checks_round_trip) {
+            State back;
+            codec_.unpack(w, back);
+            if (!(back == s))
+                throw std::logic_error(
+                    "a state does not fit the packed encoding of its bounds (model bug)");
         }
+    }
+
+    void reset() {
+        size_ = 0;
+        id_limited_ = false;
+        arena_ = Chunked<std::uint64_t>(words_);
+        parents_ = Chunked<std::uint32_t>(1);
+        actions_ = Chunked<std::uint8_t>(1);
+        exact_.assign(options_.compact ? 0 : kShards, ExactTable{});
+        compact_.assign(options_.compact ? kShards : 0, CompactTable{});
+        pending_.assign(kShards, {});
+        sub_.clear();
+    }
+
+    void insert_initial(const std::uint64_t* w, std::uint64_t h) {
+        arena_.ensure(1);
+        std::memcpy(arena_.at(0), w, words_ * 8);
+        if (options_.compact) {
+            auto& t = compact_[shard_of(h)];
+            t.fill(t.home(h), h);
+        } else {
+            parents_.ensure(1);
+            actions_.ensure(1);
+            *parents_.at(0) = kNoParent;
+            *actions_.at(0) = 0;
+            auto& t = exact_[shard_of(h)];
+            t.fill(t.home(h), (tag_of(h) << 28) | 0u);
+        }
+        size_ = 1;
+    }
+
+    void prefetch_slot(std::uint64_t h) const {
+        if (options_.compact) {
+            const auto& t = compact_[shard_of(h)];
+            __builtin_prefetch(t.address(t.home(h)));
+        } else {
+            const auto& t = exact_[shard_of(h)];
+            __builtin_prefetch(t.address(t.home(h)));
+        }
+    }
+
+    // The state the home slot names, if its tag matches: most lookups find their state there.
+    void prefetch_state(std::uint64_t h) const {
+        if (options_.compact) return;
+        const auto& t = exact_[shard_of(h)];
+        const std::uint32_t slot = t[t.home(h)];
+        if (slot != kEmptySlot && (slot >> 28) == tag_of(h))
+            __builtin_prefetch(arena_.at(slot & kIdMask));
+    }
+
+    // Read-only lookup against the states of earlier blocks.
+    bool seen(const std::uint64_t* w, std::uint64_t h) const {
+        if (options_.compact) {
+            const auto& t = compact_[shard_of(h)];
+            for (std::size_t i = t.home(h);; i = t.next(i)) {
+                const std::uint64_t slot = t[i];
+                if (slot == 0) return false;
+                if (slot == h) return true;
+            }
+        }
+        const auto& t = exact_[shard_of(h)];
+        const std::uint32_t tag = tag_of(h);
+        for (std::size_t i = t.home(h);; i = t.next(i)) {
+            const std::uint32_t slot = t[i];
+            if (slot == kEmptySlot) return false;
+            if ((slot >> 28) == tag && equal(arena_.at(slot & kIdMask), w)) return true;
+        }
+    }
+
+    // Candidate records: packed words, hash, key (parent id | action index << 32); pending
+    // records add the table slot they occupy.
+    std::size_t cand_stride() const { return words_ + 2; }
+    std::size_t pend_stride() const { return words_ + 3; }
+
+    // Phase B: insert one candidate into its shard (owned by this thread).
+    void insert_candidate(const std::uint64_t* rec, std::uint64_t* masks, std::size_t block_begin) {
+        const std::uint64_t h = rec[words_];
+        const std::size_t sh = shard_of(h);
+        std::vector<std::uint64_t>& pend = pending_[sh];
+        const std::size_t ps = pend_stride();
+        if (options_.compact) {
+            CompactTable& t = compact_[sh];
+            if (t.full(90)) t.grow([](std::uint64_t fp) { return fp; }, [](std::size_t, std::size_t) {});
+            std::size_t i = t.home(h);
+            for (;; i = t.next(i)) {
+                if (t[i] == 0) break;
+                if (t[i] == h) return;
+            }
+            t.fill(i, h);
+        } else {
+            ExactTable& t = exact_[sh];
+            if (t.full(80))
+                t.grow(
+                    [&](std::uint32_t slot) {
+                        return slot & kPending ? pend[(slot & ~kPending) * ps + words_]
+                                               : hash_of(arena_.at(slot & kIdMask));
+                    },
+                    [&](std::size_t, std::size_t to) {
+                        const std::uint32_t slot = t[to];
+                        if (slot & kPending) pend[(slot & ~kPending) * ps + words_ + 2] = to;
+                    });
+            const std::uint32_t tag = tag_of(h);
+            std::size_t i = t.home(h);
+            for (;; i = t.next(i)) {
+                const std::uint32_t slot = t[i];
+                if (slot == kEmptySlot) break;
+                if (slot & kPending) {
+                    if (equal(&pend[(slot & ~kPending) * ps], rec)) return;
+                } else if ((slot >> 28) == tag && equal(arena_.at(slot & kIdMask), rec)) {
+                    return;
+                }
+            }
+            t.fill(i, kPending | static_cast<std::uint32_t>(pend.size() / ps));
+            pend.insert(pend.end(), rec, rec + words_ + 2);
+            pend.push_back(i);
+        }
+        if (options_.compact) pend.insert(pend.end(), rec, rec + words_ + 2), pend.push_back(0);
+        const std::uint64_t key = rec[words_ + 1];
+        const std::size_t p = static_cast<std::uint32_t>(key) - block_begin;
+        const unsigned a = static_cast<unsigned>(key >> 32);
+        std::atomic_ref<std::uint64_t>(masks[p * 4 + a / 64])
+            .fetch_or(std::uint64_t{1} << (a % 64), std::memory_order_relaxed);
+    }
+
+    void expand_block(detail::Pool& pool, std::size_t b, std::size_t e, std::uint32_t next_depth,
+                      std::vector<std::uint64_t>& transitions,
+                      std::vector<std::vector<std::optional<StateId>>>& found, Result& r) {
+        const unsigned T = pool.size();
+        const std::size_t nsub = (e - b + kSub - 1) / kSub;
+        if (sub_.size() < nsub) sub_.resize(nsub);
+        std::atomic<std::size_t> next_sub{0};
+        const std::size_t cs = cand_stride();
+
+        // A: expand.
+        pool.run([&](unsigned t) {
+            State s;
+            std::vector<State> next(kMaxActions);
+            std::vector<Action> acts;
+            std::vector<std::uint64_t> batch(kMaxActions * cs);
+            std::uint64_t count = 0;
+            std::vector<std::uint64_t> out;  // filled here, not in sub_ (no false sharing)
+            for (std::size_t k; (k = next_sub.fetch_add(1)) < nsub;) {
+                out.swap(sub_[k]);
+                out.clear();
+                const std::size_t lo = b + k * kSub, hi = std::min(e, lo + kSub);
+                for (std::size_t id = lo; id < hi; ++id) {
+                    codec_.unpack(arena_.at(id), s);
+                    acts.clear();
+                    model_.actions(s, acts);
+                    if (acts.size() > kMaxActions)
+                        throw std::logic_error("more than 256 candidate actions in one state");
+                    // All successors first, with their index slots prefetched, then the
+                    // lookups: the cache misses of one state's successors overlap.
+                    std::size_t n = 0;
+                    for (std::size_t ai = 0; ai < acts.size(); ++ai) {
+                        if (!model_.next_state(s, acts[ai], next[n])) continue;
+                        std::uint64_t* w = &batch[n * cs];
+                        codec_.pack(next[n], w);
+                        const std::uint64_t h = hash_of(w);
+                        w[words_] = h;
+                        w[words_ + 1] = id | (std::uint64_t{ai} << 32);
+                        prefetch_slot(h);
+                        ++n;
+                    }
+                    count += n;
+                    for (std::size_t j = 0; j < n; ++j) prefetch_state(batch[j * cs + words_]);
+                    for (std::size_t j = 0; j < n; ++j) {
+                        const std::uint64_t* w = &batch[j * cs];
+                        if (seen(w, w[words_])) continue;
+                        check_round_trip(next[j], w);
+                        out.insert(out.end(), w, w + cs);
+                    }
+                }
+                out.swap(sub_[k]);
+            }
+            transitions[t] += count;
+        });
+
+        // B: insert, each thread into its own shards, in parent order.
+        masks_.assign((e - b) * 4, 0);
+        pool.run([&](unsigned t) {
+            for (std::size_t k = 0; k < nsub; ++k) {
+                const std::vector<std::uint64_t>& in = sub_[k];
+                for (std::size_t i = 0; i < in.size(); i += cs)
+                    if (shard_of(in[i + words_]) % T == t)
+                        insert_candidate(&in[i], masks_.data(), b);
+            }
+        });
+
+        // C: number the new states in discovery order.
+        first_child_.resize(e - b);
+        std::uint64_t added = 0;
+        for (std::size_t p = 0; p < e - b; ++p) {
+            first_child_[p] = static_cast<std::uint32_t>(added);
+            for (int q = 0; q < 4; ++q) added += std::popcount(masks_[p * 4 + q]);
+        }
+        if (size_ + added > kMaxStates) {
+            id_limited_ = true;
+            r.complete = false;
+            return;
+        }
+        const std::size_t base = size_;
+        arena_.ensure(base + added);
+        if (!options_.compact) {
+            parents_.ensure(base + added);
+            actions_.ensure(base + added);
+        }
+
+        // D: store and check.
+        const std::size_t ps = pend_stride();
+        pool.run([&](unsigned t) {
+            std::vector<std::optional<StateId>>& first = found[t];
+            first.assign(model_.invariant_count(), std::nullopt);
+            State s;
+            for (std::size_t sh = t; sh < kShards; sh += T) {
+                std::vector<std::uint64_t>& pend = pending_[sh];
+                for (std::size_t i = 0; i < pend.size(); i += ps) {
+                    const std::uint64_t* rec = &pend[i];
+                    const std::uint64_t key = rec[words_ + 1];
+                    const std::size_t p = static_cast<std::uint32_t>(key) - b;
+                    const unsigned a = static_cast<unsigned>(key >> 32);
+                    unsigned rank = 0;
+                    for (unsigned q = 0; q < a / 64; ++q) rank += std::popcount(masks_[p * 4 + q]);
+                    rank += std::popcount(masks_[p * 4 + a / 64] & ((std::uint64_t{1} << (a % 64)) - 1));
+                    const auto id = static_cast<StateId>(base + first_child_[p] + rank);
+                    std::memcpy(arena_.at(id), rec, words_ * 8);
+                    if (!options_.compact) {
+                        *parents_.at(id) = static_cast<StateId>(b + p);
+                        *actions_.at(id) = static_cast<std::uint8_t>(a);
+                        exact_[sh][rec[words_ + 2]] = (tag_of(rec[words_]) << 28) | id;
+                    }
+                    codec_.unpack(rec, s);
+                    for (int inv = 0; inv < model_.invariant_count(); ++inv) {
+                        if (r.first_violation[inv] || !model_.checks(inv)) continue;
+                        if (first[inv] && *first[inv] < id) continue;
+                        if (!model_.invariant_holds(s, inv)) first[inv] = id;
+                    }
+                }
+                pend.clear();
+            }
+        });
+        size_ = base + added;
+        (void)next_depth;
+    }
+
+    // The visited set: in exact mode the states with their links and the index; in compact mode
+    // the fingerprints alone (the two levels of states being worked on are a queue).
+    std::size_t store_bytes() const {
+        std::size_t n = options_.compact ? 0 : arena_.bytes() + parents_.bytes() + actions_.bytes();
+        for (const auto& t : exact_) n += t.bytes();
+        for (const auto& t : compact_) n += t.bytes();
+        return n;
+    }
+    std::size_t bytes() const {
+        std::size_t n = store_bytes() + masks_.capacity() * 8 + first_child_.capacity() * 4;
+        if (options_.compact) n += arena_.bytes();
+        for (const auto& v : sub_) n += v.capacity() * 8;
+        for (const auto& v : pending_) n += v.capacity() * 8;
+        return n;
     }
     static double seconds_since(std::chrono::steady_clock::time_point t) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     }
 
     const M& model_;
-    Store store_;
+    detail::Codec<M> codec_;
+    Options options_;
+    std::size_t words_;
+    std::size_t size_ = 0;
+    bool id_limited_ = false;
+    Chunked<std::uint64_t> arena_;
+    Chunked<std::uint32_t> parents_{1};
+    Chunked<std::uint8_t> actions_{1};
+    std::vector<ExactTable> exact_;
+    std::vector<CompactTable> compact_;
+    std::vector<std::vector<std::uint64_t>> pending_;  // per shard, this block's new states
+    std::vector<std::vector<std::uint64_t>> sub_;      // per work item, phase A's candidates
+    std::vector<std::uint64_t> masks_;                 // per parent of the block, 256 bits
+    std::vector<std::uint32_t> first_child_;           // per parent of the block
 };
 
 }  // namespace cowpin::engine

@@ -41,11 +41,10 @@ CopyReport analyze_copies(const Spec& spec, const CowPolicy& policy, const RunOp
     bool scenario = false;
     rep.run = run_check(spec, policy, options, [&](const CowModel& model,
                                                    const engine::Explorer<CowModel>& explorer) {
-        const auto& store = explorer.store();
         scenario = model.config().scenario;
         std::vector<Action> actions;
-        for (engine::StateId id = 0; id < store.size(); ++id) {
-            const State& s = store.at(id);
+        for (engine::StateId id = 0; id < explorer.size(); ++id) {
+            const State s = explorer.state(id);
             if (scenario) complete.push_back(model.complete(s));
             actions.clear();
             model.actions(s, actions);
@@ -53,7 +52,7 @@ CopyReport analyze_copies(const Spec& spec, const CowPolicy& policy, const RunOp
                 State next;
                 StepEffects fx;
                 if (!model.next_state(s, a, next, &fx)) continue;
-                const engine::StateId to = store.find(next, hash_state(next));
+                const engine::StateId to = explorer.find(next);
                 if (to == engine::kNoParent) continue;  // beyond the depth bound
                 if (fx.needless) {
                     ++rep.needless_edges;

@@ -102,13 +102,12 @@ GraphStats export_graph(const Spec& spec, const CowPolicy& policy, const Bounds&
             "large is unreadable: raise --max-states or lower the bounds",
             spec.name, policy.name, max_states, r.states));
 
-    const auto& store = explorer.store();
-    Graph g(store.size());
+    Graph g(explorer.size());
     GraphStats stats;
-    stats.states = store.size();
+    stats.states = explorer.size();
     std::vector<Action> actions;
-    for (engine::StateId id = 0; id < store.size(); ++id) {
-        const State& s = store.at(id);
+    for (engine::StateId id = 0; id < explorer.size(); ++id) {
+        const State s = explorer.state(id);
         Vertex& v = g[id];
         v.label = state_label(s, model);
         for (int i = 0; i < kInvariants; ++i)
@@ -121,7 +120,7 @@ GraphStats export_graph(const Spec& spec, const CowPolicy& policy, const Bounds&
         for (const Action& a : actions) {
             State next;
             if (!model.next_state(s, a, next)) continue;
-            const engine::StateId to = store.find(next, hash_state(next));
+            const engine::StateId to = explorer.find(next);
             if (to == engine::kNoParent) continue;  // beyond the depth bound
             boost::add_edge(id, to, Edge{format_action(a)}, g);
             ++stats.edges;

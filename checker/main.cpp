@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -89,7 +90,20 @@ struct CheckArgs {
     bool no_write = false;
     std::uint64_t max_states = 0;
     std::uint64_t memory_mib = 0;  // 0 = the default share of physical memory
+    unsigned threads = 0;          // 0 = every core
+    std::string symmetry = "auto"; // auto (on where sound), on, off
+    bool compact = false;
+    bool stats = false;
 };
+
+unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// "--symmetry on|off|auto" as RunOptions::symmetry.
+std::optional<bool> symmetry_option(const std::string& v) {
+    if (v == "on") return true;
+    if (v == "off") return false;
+    return std::nullopt;
+}
 
 // The default memory cap: half the machine's memory, so a run stops cleanly (exit 4) long
 // before the OOM killer would end it.
@@ -100,6 +114,21 @@ std::uint64_t default_memory_bytes() {
     while (meminfo >> key >> kib)
         if (key == "MemTotal:") return kib * 1024 / 2;
     return std::uint64_t{8} << 30;
+}
+
+// `--stats`: how big and how fast, on stderr.
+std::string stats_line(const RunResult& r) {
+    const engine::Result& st = r.stats;
+    std::string line = fmt::format(
+        "{} {}: {} states, {} transitions, depth {}, {:.2f} s, {:.0f} states/s, {:.0f} "
+        "transitions/s, {:.1f} B/state (packed state {} B), {} thread{}, symmetry {}",
+        r.spec->name, r.policy->name, st.states, st.transitions, st.depth, st.seconds,
+        st.states / std::max(st.seconds, 1e-9), st.transitions / std::max(st.seconds, 1e-9),
+        double(st.store_bytes) / std::max<double>(st.states, 1), st.packed_bytes, st.threads,
+        st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
+    if (st.compact)
+        line += fmt::format(", compact: omission probability {:.2g}", st.omission_probability);
+    return line;
 }
 
 int cmd_check(const CheckArgs& args) {
@@ -125,6 +154,9 @@ int cmd_check(const CheckArgs& args) {
             opts.limits.max_states = args.max_states;
             opts.limits.max_bytes =
                 args.memory_mib ? args.memory_mib << 20 : default_memory_bytes();
+            opts.threads = args.threads ? args.threads : default_threads();
+            opts.compact = args.compact;
+            opts.symmetry = symmetry_option(args.symmetry);
             auto last = std::chrono::steady_clock::now();
             opts.progress = [&](const engine::Progress& p) {
                 const auto now = std::chrono::steady_clock::now();
@@ -137,6 +169,7 @@ int cmd_check(const CheckArgs& args) {
                              p.bytes / 1048576.0, double(p.bytes) / std::max<double>(p.states, 1));
             };
             RunResult r = run_check(spec, *policy, opts);
+            if (args.stats) std::cerr << stats_line(r) << '\n';
             if (!spec.expected(policy->name))
                 spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
             std::cout << verdict_line(r) << '\n' << std::flush;
@@ -448,12 +481,26 @@ int main(int argc, char** argv) {
     c->add_option("--max-states", check.max_states, "stop a run past this many states (exit 4)");
     c->add_option("--memory", check.memory_mib,
                   "stop a run when its states take this many MiB (exit 4; default: half of RAM)");
+    c->add_option("--threads", check.threads, "worker threads (default: every core)");
+    c->add_option("--symmetry", check.symmetry,
+                  "process symmetry: auto (on for exhaustive specs, where it is sound), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
+    c->add_flag("--compact", check.compact,
+                "store 64-bit fingerprints, not states (prints the chance a state was missed)");
+    c->add_flag("--stats", check.stats, "print states, speed and memory of each run on stderr");
 
     BenchOptions bench;
     auto* bn = app.add_subcommand("bench", "time the exhaustive specs of specs/bench/");
     bn->add_option("dir", bench.dir, "directory of benchmark specs (default: specs/bench)");
     bn->add_option("--seconds", bench.seconds, "time limit per run (default 60)");
     bn->add_option("--memory", bench.memory_mib, "memory limit per run in MiB (default: half of RAM)");
+    bn->add_option("--threads", bench.threads, "thread counts, a run each (default: 1 2)")
+        ->delimiter(',');
+    bn->add_flag("--compact", bench.compact, "fingerprint mode");
+    std::string bench_symmetry = "auto";
+    bn->add_option("--symmetry", bench_symmetry, "process symmetry: auto (on), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
+    bn->add_option("--spec", bench.only, "only this benchmark spec (repeatable)");
 
     ReproduceArgs repro;
     auto* rp = app.add_subcommand(
@@ -510,7 +557,10 @@ int main(int argc, char** argv) {
         if (*c) return cmd_check(check);
         if (*cmp) return cmd_compare(compare);
         if (*rp) return cmd_reproduce(repro);
-        if (*bn) return run_bench(bench, default_memory_bytes());
+        if (*bn) {
+            bench.symmetry = symmetry_option(bench_symmetry);
+            return run_bench(bench, default_memory_bytes());
+        }
         if (*p) return cmd_policies(json_of);
         if (*r) return cmd_replay(trace, spec, replay_policy_files);
         if (*e) return cmd_explain(trace);

@@ -1,5 +1,8 @@
 #include "checker/run.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 namespace cowpin {
@@ -52,17 +55,44 @@ Counterexample raw_path(const CowModel& model, const engine::Explorer<CowModel>&
     State raw = model.initial();
     cx.states.push_back(raw);
     const std::vector<engine::StateId> path = ex.path_to(last);
+    std::vector<Action> offered;
     for (std::size_t i = 1; i <= path.size(); ++i) {
         if (i == path.size() && !extra) break;
-        const Action& searched = i < path.size() ? ex.store().action(path[i]) : *extra;
-        const Action a = model.raw_action(raw, searched);
-        if (!model.step(raw, a)) throw std::logic_error("path step not enabled (model bug)");
-        State canonical = raw;
-        canonicalize(canonical);
-        if (i < path.size() && !(canonical == ex.store().at(path[i])))
+        const Action searched = i < path.size() ? ex.action(path[i]) : *extra;
+        // The canonical state this step must reach.
+        State want;
+        if (i < path.size()) {
+            want = ex.state(path[i]);
+        } else if (!model.next_state(ex.state(path[i - 1]), searched, want)) {
+            throw std::logic_error("the extra step is not enabled (model bug)");
+        }
+        auto reaches = [&](const Action& a, State& next) {
+            next = raw;
+            if (!model.step(next, a)) return false;
+            State canonical = next;
+            model.canonicalize_state(canonical);
+            return canonical == want;
+        };
+        // The searched action, with frames renamed from canonical to raw numbers; under process
+        // symmetry the canonical state may also have its processes renamed, and then the raw
+        // action is the first one offered in `raw` that reaches the same canonical state.
+        Action a = model.raw_action(raw, searched);
+        State next;
+        bool ok = reaches(a, next);
+        if (!ok) {
+            offered.clear();
+            model.actions(raw, offered);
+            for (const Action& b : offered)
+                if ((ok = reaches(b, next))) {
+                    a = b;
+                    break;
+                }
+        }
+        if (!ok)
             throw std::logic_error(fmt::format(
                 "step {} ({}) does not re-execute to the state the search found: actions() or "
-                "canonicalize() is not deterministic (model bug)", i, format_action(a)));
+                "canonicalize() is not deterministic (model bug)", i, format_action(searched)));
+        raw = next;
         cx.actions.push_back(a);
         cx.states.push_back(raw);
     }
@@ -77,6 +107,7 @@ ModelConfig run_config(const Spec& spec, const CowPolicy& policy, const RunOptio
         check_programs_fit(spec, *options.bounds);
         config.bounds = *options.bounds;
     }
+    config.symmetry = !config.scenario && options.symmetry.value_or(true);
     return config;
 }
 
@@ -109,23 +140,48 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
     const ModelConfig config = run_config(spec, policy, options);
     r.bounds = config.bounds;
     r.expected = spec.expected(policy.name);
+    r.symmetry = config.symmetry;
     if (!options.bounds || *options.bounds == spec.bounds)
-        r.expected_states = spec.expected_states(policy.name);
+        r.expected_states = spec.expected_states(policy.name, config.symmetry);
 
     const CowModel model(config);
-    engine::Explorer<CowModel> explorer(model);
+    // Fingerprints keep no states to walk back through: scenarios (small, and scanned after the
+    // search for complete and stuck executions) and callers that scan the store run exact.
+    const bool compact = options.compact && !config.scenario && !after;
+    engine::Explorer<CowModel> explorer(model, engine::Options{options.threads, compact});
     engine::Limits limits = options.limits;
     limits.max_depth = static_cast<std::uint32_t>(config.bounds.depth);
     r.stats = explorer.run(limits, options.progress);
-    for (int i = 0; i < kInvariants; ++i) {
-        if (!r.stats.first_violation[i]) continue;
-        r.violated |= 1u << i;
-        r.counterexamples.push_back(
-            rebuild(model, explorer, *r.stats.first_violation[i], static_cast<Inv>(i)));
+    for (int i = 0; i < kInvariants; ++i)
+        if (r.stats.first_violation[i]) r.violated |= 1u << i;
+    if (compact && r.violated) {
+        // Rebuild the traces from an exact search as deep as the deepest first violation: ids
+        // are the same in both modes, so it finds the same first violations.
+        std::uint32_t deepest = 0;
+        for (const auto& d : r.stats.violation_depth)
+            if (d) deepest = std::max(deepest, *d);
+        engine::Explorer<CowModel> exact(model, engine::Options{options.threads, false});
+        engine::Limits shallow = options.limits;
+        shallow.max_depth = std::max(1u, deepest);
+        const engine::Result again = exact.run(shallow);
+        for (int i = 0; i < kInvariants; ++i) {
+            if (!r.stats.first_violation[i]) continue;
+            if (again.first_violation[i] != r.stats.first_violation[i])
+                throw std::logic_error(fmt::format(
+                    "the exact re-run does not find the compact run's first violation of {} "
+                    "(model bug or fingerprint collision)", invariant_table()[i].name));
+            r.counterexamples.push_back(
+                rebuild(model, exact, *again.first_violation[i], static_cast<Inv>(i)));
+        }
+        return r;
     }
+    for (int i = 0; i < kInvariants; ++i)
+        if (r.stats.first_violation[i])
+            r.counterexamples.push_back(
+                rebuild(model, explorer, *r.stats.first_violation[i], static_cast<Inv>(i)));
     if (config.scenario)
-        for (std::size_t id = 0; id < explorer.store().size(); ++id) {
-            const State& s = explorer.store().at(static_cast<engine::StateId>(id));
+        for (std::size_t id = 0; id < explorer.size(); ++id) {
+            const State s = explorer.state(static_cast<engine::StateId>(id));
             if (model.complete(s))
                 ++r.complete_states;
             else if (model.stuck(s))

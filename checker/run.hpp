@@ -41,6 +41,10 @@ struct RunOptions {
     std::optional<Bounds> bounds;  // overrides the spec's (then state counts are not compared)
     engine::Limits limits;         // max_states (depth comes from the bounds)
     std::function<void(const engine::Progress&)> progress;
+    unsigned threads = 1;
+    bool compact = false;          // fingerprints (traces are rebuilt by an exact re-run)
+    // Process symmetry; default: on where sound (exhaustive specs), off for scenarios.
+    std::optional<bool> symmetry;
 };
 
 struct RunResult {
@@ -54,6 +58,7 @@ struct RunResult {
     std::uint64_t stuck_states = 0;               // scenario: a program can never go on
     std::optional<std::uint32_t> expected;
     std::optional<std::uint64_t> expected_states;
+    bool symmetry = false;                        // processes were interchangeable
 
     // An incomplete run can still refute an expectation: by a violation the spec does not
     // expect. It can never confirm one, nor a state count.

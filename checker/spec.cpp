@@ -97,7 +97,8 @@ struct Parser {
 
 const std::set<std::string> kFields = {"name",   "title",       "about",    "bounds",
                                        "programs", "actions",   "environment", "policies",
-                                       "expect", "states",      "invariants"};
+                                       "expect", "states",      "invariants",
+                                       "symmetric_states"};
 
 void parse_bounds(const Parser& p, const json& j, Bounds& b) {
     p.want(j, "bounds", j.is_object(), "an object");
@@ -183,8 +184,10 @@ std::optional<std::uint32_t> Spec::expected(const std::string& policy) const {
     return std::nullopt;
 }
 
-std::optional<std::uint64_t> Spec::expected_states(const std::string& policy) const {
-    if (auto it = expect_states.find(policy); it != expect_states.end()) return it->second;
+std::optional<std::uint64_t> Spec::expected_states(const std::string& policy,
+                                                   bool symmetry) const {
+    const auto& table = symmetry ? expect_symmetric_states : expect_states;
+    if (auto it = table.find(policy); it != table.end()) return it->second;
     return std::nullopt;
 }
 
@@ -300,18 +303,24 @@ Spec parse_spec(const std::string& text, const std::string& path,
     for (const std::string& pol : spec.policies)
         if (!spec.expected(pol))
             p.fail("expect", fmt::format("no verdict for policy '{}' and no 'default'", pol));
-    if (j.contains("states")) {
-        const json& st = j["states"];
-        p.want(st, "states", st.is_object(), "an object mapping policies to state counts");
+    for (const char* key : {"states", "symmetric_states"}) {
+        if (!j.contains(key)) continue;
+        const bool symmetric = std::string(key) == "symmetric_states";
+        if (symmetric && spec.scenario)
+            p.fail(key, "only exhaustive specs have process symmetry (scenario programs name "
+                        "their processes)");
+        const json& st = j[key];
+        p.want(st, key, st.is_object(), "an object mapping policies to state counts");
         for (auto it = st.begin(); it != st.end(); ++it) {
-            const std::string f = "states." + it.key();
+            const std::string f = std::string(key) + "." + it.key();
             if (!p.known_policy(it.key()))
                 p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", it.key(),
                                       policy_names()));
             if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
                 p.fail(f, fmt::format("expected a positive integer, got {}",
                                       it->is_number() ? it->dump() : type_of(*it)));
-            spec.expect_states[it.key()] = it->get<std::uint64_t>();
+            (symmetric ? spec.expect_symmetric_states : spec.expect_states)[it.key()] =
+                it->get<std::uint64_t>();
         }
     }
     return spec;

@@ -37,10 +37,13 @@ struct Spec {
     std::map<std::string, std::uint32_t> expect;
     // Expected number of canonical states, by policy name (optional).
     std::map<std::string, std::uint64_t> expect_states;
+    // The same under process symmetry (exhaustive specs, "symmetric_states").
+    std::map<std::string, std::uint64_t> expect_symmetric_states;
 
     // The expectation for a policy: its own entry, else "default", else none.
     std::optional<std::uint32_t> expected(const std::string& policy) const;
-    std::optional<std::uint64_t> expected_states(const std::string& policy) const;
+    std::optional<std::uint64_t> expected_states(const std::string& policy,
+                                                 bool symmetry = false) const;
     ModelConfig model_config(const CowPolicy& policy) const;
 };
 

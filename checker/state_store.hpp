@@ -1,86 +1,122 @@
-// Explored states: dense ids in discovery order, one parent link and action per id, and an
-// open-addressing index keyed by the state hash (cf. Storm's getOrAddStateIndex, LTSmin's
-// parent_ref[]). Flat vectors only; no per-state allocation.
+// Storage for the explorer: flat chunked arrays and the sharded visited set.
+//
+// Exact mode keeps every state, packed (model/packing.hpp), in discovery order: a state's id is
+// its index, so the BFS queue is an id range and a trace is a walk up the parent links (cf.
+// LTSmin's parent_ref[], Storm's getOrAddStateIndex). Per state that is the packed words, a
+// 4-byte parent id and a 1-byte action index, plus one 4-byte slot of the index, which holds the
+// id and 3 bits of the hash so that most probes never touch the state itself.
+//
+// Compact mode (`--compact`, TLC's fingerprint set) keeps only a 64-bit fingerprint per state
+// in the index and the states of the two levels being worked on; two states with the same
+// fingerprint are taken for one, with the probability the run prints.
+//
+// The index is split into kShards open-addressing tables by the top bits of the hash, so that
+// threads can insert into disjoint tables without locks. Tables are sized to any capacity
+// (fast range reduction, not a power of two) and grow by half when 80% (exact) or 90% (compact)
+// full, which keeps them between 53% and 90% full.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
-#include <utility>
 #include <vector>
 
 namespace cowpin::engine {
 
 using StateId = std::uint32_t;
 inline constexpr StateId kNoParent = ~StateId{0};
+// Exact-mode index slots hold a 28-bit id and a 3-bit tag; bit 31 marks a state inserted in the
+// current block whose id is not yet known.
+inline constexpr StateId kMaxStates = (StateId{1} << 28) - 1;
 
-template <class State, class Action>
-class StateStore {
+// Fixed-seed hash of packed words (multiply-xorshift, wyhash-style constants).
+inline std::uint64_t hash_words(const std::uint64_t* w, std::size_t n) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (std::size_t i = 0; i < n; ++i) {
+        h ^= w[i];
+        h *= 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    h *= 0x94D049BB133111EBull;
+    h ^= h >> 29;
+    return h;
+}
+
+// Records of `stride` elements of T in 64 Ki-record chunks: growing never moves a record, and
+// chunks wholly behind the search can be released (compact mode).
+template <class T>
+class Chunked {
 public:
-    StateStore() { index_.assign(1u << 12, kEmpty); }
+    static constexpr std::size_t kChunk = std::size_t{1} << 16;
+    explicit Chunked(std::size_t stride = 1) : stride_(stride) {}
 
-    // {id, inserted}: the id of `s`, adding it with this parent and action if it is new.
-    std::pair<StateId, bool> insert(const State& s, std::uint64_t hash, StateId parent,
-                                    const Action& action) {
-        if ((size_ + 1) * 2 > index_.size()) grow();
-        std::size_t mask = index_.size() - 1;
-        for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-            const StateId id = index_[i];
-            if (id == kEmpty) {
-                index_[i] = static_cast<StateId>(size_);
-                if (size_ % kChunk == 0) chunks_.push_back(std::make_unique<State[]>(kChunk));
-                chunks_.back()[size_ % kChunk] = s;
-                ++size_;
-                hashes_.push_back(hash);
-                parents_.push_back(parent);
-                actions_.push_back(action);
-                return {index_[i], true};
+    void ensure(std::size_t records) {
+        while (chunks_.size() * kChunk < records) {
+            chunks_.push_back(std::make_unique<T[]>(kChunk * stride_));
+            ++live_;
+        }
+    }
+    T* at(std::size_t i) { return chunks_[i / kChunk].get() + (i % kChunk) * stride_; }
+    const T* at(std::size_t i) const { return chunks_[i / kChunk].get() + (i % kChunk) * stride_; }
+    // Frees the chunks that hold only records below `i`.
+    void release_below(std::size_t i) {
+        for (std::size_t c = 0; (c + 1) * kChunk <= i && c < chunks_.size(); ++c)
+            if (chunks_[c]) {
+                chunks_[c].reset();
+                --live_;
             }
-            if (hashes_[id] == hash && at(id) == s) return {id, false};
-        }
     }
+    std::size_t bytes() const { return live_ * kChunk * stride_ * sizeof(T); }
+    std::size_t stride() const { return stride_; }
 
-    // The id of `s`, or kNoParent if it was never inserted.
-    StateId find(const State& s, std::uint64_t hash) const {
-        const std::size_t mask = index_.size() - 1;
-        for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-            const StateId id = index_[i];
-            if (id == kEmpty) return kNoParent;
-            if (hashes_[id] == hash && at(id) == s) return id;
-        }
+private:
+    std::size_t stride_;
+    std::vector<std::unique_ptr<T[]>> chunks_;
+    std::size_t live_ = 0;
+};
+
+// One open-addressing table of the index; Slot is std::uint32_t (exact) or std::uint64_t
+// (compact fingerprints). Empty slots hold kEmpty.
+template <class Slot, Slot kEmpty>
+class Table {
+public:
+    Table() { slots_.assign(64, kEmpty); }
+    std::size_t capacity() const { return slots_.size(); }
+    std::size_t used() const { return used_; }
+    std::size_t bytes() const { return slots_.capacity() * sizeof(Slot); }
+    std::size_t home(std::uint64_t hash) const {
+        return static_cast<std::size_t>(((hash & 0xFFFFFFFFull) * slots_.size()) >> 32);
     }
-
-    std::size_t size() const { return size_; }
-    const State& at(StateId id) const { return chunks_[id / kChunk][id % kChunk]; }
-    StateId parent(StateId id) const { return parents_[id]; }
-    const Action& action(StateId id) const { return actions_[id]; }
-    std::size_t bytes() const {
-        return chunks_.size() * kChunk * sizeof(State) + hashes_.capacity() * 8 +
-               parents_.capacity() * sizeof(StateId) + actions_.capacity() * sizeof(Action) +
-               index_.capacity() * sizeof(StateId);
+    std::size_t next(std::size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
+    const Slot* address(std::size_t i) const { return slots_.data() + i; }
+    Slot& operator[](std::size_t i) { return slots_[i]; }
+    Slot operator[](std::size_t i) const { return slots_[i]; }
+    void fill(std::size_t i, Slot v) {
+        slots_[i] = v;
+        ++used_;
+    }
+    bool full(unsigned max_load_percent) const {
+        return (used_ + 1) * 100 > slots_.size() * max_load_percent;
+    }
+    // Rebuilds at 1.5 times the size; `hash_of(slot)` gives each slot's hash back. `moved(old,
+    // new)` is told where every slot went.
+    template <class HashOf, class Moved>
+    void grow(HashOf hash_of, Moved moved) {
+        std::vector<Slot> old(slots_.size() * 3 / 2, kEmpty);
+        old.swap(slots_);
+        for (std::size_t i = 0; i < old.size(); ++i) {
+            if (old[i] == kEmpty) continue;
+            std::size_t j = home(hash_of(old[i]));
+            while (slots_[j] != kEmpty) j = next(j);
+            slots_[j] = old[i];
+            moved(i, j);
+        }
     }
 
 private:
-    static constexpr StateId kEmpty = ~StateId{0};
-
-    void grow() {
-        std::vector<StateId> bigger(index_.size() * 2, kEmpty);
-        const std::size_t mask = bigger.size() - 1;
-        for (StateId id = 0; id < size_; ++id) {
-            std::size_t i = hashes_[id] & mask;
-            while (bigger[i] != kEmpty) i = (i + 1) & mask;
-            bigger[i] = id;
-        }
-        index_.swap(bigger);
-    }
-
-    // States live in fixed-size chunks: growing never copies them, and references stay valid.
-    static constexpr std::size_t kChunk = 1u << 16;
-    std::vector<std::unique_ptr<State[]>> chunks_;
-    std::size_t size_ = 0;
-    std::vector<std::uint64_t> hashes_;
-    std::vector<StateId> parents_;
-    std::vector<Action> actions_;
-    std::vector<StateId> index_;
+    std::vector<Slot> slots_;
+    std::size_t used_ = 0;
 };
 
 }  // namespace cowpin::engine

@@ -99,7 +99,7 @@ json counterexample_json(const RunResult& r, const Counterexample& cx, const std
                           {"message", cx.message}};
     }
     j["stats"] = {{"states", r.stats.states}, {"transitions", r.stats.transitions},
-                  {"depth", r.stats.depth}};
+                  {"depth", r.stats.depth}, {"symmetry", r.symmetry}};
     return j;
 }
 

@@ -4,12 +4,36 @@
 
 namespace cowpin {
 
-CowModel::CowModel(ModelConfig config) : config_(std::move(config)) {}
+namespace {
+
+std::array<std::uint8_t, kMaxProcs> program_lengths(const ModelConfig& c) {
+    std::array<std::uint8_t, kMaxProcs> len{};
+    if (c.scenario)
+        for (int p = 0; p < kMaxProcs; ++p) len[p] = static_cast<std::uint8_t>(c.programs[p].size());
+    return len;
+}
+
+}  // namespace
+
+CowModel::CowModel(ModelConfig config)
+    : config_(std::move(config)),
+      shape_(Shape::for_bounds(config_.bounds.processes, config_.bounds.pages,
+                               config_.bounds.handles, config_.bounds.swap_slots)),
+      codec_(shape_, program_lengths(config_)) {
+    if (config_.scenario) config_.symmetry = false;  // programs name process slots
+}
+
+void CowModel::canonicalize_state(State& s) const {
+    if (config_.symmetry)
+        canonicalize_symmetric(s, shape_);
+    else
+        canonicalize(s, shape_);
+}
 
 State CowModel::initial() const {
     State s = initial_state(config_.bounds.pages, config_.policy->anon_exclusive);
     if (config_.scenario) s.program.started[0] = 1;
-    canonicalize(s);
+    canonicalize_state(s);
     return s;
 }
 
@@ -129,7 +153,7 @@ bool CowModel::next_state(const State& s, const Action& a, State& out,
                           StepEffects* effects) const {
     out = s;
     if (!step(out, a, effects)) return false;
-    canonicalize(out);
+    canonicalize_state(out);
     return true;
 }
 

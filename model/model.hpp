@@ -13,6 +13,7 @@
 #include "model/action.hpp"
 #include "model/invariants.hpp"
 #include "model/ops.hpp"
+#include "model/packing.hpp"
 #include "model/policy.hpp"
 #include "model/state.hpp"
 
@@ -37,6 +38,7 @@ struct ModelConfig {
     std::array<std::vector<Step>, kMaxProcs> programs;  // scenario form
     std::uint32_t environment = 0;    // scenario form: op_bit() of frame ops that may happen
     std::uint32_t invariants = kAllInvariants;  // bit per Inv
+    bool symmetry = false;            // process symmetry (exhaustive form only)
 };
 
 class CowModel {
@@ -55,6 +57,16 @@ public:
     // The canonical successor, or false if `a` is not enabled in `s`.
     bool next_state(const State& s, const Action& a, State& out,
                     StepEffects* effects = nullptr) const;
+
+    // The state's canonical form: frames, slots and values renumbered, and processes too under
+    // symmetry.
+    void canonicalize_state(State& s) const;
+
+    // The packed encoding (model/packing.hpp), sized from the bounds.
+    std::size_t packed_words() const { return codec_.words(); }
+    std::size_t packed_bits() const { return codec_.bits(); }
+    void pack(const State& s, std::uint64_t* out) const { codec_.pack(s, out); }
+    void unpack(const std::uint64_t* in, State& s) const { codec_.unpack(in, s); }
 
     // The same step without canonicalization: frames, slots and values keep their names, so a
     // trace reads naturally. A frame action names the frame by its number in `s`.
@@ -78,6 +90,8 @@ private:
     void family_actions(const State& s, std::uint32_t families, std::vector<Action>& out) const;
 
     ModelConfig config_;
+    Shape shape_;
+    StateCodec codec_;
 };
 
 }  // namespace cowpin

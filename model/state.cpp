@@ -1,5 +1,6 @@
 #include "model/state.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace cowpin {
@@ -35,25 +36,47 @@ std::uint8_t map_or_none(std::uint8_t x, const std::uint8_t* table) {
 
 }  // namespace
 
+Shape Shape::for_bounds(int procs, int pages, int handles, int slots) {
+    Shape sh;
+    sh.procs = static_cast<std::uint8_t>(procs);
+    sh.pages = static_cast<std::uint8_t>(pages);
+    sh.handles = static_cast<std::uint8_t>(handles);
+    sh.slots = static_cast<std::uint8_t>(slots);
+    sh.frames = static_cast<std::uint8_t>(std::min(kMaxFrames, procs * pages + handles + slots + 1));
+    sh.values = static_cast<std::uint8_t>(
+        std::min(kMaxValues, procs * pages + sh.frames + slots + 2 * handles + 1));
+    sh.stored_frames = static_cast<std::uint8_t>(std::min(kMaxFrames, procs * pages + handles + slots));
+    sh.stored_values = static_cast<std::uint8_t>(
+        std::min(kMaxValues, procs * pages + sh.stored_frames + slots + 2 * handles));
+    return sh;
+}
+
 void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
+    canonicalize(s, Shape::full(), frame_map);
+}
+
+void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFrames>* frame_map) {
+    const int nframes = shape.frames, nslots = shape.slots, nvalues = shape.values;
     Renumber rn(s);
-    for (const Process& p : s.procs) {
+    for (int pi = 0; pi < shape.procs; ++pi) {
+        const Process& p = s.procs[pi];
         if (!p.alive) continue;
-        for (const Pte& pte : p.pte) {
+        for (int v = 0; v < shape.pages; ++v) {
+            const Pte& pte = p.pte[v];
             if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
                 rn.visit_frame(pte.target);
             else if (pte.kind == PteKind::swap)
                 rn.visit_slot(pte.target);
         }
     }
-    for (const Handle& h : s.handles)
-        if (h.in_use) rn.visit_frame(h.frame);
+    for (int h = 0; h < shape.handles; ++h)
+        if (s.handles[h].in_use) rn.visit_frame(s.handles[h].frame);
     bool identity = true;
-    for (int f = 0; f < kMaxFrames; ++f) {
+    for (int f = 0; f < nframes; ++f) {
         if (s.frames[f].in_use) rn.visit_frame(static_cast<std::uint8_t>(f));
         identity &= rn.frame[f] == (s.frames[f].in_use ? f : kNone);
     }
-    for (int sl = 0; sl < kMaxSlots; ++sl) {
+    for (int sl = 0; sl < nslots; ++sl) {
         if (s.slots[sl].in_use) rn.visit_slot(static_cast<std::uint8_t>(sl));
         identity &= rn.slot[sl] == (s.slots[sl].in_use ? sl : kNone);
     }
@@ -62,9 +85,9 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
     // Frames and slots in their new order (inverse maps), to number values in that order.
     std::array<std::uint8_t, kMaxFrames> frame_at_new{};
     std::array<std::uint8_t, kMaxSlots> slot_at_new{};
-    for (int f = 0; f < kMaxFrames; ++f)
+    for (int f = 0; f < nframes; ++f)
         if (rn.frame[f] != kNone) frame_at_new[rn.frame[f]] = static_cast<std::uint8_t>(f);
-    for (int sl = 0; sl < kMaxSlots; ++sl)
+    for (int sl = 0; sl < nslots; ++sl)
         if (rn.slot[sl] != kNone) slot_at_new[rn.slot[sl]] = static_cast<std::uint8_t>(sl);
 
     // Values, by first reference: ideal cells, frames, slots, handles.
@@ -77,15 +100,16 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
             identity &= vmap[v] == v;
         }
     };
-    for (const Process& p : s.procs)
-        for (std::uint8_t v : p.ideal) number(v);
+    for (int p = 0; p < shape.procs; ++p)
+        for (int v = 0; v < shape.pages; ++v) number(s.procs[p].ideal[v]);
     for (int i = 0; i < rn.next_frame; ++i) number(s.frames[frame_at_new[i]].data);
     for (int i = 0; i < rn.next_slot; ++i) number(s.slots[slot_at_new[i]].data);
     // Detached cells, by first reference from a handle.
     std::array<std::uint8_t, kMaxHandles> cmap{};
     cmap.fill(kNone);
     std::uint8_t next_cell = 0;
-    for (const Handle& h : s.handles) {
+    for (int hi = 0; hi < shape.handles; ++hi) {
+        const Handle& h = s.handles[hi];
         if (!h.in_use) continue;
         number(h.expect);
         number(h.baseline);
@@ -95,7 +119,7 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
         }
     }
     // A value record nobody references, or a detached cell no handle holds, is garbage.
-    for (int v = 0; v < kMaxValues && identity; ++v) {
+    for (int v = 0; v < nvalues && identity; ++v) {
         const Value& val = s.values[v];
         if (vmap[v] == kNone)
             identity = val.cell == kNone && val.writer == kNone;
@@ -108,21 +132,21 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
     std::array<Slot, kMaxSlots> slots{};
     std::array<Value, kMaxValues> values{};
     auto remap = [&](std::uint8_t v) { return v == kNone ? kNone : vmap[v]; };
-    for (int f = 0; f < kMaxFrames; ++f) {
+    for (int f = 0; f < nframes; ++f) {
         if (!s.frames[f].in_use) continue;
         Frame fr = s.frames[f];
         fr.swapcache = map_or_none(fr.swapcache, rn.slot.data());
         fr.data = remap(fr.data);
         frames[rn.frame[f]] = fr;
     }
-    for (int sl = 0; sl < kMaxSlots; ++sl) {
+    for (int sl = 0; sl < nslots; ++sl) {
         if (!s.slots[sl].in_use) continue;
         Slot slot = s.slots[sl];
         slot.cache = map_or_none(slot.cache, rn.frame.data());
         slot.data = remap(slot.data);
         slots[rn.slot[sl]] = slot;
     }
-    for (int v = 0; v < kMaxValues; ++v) {
+    for (int v = 0; v < nvalues; ++v) {
         if (vmap[v] == kNone) continue;
         Value val = s.values[v];
         if (val.cell != kNone && (val.cell & kDetachedCell)) {
@@ -135,22 +159,216 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
     s.frames = frames;
     s.slots = slots;
     s.values = values;
-    for (Process& p : s.procs) {
-        for (Pte& pte : p.pte) {
+    for (int pi = 0; pi < shape.procs; ++pi) {
+        Process& p = s.procs[pi];
+        for (int v = 0; v < shape.pages; ++v) {
+            Pte& pte = p.pte[v];
             if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
                 pte.target = rn.frame[pte.target];
             else if (pte.kind == PteKind::swap)
                 pte.target = rn.slot[pte.target];
+            p.ideal[v] = remap(p.ideal[v]);
         }
-        for (std::uint8_t& v : p.ideal) v = remap(v);
     }
-    for (Handle& h : s.handles) {
+    for (int hi = 0; hi < shape.handles; ++hi) {
+        Handle& h = s.handles[hi];
         if (!h.in_use) continue;
         h.frame = rn.frame[h.frame];
         h.expect = remap(h.expect);
         h.baseline = remap(h.baseline);
         if (h.cell != kNone) h.cell = cmap[h.cell];
     }
+}
+
+namespace {
+
+// Process symmetry. A renaming is a map from old process slot to new slot; every field that
+// names a process slot goes through it: the position in procs[], Process::parent,
+// Handle::owner, Value::writer, and a Value::cell that is an attached cell
+// (attached_cell(proc, vaddr)). Detached cells, handle slots, pages and Program are not renamed.
+using ProcMap = std::array<std::uint8_t, kMaxProcs>;
+
+std::uint8_t rename_proc(std::uint8_t p, const ProcMap& m) { return p < kMaxProcs ? m[p] : p; }
+
+bool is_attached_cell(std::uint8_t cell) { return cell != kNone && !(cell & kDetachedCell); }
+
+// Values whose writer is not a live process forget it (it only labels leak messages); a dead
+// slot then names nothing, so dead slots are interchangeable.
+void forget_dead_writers(State& s, const Shape& shape) {
+    for (int v = 0; v < shape.values; ++v) {
+        Value& val = s.values[v];
+        if (val.writer != kNone && (val.writer >= kMaxProcs || !s.procs[val.writer].alive))
+            val.writer = kNone;
+    }
+}
+
+State renamed(const State& src, const ProcMap& m, const Shape& shape) {
+    State dst = src;
+    for (int p = 0; p < shape.procs; ++p) {
+        Process pr = src.procs[p];
+        pr.parent = rename_proc(pr.parent, m);
+        dst.procs[m[p]] = pr;
+    }
+    for (int h = 0; h < shape.handles; ++h) {
+        Handle& hd = dst.handles[h];
+        if (hd.in_use) hd.owner = rename_proc(hd.owner, m);
+    }
+    for (int v = 0; v < shape.values; ++v) {
+        Value& val = dst.values[v];
+        val.writer = rename_proc(val.writer, m);
+        if (is_attached_cell(val.cell)) {
+            const auto owner = static_cast<std::uint8_t>(val.cell / kMaxPages);
+            val.cell = attached_cell(rename_proc(owner, m), val.cell % kMaxPages);
+        }
+    }
+    return dst;
+}
+
+struct SigMix {
+    std::uint64_t h = 0x243F6A8885A308D3ull;
+    void add(std::uint64_t x) {
+        h ^= x + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+        h *= 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+};
+
+// How a value relates to process p, without naming any process, frame or value.
+std::uint64_t value_relation(const State& s, int p, std::uint8_t value) {
+    if (value == kNone) return 0xFF;
+    const Value& val = s.values[value];
+    std::uint64_t writer = val.writer == kNone ? 0 : val.writer == p ? 1 : 2;
+    std::uint64_t cell = 0;
+    if (val.cell == kNone)
+        cell = 0;
+    else if (val.cell & kDetachedCell)
+        cell = 1;
+    else  // attached: whose (self or other), and at which page (pages are not renamed)
+        cell = (val.cell / kMaxPages == p ? 2u : 3u) |
+               static_cast<std::uint64_t>(val.cell % kMaxPages) << 2;
+    return writer | cell << 2;
+}
+
+// Depth of p in the process tree: 0 for a process without a live parent.
+int depth(const State& s, int p) {
+    int d = 0;
+    for (std::uint8_t q = s.procs[p].parent; q != kNone && q < kMaxProcs && d < kMaxProcs;
+         q = s.procs[q].parent)
+        ++d;
+    return d;
+}
+
+// A signature of live process p that renaming processes, frames, slots and values leaves
+// unchanged (handle slots and pages are not renamed, so they may appear). Depth in the process
+// tree is its top bits: parents sort before their children.
+std::uint64_t signature(const State& s, int p, const Shape& shape) {
+    const Process& pr = s.procs[p];
+    SigMix m;
+    m.add(pr.has_pinned);
+    m.add(pr.parent == kNone);
+    int children = 0;
+    for (int q = 0; q < shape.procs; ++q)
+        children += s.procs[q].alive && s.procs[q].parent == p;
+    m.add(static_cast<std::uint64_t>(children));
+    for (int h = 0; h < shape.handles; ++h) {
+        const Handle& hd = s.handles[h];
+        if (!hd.in_use || hd.owner != p) continue;
+        m.add(0x100u | static_cast<std::uint64_t>(h));
+        m.add(static_cast<std::uint64_t>(hd.kind) | std::uint64_t{hd.write} << 8 |
+              std::uint64_t{hd.vaddr} << 16 | std::uint64_t{hd.cell == kNone} << 24);
+    }
+    for (int v = 0; v < shape.pages; ++v) {
+        const Pte& pte = pr.pte[v];
+        const std::uint8_t ideal = pr.ideal[v];
+        const std::uint8_t seen = view(s, p, v);
+        m.add(static_cast<std::uint64_t>(pte.kind) | std::uint64_t{pte.writable} << 8 |
+              std::uint64_t{pte.swp_exclusive} << 16 |
+              static_cast<std::uint64_t>(pte.migration) << 24 |
+              std::uint64_t{ideal == kNone} << 32 | std::uint64_t{seen == ideal} << 40);
+        m.add(value_relation(s, p, ideal));
+        m.add(value_relation(s, p, seen));
+        if (pte.kind == PteKind::swap) {
+            const Slot& sl = s.slots[pte.target];
+            m.add(std::uint64_t{sl.count} | std::uint64_t{sl.cache != kNone} << 8);
+        }
+        const std::uint8_t f = pte.kind == PteKind::none ? kNone : pte_frame(s, pte);
+        if (f == kNone) {
+            m.add(0xFFFF);
+            continue;
+        }
+        const Frame& fr = s.frames[f];
+        m.add(std::uint64_t{fr.mapcount} | std::uint64_t{fr.refcount} << 8 |
+              std::uint64_t{fr.pins} << 16 | std::uint64_t{fr.gets} << 24 |
+              std::uint64_t{fr.anon_exclusive} << 32 | std::uint64_t{fr.swapcache != kNone} << 40 |
+              std::uint64_t{fr.isolated} << 48);
+    }
+    return static_cast<std::uint64_t>(depth(s, p)) << 60 | m.h >> 4;
+}
+
+}  // namespace
+
+void canonicalize_symmetric(State& s, const Shape& shape) {
+    const int nprocs = std::min<int>(shape.procs, kMaxProcs);
+    forget_dead_writers(s, shape);
+    // Signatures are read from the canonical form: canonicalize() also forgets what nobody can
+    // observe (garbage values, detached cells no handle holds), which must not split them.
+    canonicalize(s, shape);
+
+    // order[k]: the old slot that takes new slot k. Live processes by signature, then dead slots
+    // in slot order (nothing names them any more).
+    std::array<std::uint64_t, kMaxProcs> sig{};
+    ProcMap order{};
+    int live = 0;
+    for (int p = 0; p < nprocs; ++p)
+        if (s.procs[p].alive) {
+            sig[p] = signature(s, p, shape);
+            order[live++] = static_cast<std::uint8_t>(p);
+        }
+    std::stable_sort(order.begin(), order.begin() + live,
+                     [&](std::uint8_t a, std::uint8_t b) { return sig[a] < sig[b]; });
+    int next = live;
+    for (int p = 0; p < nprocs; ++p)
+        if (!s.procs[p].alive) order[next++] = static_cast<std::uint8_t>(p);
+
+    auto to_map = [&] {
+        ProcMap m{};
+        for (int p = 0; p < kMaxProcs; ++p) m[p] = static_cast<std::uint8_t>(p);
+        for (int k = 0; k < nprocs; ++k) m[order[k]] = static_cast<std::uint8_t>(k);
+        return m;
+    };
+    bool ties = false, identity = true;
+    for (int k = 0; k < nprocs; ++k) {
+        identity &= order[k] == k;
+        ties |= k > 0 && k < live && sig[order[k]] == sig[order[k - 1]];
+    }
+    if (!ties) {  // the common case: one candidate
+        if (identity) return;
+        s = renamed(s, to_map(), shape);
+        canonicalize(s, shape);
+        return;
+    }
+
+    // Every order consistent with the signatures: the product of the permutations of each tie
+    // group (each group starts in ascending slot order, as next_permutation wants). Keep the
+    // least canonical bytes.
+    State best;
+    bool have = false;
+    for (;;) {
+        State c = renamed(s, to_map(), shape);
+        canonicalize(c, shape);
+        if (!have || std::memcmp(&c, &best, sizeof(State)) < 0) best = c;
+        have = true;
+        bool advanced = false;
+        for (int end = live; end > 0 && !advanced;) {
+            int begin = end - 1;
+            while (begin > 0 && sig[order[begin - 1]] == sig[order[end - 1]]) --begin;
+            advanced = end - begin > 1 &&
+                       std::next_permutation(order.begin() + begin, order.begin() + end);
+            end = begin;
+        }
+        if (!advanced) break;
+    }
+    s = best;
 }
 
 // 64-bit multiply-xorshift over 8-byte words (wyhash-style mixing) with fixed constants.

@@ -113,7 +113,9 @@ struct Handle {
 // Value attributes. Values are compared for equality only; `cell` says at which address of
 // which process (or through which detached handle cell) it was written, `writer` which process
 // wrote it (CPU store, or DMA into its memory), for classifying leaks.
-inline constexpr std::uint8_t kDetachedCell = 0x40;  // cell | kDetachedCell: detached cell id
+inline constexpr std::uint8_t kDetachedCell = 0x08;  // cell | kDetachedCell: detached cell id
+static_assert(kMaxProcs * kMaxPages <= kDetachedCell, "attached cells stay below kDetachedCell");
+static_assert(kMaxHandles < kDetachedCell, "detached cell ids fit beside the flag");
 inline constexpr std::uint8_t attached_cell(int proc, int vaddr) {
     return static_cast<std::uint8_t>(proc * kMaxPages + vaddr);
 }
@@ -151,12 +153,37 @@ static_assert(std::is_trivially_copyable_v<State>);
 static_assert(std::has_unique_object_representations_v<State>, "State is hashed as bytes");
 static_assert(sizeof(State) % 8 == 0);
 
+// Loop limits derived from the bounds (MODEL §6): how many process slots, pages, handles and
+// swap slots a state uses, how many frames can be in use (one PTE per process page, one per
+// handle, one per swapcache slot, plus the frame a step allocates before it frees another), and
+// how many values can be live. canonicalize() and the packed encoding (model/packing.hpp) look no
+// further; a state that does is a model bug, which the encoder's round-trip check reports.
+struct Shape {
+    std::uint8_t procs = kMaxProcs, pages = kMaxPages, handles = kMaxHandles, slots = kMaxSlots;
+    std::uint8_t frames = kMaxFrames, values = kMaxValues;
+    // After a step, in a canonical state: no frame or value allocated mid-step is left over.
+    std::uint8_t stored_frames = kMaxFrames, stored_values = kMaxValues;
+    static Shape for_bounds(int procs, int pages, int handles, int slots);
+    static Shape full() { return Shape{}; }
+};
+
 // Renumber frames and slots by first reference (processes in slot order, PTEs in page order,
 // then handles), then values and detached cells; drop unreferenced values. Unreferenced
 // in-use frames or slots (a model bug) are kept, after the reachable ones, so that
 // refcounts_consistent can report them. Idempotent. If `frame_map` is given, it receives the
 // new number of each old frame (kNone for frames not in use).
 void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map = nullptr);
+void canonicalize(State& s, const Shape& shape,
+                  std::array<std::uint8_t, kMaxFrames>* frame_map = nullptr);
+
+// canonicalize(), and processes too (process symmetry, `--symmetry`): live processes are
+// renamed (PTE owner, parent, handle owner, value writer and cell all renamed together) into the
+// lowest slots, ordered by a signature that no renaming changes (their place in the process
+// tree, PTEs, frames' counts, handles); processes with equal signatures are tried in every
+// order and the least state, as bytes, wins. Every renaming of a state gives the same bytes. Only sound when nothing names a process slot from outside the state: the
+// exhaustive form, not scenario programs. Writers that name an exited process are forgotten
+// (they only label leak messages, and traces are re-executed without canonicalization).
+void canonicalize_symmetric(State& s, const Shape& shape);
 
 // Fixed-seed hash of the state's bytes: stable across builds and runs.
 std::uint64_t hash_state(const State& s);

@@ -455,7 +455,7 @@ TEST_CASE("cowpin check stops cleanly at its --memory cap with exit 4 and says h
     CHECK(has(r.out, "1 checks, 0 as expected, 0 not, 1 incomplete"));
 }
 
-TEST_CASE("cowpin bench times each spec and policy in its own process and prints the table") {
+TEST_CASE("cowpin bench times each spec and policy on 1 and 2 threads, each in its own process") {
     TempDir tmp("bench");
     fs::create_directories(tmp.path / "bench");
     write_file(tmp.path / "bench" / "tiny.json", R"({"name": "tiny", "bounds": {"processes": 1,
@@ -465,7 +465,10 @@ TEST_CASE("cowpin bench times each spec and policy in its own process and prints
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     CHECK(has(r.out, "cowpin bench: 1 specs, 20 s and "));
-    CHECK(has(r.out, "spec                 policy           states  transitions"));
-    CHECK(count(r.out, "complete") == 2);
-    CHECK(has(r.out, "tiny                 linux-5.19"));
+    CHECK(has(r.out, ", symmetry on\n"));
+    CHECK(has(r.out, "spec             policy      thr      states  transitions  seconds   states/s"));
+    CHECK(count(r.out, "complete") == 4);  // 2 policies x 1 and 2 threads
+    CHECK(has(r.out, "tiny             linux-5.19    1           4           10 "));
+    CHECK(has(r.out, "tiny             linux-5.19    2           4           10 "));
+    CHECK(has(r.out, "tiny             linux-5.9     2           4           10 "));
 }

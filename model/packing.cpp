@@ -1,0 +1,247 @@
+#include "model/packing.hpp"
+
+#include <bit>
+#include <cstddef>
+#include <cstring>
+#include <stdexcept>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace cowpin {
+
+namespace {
+
+constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+
+// Portable PEXT/PDEP, for CPUs without BMI2.
+std::uint64_t soft_pext(std::uint64_t x, std::uint64_t mask) {
+    std::uint64_t out = 0;
+    for (std::uint64_t bit = 1; mask; bit <<= 1, mask &= mask - 1)
+        if (x & mask & -mask) out |= bit;
+    return out;
+}
+std::uint64_t soft_pdep(std::uint64_t x, std::uint64_t mask) {
+    std::uint64_t out = 0;
+    for (std::uint64_t bit = 1; mask; bit <<= 1, mask &= mask - 1)
+        if (x & bit) out |= mask & -mask;
+    return out;
+}
+
+// Bytes equal to their all-ones code in nullable positions become kNone (0xFF).
+inline std::uint64_t restore_none(std::uint64_t x, std::uint64_t none_code, std::uint64_t nullable) {
+    const std::uint64_t t = (x ^ none_code) | (~nullable & kOnes);  // zero exactly in none bytes
+    const std::uint64_t zero = ~(((t & kLow7) + kLow7) | t) & kHigh;
+    return x | ((zero >> 7) * 0xFF);
+}
+
+inline void put_bits(std::uint64_t* out, std::size_t pos, std::uint64_t v, unsigned bits) {
+    const std::size_t wi = pos >> 6, off = pos & 63;
+    out[wi] |= v << off;
+    if (off && off + bits > 64) out[wi + 1] |= v >> (64 - off);
+}
+inline std::uint64_t get_bits(const std::uint64_t* in, std::size_t pos, unsigned bits) {
+    const std::size_t wi = pos >> 6, off = pos & 63;
+    std::uint64_t v = in[wi] >> off;
+    if (off && off + bits > 64) v |= in[wi + 1] << (64 - off);
+    return bits == 64 ? v : v & ((std::uint64_t{1} << bits) - 1);
+}
+
+template <class Word, class Pext>
+inline void pack_words(const std::vector<Word>& table, const State& s, std::uint64_t* out,
+                       std::size_t words, Pext pext) {
+    std::memset(out, 0, words * 8);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
+    std::size_t pos = 0;
+    for (const Word& k : table) {
+        std::uint64_t x;
+        std::memcpy(&x, bytes + k.index * 8, 8);
+        put_bits(out, pos, pext(x, k.mask), k.bits);
+        pos += k.bits;
+    }
+}
+
+template <class Word, class Pdep>
+inline void unpack_words(const std::vector<Word>& table, const std::uint64_t* def,
+                         const std::uint64_t* in, State& s, Pdep pdep) {
+    auto* bytes = reinterpret_cast<unsigned char*>(&s);
+    std::memcpy(bytes, def, sizeof(State));
+    std::size_t pos = 0;
+    for (const Word& k : table) {
+        std::uint64_t x = pdep(get_bits(in, pos, k.bits), k.mask);
+        pos += k.bits;
+        x = restore_none(x, k.none_code, k.nullable);
+        x = (x & k.keep) | (def[k.index] & ~k.keep);
+        std::memcpy(bytes + k.index * 8, &x, 8);
+    }
+}
+
+#if defined(__x86_64__)
+// The same loops with the BMI2 instructions (the intrinsics must be inlined into a function
+// compiled for BMI2, so they are written out here rather than passed in).
+template <class Word>
+__attribute__((target("bmi2"))) void pack_bmi2(const std::vector<Word>& table, const State& s,
+                                               std::uint64_t* out, std::size_t words) {
+    std::memset(out, 0, words * 8);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
+    std::size_t pos = 0;
+    for (const Word& k : table) {
+        std::uint64_t x;
+        std::memcpy(&x, bytes + k.index * 8, 8);
+        put_bits(out, pos, _pext_u64(x, k.mask), k.bits);
+        pos += k.bits;
+    }
+}
+template <class Word>
+__attribute__((target("bmi2"))) void unpack_bmi2(const std::vector<Word>& table,
+                                                 const std::uint64_t* def, const std::uint64_t* in,
+                                                 State& s) {
+    auto* bytes = reinterpret_cast<unsigned char*>(&s);
+    std::memcpy(bytes, def, sizeof(State));
+    std::size_t pos = 0;
+    for (const Word& k : table) {
+        std::uint64_t x = _pdep_u64(get_bits(in, pos, k.bits), k.mask);
+        pos += k.bits;
+        x = restore_none(x, k.none_code, k.nullable);
+        x = (x & k.keep) | (def[k.index] & ~k.keep);
+        std::memcpy(bytes + k.index * 8, &x, 8);
+    }
+}
+#endif
+
+// Per-byte field descriptions: the largest value a byte holds within the bounds, and whether it
+// may also be kNone.
+struct Layout {
+    std::array<int, sizeof(State)> max{};
+    std::array<bool, sizeof(State)> nullable{};
+    Layout() { max.fill(-1); }
+    void field(std::size_t offset, int m, bool can_be_none) {
+        max[offset] = m;
+        nullable[offset] = can_be_none;
+    }
+    unsigned width(std::size_t i) const {
+        if (nullable[i]) return max[i] < 0 ? 0 : std::bit_width(static_cast<unsigned>(max[i] + 1));
+        return max[i] <= 0 ? 0 : std::bit_width(static_cast<unsigned>(max[i]));
+    }
+};
+
+}  // namespace
+
+StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs>& program_lengths) {
+    const State def{};
+    std::memcpy(default_.data(), &def, sizeof(State));
+    Layout L;
+    const int P = sh.procs, V = sh.pages, H = sh.handles, S = sh.slots, F = sh.stored_frames,
+              NV = sh.stored_values;
+    const int pte_maps = P * V;
+    bool scenario = false;
+    for (std::uint8_t len : program_lengths) scenario |= len != 0;
+    for (int p = 0; p < P; ++p) {
+        const std::size_t po = offsetof(State, procs) + p * sizeof(Process);
+        L.field(po + offsetof(Process, alive), 1, false);
+        L.field(po + offsetof(Process, parent), P - 1, true);
+        L.field(po + offsetof(Process, has_pinned), 1, false);
+        for (int v = 0; v < V; ++v) {
+            const std::size_t to = po + offsetof(Process, pte) + v * sizeof(Pte);
+            L.field(to + offsetof(Pte, kind), 3, false);
+            L.field(to + offsetof(Pte, target), std::max(F, S) - 1, true);
+            L.field(to + offsetof(Pte, writable), 1, false);
+            L.field(to + offsetof(Pte, swp_exclusive), 1, false);
+            L.field(to + offsetof(Pte, migration), 2, false);
+            L.field(po + offsetof(Process, ideal) + v, NV - 1, true);
+        }
+    }
+    for (int f = 0; f < F; ++f) {
+        const std::size_t fo = offsetof(State, frames) + f * sizeof(Frame);
+        L.field(fo + offsetof(Frame, in_use), 1, false);
+        L.field(fo + offsetof(Frame, mapcount), pte_maps, false);
+        L.field(fo + offsetof(Frame, refcount), pte_maps + H + 2, false);
+        L.field(fo + offsetof(Frame, pins), H, false);
+        L.field(fo + offsetof(Frame, gets), H, false);
+        L.field(fo + offsetof(Frame, anon_exclusive), 1, false);
+        L.field(fo + offsetof(Frame, swapcache), S - 1, true);
+        L.field(fo + offsetof(Frame, isolated), 1, false);
+        L.field(fo + offsetof(Frame, data), NV - 1, true);
+    }
+    for (int sl = 0; sl < S; ++sl) {
+        const std::size_t so = offsetof(State, slots) + sl * sizeof(Slot);
+        L.field(so + offsetof(Slot, in_use), 1, false);
+        L.field(so + offsetof(Slot, count), pte_maps, false);
+        L.field(so + offsetof(Slot, cache), F - 1, true);
+        L.field(so + offsetof(Slot, data), NV - 1, true);
+    }
+    for (int h = 0; h < H; ++h) {
+        const std::size_t ho = offsetof(State, handles) + h * sizeof(Handle);
+        L.field(ho + offsetof(Handle, in_use), 1, false);
+        L.field(ho + offsetof(Handle, kind), 1, false);
+        L.field(ho + offsetof(Handle, write), 1, false);
+        L.field(ho + offsetof(Handle, owner), P - 1, true);
+        L.field(ho + offsetof(Handle, vaddr), V - 1, false);
+        L.field(ho + offsetof(Handle, frame), F - 1, true);
+        L.field(ho + offsetof(Handle, cell), H - 1, true);
+        L.field(ho + offsetof(Handle, expect), NV - 1, true);
+        L.field(ho + offsetof(Handle, baseline), NV - 1, true);
+    }
+    const int attached_max = (P - 1) * kMaxPages + (V - 1);
+    const int cell_max = H > 0 ? (kDetachedCell | (H - 1)) : attached_max;
+    for (int v = 0; v < NV; ++v) {
+        const std::size_t vo = offsetof(State, values) + v * sizeof(Value);
+        L.field(vo + offsetof(Value, cell), std::max(attached_max, cell_max), true);
+        L.field(vo + offsetof(Value, writer), P - 1, true);
+    }
+    for (int p = 0; p < P && scenario; ++p) {
+        L.field(offsetof(State, program) + offsetof(Program, pc) + p, program_lengths[p], false);
+        L.field(offsetof(State, program) + offsetof(Program, started) + p, 1, false);
+    }
+
+    for (std::size_t w = 0; w < kStateWords; ++w) {
+        Word k{static_cast<std::uint16_t>(w), 0, 0, 0, 0, 0};
+        for (std::size_t b = 0; b < 8; ++b) {
+            const std::size_t i = w * 8 + b;
+            const unsigned width = L.width(i);
+            if (width == 0) continue;
+            const std::uint64_t low = (std::uint64_t{1} << width) - 1;
+            k.mask |= low << (8 * b);
+            k.keep |= std::uint64_t{0xFF} << (8 * b);
+            if (L.nullable[i]) {
+                k.none_code |= low << (8 * b);
+                k.nullable |= std::uint64_t{0xFF} << (8 * b);
+            }
+        }
+        if (!k.mask) continue;
+        k.bits = static_cast<std::uint8_t>(std::popcount(k.mask));
+        bits_ += k.bits;
+        packed_.push_back(k);
+    }
+    words_ = std::max<std::size_t>(1, (bits_ + 63) / 64);
+#if defined(__x86_64__)
+    bmi2_ = __builtin_cpu_supports("bmi2");
+#endif
+}
+
+void StateCodec::pack(const State& s, std::uint64_t* out) const {
+#if defined(__x86_64__)
+    if (bmi2_) return pack_bmi2(packed_, s, out, words_);
+#endif
+    pack_words(packed_, s, out, words_, soft_pext);
+}
+
+void StateCodec::unpack(const std::uint64_t* in, State& s) const {
+#if defined(__x86_64__)
+    if (bmi2_) return unpack_bmi2(packed_, default_.data(), in, s);
+#endif
+    unpack_words(packed_, default_.data(), in, s, soft_pdep);
+}
+
+bool StateCodec::round_trips(const State& s) const {
+    std::uint64_t buf[kStateWords + 1];
+    pack(s, buf);
+    State back;
+    unpack(buf, back);
+    return back == s;
+}
+
+}  // namespace cowpin

@@ -1,0 +1,53 @@
+// The packed encoding of a State, sized from the bounds (issue 5, "compact states").
+//
+// A State is 304 bytes so that the model can index it with plain arrays; most of those bytes are
+// out of bounds (process slots, pages, frames, values the bounds never use) or hold small
+// numbers. The codec gives every byte of the State a bit width from the bounds — 0 for bytes
+// that always hold their default, ceil(log2(max + 1)) for a count or flag, one more for a field
+// that may be kNone (stored as all ones) — and packs the bytes of each 8-byte word with one
+// BMI2 PEXT (PDEP to unpack; a portable loop where the CPU has no BMI2). At (2, 1, 2, 1) a
+// canonical state packs into 32 bytes instead of 304.
+//
+// pack() then unpack() gives back the same bytes for every state within the bounds. A state
+// that is not (a model bug: a frame or value past the Shape, a count past its maximum) does not
+// survive the round trip; the engine checks the round trip of every new state.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "model/state.hpp"
+
+namespace cowpin {
+
+class StateCodec {
+public:
+    // `program_lengths[p]`: steps in process p's scenario program (0 in the exhaustive form).
+    StateCodec(const Shape& shape, const std::array<std::uint8_t, kMaxProcs>& program_lengths);
+
+    std::size_t words() const { return words_; }  // packed size in 64-bit words
+    std::size_t bits() const { return bits_; }    // bits actually used
+    void pack(const State& s, std::uint64_t* out) const;
+    void unpack(const std::uint64_t* in, State& s) const;
+    // pack() then unpack() reproduces `s` exactly.
+    bool round_trips(const State& s) const;
+
+private:
+    static constexpr std::size_t kStateWords = sizeof(State) / 8;
+    struct Word {
+        std::uint16_t index;     // which 8-byte word of the State
+        std::uint8_t bits;       // popcount(mask)
+        std::uint64_t mask;      // the low `width` bits of each byte
+        std::uint64_t keep;      // 0xFF in bytes with a nonzero width
+        std::uint64_t none_code; // nullable bytes: their all-ones code; others: 0
+        std::uint64_t nullable;  // 0xFF in nullable bytes
+    };
+    std::vector<Word> packed_;
+    std::array<std::uint64_t, kStateWords> default_{};  // the bytes of State{}
+    std::size_t words_ = 0, bits_ = 0;
+    bool bmi2_ = false;
+};
+
+}  // namespace cowpin

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
-#include <map>
+#include <thread>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +35,28 @@ std::string result_text(const Numbers& n) {
     return "incomplete";
 }
 
+// How much work two busy threads get done, relative to one, on this machine right now: the
+// ceiling for the speedup column (a VM whose cores share a physical core, or a busy host,
+// shows well under 2).
+double machine_parallelism() {
+    auto spin = [](double seconds) {
+        const auto start = std::chrono::steady_clock::now();
+        std::uint64_t n = 0, x = 1;
+        while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
+               seconds) {
+            for (int i = 0; i < 100000; ++i) x = x * 6364136223846793005ull + 1442695040888963407ull;
+            ++n;
+        }
+        return n + (x == 0);  // keep x alive
+    };
+    const double one = double(spin(0.3));
+    std::uint64_t a = 0, b = 0;
+    std::thread other([&] { b = spin(0.3); });
+    a = spin(0.3);
+    other.join();
+    return (a + b) / std::max(one, 1.0);
+}
+
 }  // namespace
 
 int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
@@ -48,9 +70,11 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
     const std::uint64_t max_bytes =
         options.memory_mib ? options.memory_mib << 20 : default_memory_bytes;
     std::cout << fmt::format(
-        "cowpin bench: {} specs, {:.0f} s and {} MiB per run, symmetry {}{}\n\n", specs.size(),
+        "cowpin bench: {} specs, {:.0f} s and {} MiB per run, symmetry {}{}\n", specs.size(),
         options.seconds, max_bytes >> 20, options.symmetry.value_or(true) ? "on" : "off",
         options.compact ? ", compact (fingerprints)" : "");
+    std::cout << fmt::format("machine: two busy threads do {:.2f}x the work of one\n\n",
+                             machine_parallelism());
     std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} {:>11} {:>7} {:>6} "
                              "{:>8} {:>6}  {}\n",
                              "spec", "policy", "thr", "states", "transitions", "seconds",

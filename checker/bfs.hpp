@@ -81,6 +81,9 @@ struct Result {
     // Compact mode: the chance that a state was never explored because its fingerprint equalled
     // another's — TLC's optimistic estimate, states × (transitions − states) / 2^64.
     double omission_probability = 0;
+    // Wall time in the four phases of a block (expand, insert, number, store): how well the
+    // threads share the work.
+    std::array<double, 4> phase_seconds{};
     std::vector<std::optional<StateId>> first_violation;    // per invariant (exact mode)
     std::vector<std::optional<std::uint32_t>> violation_depth;  // per invariant
 };
@@ -495,10 +498,11 @@ private:
                       std::vector<std::vector<std::optional<StateId>>>& found, Result& r) {
         const unsigned T = pool.size();
         const std::size_t nsub = (e - b + kSub - 1) / kSub;
-        if (sub_.size() < nsub) sub_.resize(nsub);
+        if (sub_.size() < nsub * T) sub_.resize(nsub * T);
         std::atomic<std::size_t> next_sub{0};
         const std::size_t cs = cand_stride();
 
+        const auto t0 = std::chrono::steady_clock::now();
         // A: expand.
         pool.run([&](unsigned t) {
             State s;
@@ -506,10 +510,14 @@ private:
             std::vector<Action> acts;
             std::vector<std::uint64_t> batch(kMaxActions * cs);
             std::uint64_t count = 0;
-            std::vector<std::uint64_t> out;  // filled here, not in sub_ (no false sharing)
+            // Candidates by the thread that will insert them (their shard's owner); filled
+            // here, not in sub_, so that no two threads write neighbouring vector headers.
+            std::vector<std::vector<std::uint64_t>> out(T);
             for (std::size_t k; (k = next_sub.fetch_add(1)) < nsub;) {
-                out.swap(sub_[k]);
-                out.clear();
+                for (unsigned o = 0; o < T; ++o) {
+                    out[o].swap(sub_[k * T + o]);
+                    out[o].clear();
+                }
                 const std::size_t lo = b + k * kSub, hi = std::min(e, lo + kSub);
                 for (std::size_t id = lo; id < hi; ++id) {
                     codec_.unpack(arena_.at(id), s);
@@ -536,25 +544,27 @@ private:
                         const std::uint64_t* w = &batch[j * cs];
                         if (seen(w, w[words_])) continue;
                         check_round_trip(next[j], w);
-                        out.insert(out.end(), w, w + cs);
+                        std::vector<std::uint64_t>& o = out[shard_of(w[words_]) % T];
+                        o.insert(o.end(), w, w + cs);
                     }
                 }
-                out.swap(sub_[k]);
+                for (unsigned o = 0; o < T; ++o) out[o].swap(sub_[k * T + o]);
             }
             transitions[t] += count;
         });
 
+        const auto t1 = std::chrono::steady_clock::now();
         // B: insert, each thread into its own shards, in parent order.
         masks_.assign((e - b) * 4, 0);
         pool.run([&](unsigned t) {
             for (std::size_t k = 0; k < nsub; ++k) {
-                const std::vector<std::uint64_t>& in = sub_[k];
+                const std::vector<std::uint64_t>& in = sub_[k * T + t];
                 for (std::size_t i = 0; i < in.size(); i += cs)
-                    if (shard_of(in[i + words_]) % T == t)
-                        insert_candidate(&in[i], masks_.data(), b);
+                    insert_candidate(&in[i], masks_.data(), b);
             }
         });
 
+        const auto t2 = std::chrono::steady_clock::now();
         // C: number the new states in discovery order.
         first_child_.resize(e - b);
         std::uint64_t added = 0;
@@ -574,6 +584,7 @@ private:
             actions_.ensure(base + added);
         }
 
+        const auto t3 = std::chrono::steady_clock::now();
         // D: store and check.
         const std::size_t ps = pend_stride();
         pool.run([&](unsigned t) {
@@ -609,6 +620,11 @@ private:
         });
         size_ = base + added;
         (void)next_depth;
+        const auto t4 = std::chrono::steady_clock::now();
+        r.phase_seconds[0] += std::chrono::duration<double>(t1 - t0).count();
+        r.phase_seconds[1] += std::chrono::duration<double>(t2 - t1).count();
+        r.phase_seconds[2] += std::chrono::duration<double>(t3 - t2).count();
+        r.phase_seconds[3] += std::chrono::duration<double>(t4 - t3).count();
     }
 
     // The visited set: in exact mode the states with their links and the index; in compact mode

@@ -53,7 +53,9 @@ public:
 
     void ensure(std::size_t records) {
         while (chunks_.size() * kChunk < records) {
-            chunks_.push_back(std::make_unique<T[]>(kChunk * stride_));
+            // Default-initialised (not zeroed): every record is written before it is read,
+            // and the pages are touched by the threads that fill them.
+            chunks_.push_back(std::unique_ptr<T[]>(new T[kChunk * stride_]));
             ++live_;
         }
     }

@@ -2,8 +2,10 @@
 // their numbers and a test can say "the write reused frame 0" or "copied it".
 #pragma once
 
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "model/model.hpp"
 
@@ -62,5 +64,31 @@ struct Sim {
     const Frame& fr(int f) const { return s.frames[f]; }
     bool holds(Inv inv) const { return model.invariant_holds(s, static_cast<int>(inv)); }
 };
+
+// What a random walk does when no action is enabled (every process exited).
+enum class WhenStuck { stop, restart };
+
+// A seeded random walk through raw (un-canonicalized) states, `steps` states long unless it
+// stops early.
+inline std::vector<State> random_walk(const CowModel& model, unsigned seed, int steps,
+                                      WhenStuck when_stuck = WhenStuck::stop) {
+    std::mt19937 rng(seed);
+    std::vector<State> seen;
+    State s = model.initial();
+    std::vector<Action> actions;
+    for (int i = 0; i < steps; ++i) {
+        seen.push_back(s);
+        actions.clear();
+        model.actions(s, actions);
+        std::vector<State> nexts;
+        for (const Action& a : actions) {
+            State n = s;
+            if (model.step(n, a)) nexts.push_back(n);
+        }
+        if (nexts.empty() && when_stuck == WhenStuck::stop) break;
+        s = nexts.empty() ? model.initial() : nexts[rng() % nexts.size()];
+    }
+    return seen;
+}
 
 }  // namespace cowpin::test

@@ -8,31 +8,6 @@
 using namespace cowpin;
 using namespace cowpin::test;
 
-namespace {
-
-// A seeded random walk through raw (un-canonicalized) states.
-std::vector<State> random_walk(const CowModel& model, unsigned seed, int steps) {
-    std::mt19937 rng(seed);
-    std::vector<State> seen;
-    State s = model.initial();
-    std::vector<Action> actions;
-    for (int i = 0; i < steps; ++i) {
-        seen.push_back(s);
-        actions.clear();
-        model.actions(s, actions);
-        std::vector<State> nexts;
-        for (const Action& a : actions) {
-            State n = s;
-            if (model.step(n, a)) nexts.push_back(n);
-        }
-        if (nexts.empty()) break;
-        s = nexts[rng() % nexts.size()];
-    }
-    return seen;
-}
-
-}  // namespace
-
 TEST_CASE("a state is a fixed block of bytes with no padding") {
     CHECK(sizeof(State) % 8 == 0);
     CHECK(std::has_unique_object_representations_v<State>);

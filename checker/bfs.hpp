@@ -24,21 +24,18 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <exception>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 #include "checker/concepts.hpp"
+#include "checker/pool.hpp"
 #include "checker/state_store.hpp"
 
 namespace cowpin::engine {
@@ -121,79 +118,9 @@ struct Codec {
         if constexpr (Packs<M>)
             m.unpack(in, s);
         else
-            std::memcpy(&s, in, sizeof(State));
+            std::memcpy(static_cast<void*>(&s), in, sizeof(State));
     }
     static constexpr bool checks_round_trip = Packs<M>;
-};
-
-// n threads (the caller is thread 0) running one job at a time. A mutex and two condition
-// variables: libstdc++ 12's std::barrier was seen to leave the workers asleep for whole jobs.
-class Pool {
-public:
-    explicit Pool(unsigned n) : n_(n) {
-        for (unsigned t = 1; t < n; ++t)
-            workers_.emplace_back([this, t] {
-                std::uint64_t seen = 0;
-                for (;;) {
-                    {
-                        std::unique_lock lock(mutex_);
-                        start_.wait(lock, [&] { return stop_ || generation_ != seen; });
-                        if (stop_) return;
-                        seen = generation_;
-                    }
-                    call(t);
-                    std::lock_guard lock(mutex_);
-                    if (--running_ == 0) done_.notify_one();
-                }
-            });
-    }
-    ~Pool() {
-        {
-            std::lock_guard lock(mutex_);
-            stop_ = true;
-        }
-        start_.notify_all();
-        for (std::thread& w : workers_) w.join();
-    }
-    unsigned size() const { return n_; }
-    // Runs job(t) on every thread t and waits; rethrows the first exception.
-    void run(const std::function<void(unsigned)>& job) {
-        job_ = &job;
-        error_ = nullptr;
-        if (n_ > 1) {
-            {
-                std::lock_guard lock(mutex_);
-                running_ = n_ - 1;
-                ++generation_;
-            }
-            start_.notify_all();
-        }
-        call(0);
-        if (n_ > 1) {
-            std::unique_lock lock(mutex_);
-            done_.wait(lock, [&] { return running_ == 0; });
-        }
-        if (error_) std::rethrow_exception(error_);
-    }
-
-private:
-    void call(unsigned t) {
-        try {
-            (*job_)(t);
-        } catch (...) {
-            std::lock_guard lock(error_mutex_);
-            if (!error_) error_ = std::current_exception();
-        }
-    }
-    unsigned n_;
-    std::vector<std::thread> workers_;
-    const std::function<void(unsigned)>* job_ = nullptr;
-    std::mutex mutex_, error_mutex_;
-    std::condition_variable start_, done_;
-    std::uint64_t generation_ = 0;
-    unsigned running_ = 0;
-    bool stop_ = false;
-    std::exception_ptr error_;
 };
 
 }  // namespace detail
@@ -255,7 +182,7 @@ public:
             if (options_.compact) arena_.release_below(begin);
             for (std::size_t b = begin; b < end && r.complete; b += kBlock) {
                 const std::size_t e = std::min(end, b + kBlock);
-                expand_block(pool, b, e, depth + 1, transitions, found, r);
+                expand_block(pool, b, e, transitions, found, r);
                 for (int i = 0; i < model_.invariant_count(); ++i)
                     for (unsigned t = 0; t < T; ++t)
                         if (found[t][i] && (!r.first_violation[i] || *found[t][i] < *r.first_violation[i])) {
@@ -493,7 +420,7 @@ private:
             .fetch_or(std::uint64_t{1} << (a % 64), std::memory_order_relaxed);
     }
 
-    void expand_block(detail::Pool& pool, std::size_t b, std::size_t e, std::uint32_t next_depth,
+    void expand_block(detail::Pool& pool, std::size_t b, std::size_t e,
                       std::vector<std::uint64_t>& transitions,
                       std::vector<std::vector<std::optional<StateId>>>& found, Result& r) {
         const unsigned T = pool.size();
@@ -619,7 +546,6 @@ private:
             }
         });
         size_ = base + added;
-        (void)next_depth;
         const auto t4 = std::chrono::steady_clock::now();
         r.phase_seconds[0] += std::chrono::duration<double>(t1 - t0).count();
         r.phase_seconds[1] += std::chrono::duration<double>(t2 - t1).count();

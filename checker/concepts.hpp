@@ -1,9 +1,11 @@
 // The seam between model and engine (cf. Stateright's Model trait, LTSmin's PINS).
 //
-// A transition system has a flat, trivially copyable State, compared and hashed as bytes, an
-// Action label, a deterministic initial state, candidate actions in a deterministic order, a
-// successor function that says whether an action is enabled, and numbered invariants. The
-// engine knows nothing else: no pages, no policies.
+// A transition system has a flat, trivially copyable State, compared as bytes, an Action label,
+// a deterministic initial state, candidate actions in a deterministic order, a successor
+// function that says whether an action is enabled, and numbered invariants. It may also pack its
+// states (packed_words, pack, unpack; see bfs.hpp's Codec); the engine hashes what it stores,
+// the packed words or the State's own bytes. The engine knows nothing else: no pages, no
+// policies.
 #pragma once
 
 #include <concepts>
@@ -28,7 +30,6 @@ concept TransitionSystem =
         { m.invariant_count() } -> std::convertible_to<int>;
         { m.checks(inv) } -> std::same_as<bool>;
         { m.invariant_holds(s, inv) } -> std::same_as<bool>;
-        { hash_state(s) } -> std::same_as<std::uint64_t>;
     };
 
 }  // namespace cowpin::engine

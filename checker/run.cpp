@@ -1,6 +1,7 @@
 #include "checker/run.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -154,31 +155,29 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
     r.stats = explorer.run(limits, options.progress);
     for (int i = 0; i < kInvariants; ++i)
         if (r.stats.first_violation[i]) r.violated |= 1u << i;
+    // Fingerprints keep no parent links: rebuild the traces from an exact search as deep as
+    // the deepest first violation. Ids are the same in both modes, so it finds the same first
+    // violations.
+    std::optional<engine::Explorer<CowModel>> exact;
     if (compact && r.violated) {
-        // Rebuild the traces from an exact search as deep as the deepest first violation: ids
-        // are the same in both modes, so it finds the same first violations.
         std::uint32_t deepest = 0;
         for (const auto& d : r.stats.violation_depth)
             if (d) deepest = std::max(deepest, *d);
-        engine::Explorer<CowModel> exact(model, engine::Options{options.threads, false});
+        exact.emplace(model, engine::Options{options.threads, false});
         engine::Limits shallow = options.limits;
         shallow.max_depth = std::max(1u, deepest);
-        const engine::Result again = exact.run(shallow);
-        for (int i = 0; i < kInvariants; ++i) {
-            if (!r.stats.first_violation[i]) continue;
-            if (again.first_violation[i] != r.stats.first_violation[i])
+        const engine::Result again = exact->run(shallow);
+        for (int i = 0; i < kInvariants; ++i)
+            if (again.first_violation[i] != r.stats.first_violation[i] && r.stats.first_violation[i])
                 throw std::logic_error(fmt::format(
                     "the exact re-run does not find the compact run's first violation of {} "
                     "(model bug or fingerprint collision)", invariant_table()[i].name));
-            r.counterexamples.push_back(
-                rebuild(model, exact, *again.first_violation[i], static_cast<Inv>(i)));
-        }
-        return r;
     }
+    const engine::Explorer<CowModel>& searched = exact ? *exact : explorer;
     for (int i = 0; i < kInvariants; ++i)
         if (r.stats.first_violation[i])
             r.counterexamples.push_back(
-                rebuild(model, explorer, *r.stats.first_violation[i], static_cast<Inv>(i)));
+                rebuild(model, searched, *r.stats.first_violation[i], static_cast<Inv>(i)));
     if (config.scenario)
         for (std::size_t id = 0; id < explorer.size(); ++id) {
             const State s = explorer.state(static_cast<engine::StateId>(id));

@@ -174,6 +174,7 @@ public:
         std::size_t begin = 0;
         for (std::uint32_t depth = 0; begin < size_; ++depth) {
             const std::size_t end = size_;
+            level_begin_.push_back(end);  // level depth+1 starts here
             r.depth = depth;
             if (limits.max_depth && depth >= limits.max_depth) {
                 r.depth_limited = true;
@@ -250,20 +251,63 @@ public:
                 return slot & kIdMask;
         }
     }
-    StateId parent(StateId id) const { return *parents_.at(id); }
-    // The action that first led to `id`, recomputed from its parent's candidate list.
-    Action action(StateId id) const {
-        if (id == 0) return Action{};
+    // How a stored state was first reached: its parent and the action taken there.
+    struct Link {
+        StateId parent = kNoParent;
+        Action action{};
+    };
+    // No parent ids are stored (exact mode keeps the packed state, a 1-byte action index and the
+    // index slot): the parent of a state at depth d is the first state of level d-1, in id
+    // order, whose action at the stored index leads to it. That is exactly the state that
+    // discovered it, since ids follow discovery order and an earlier state with that successor
+    // would have discovered it first. One scan of the level before, per step of a trace.
+    Link link(StateId id) const {
+        if (options_.compact) throw std::logic_error("link() needs an exact run");
+        if (id == 0) return {};
+        const std::size_t d = depth_of(id);
+        const unsigned a = *actions_.at(id);
+        const std::uint64_t* want = arena_.at(id);
+        State s, next;
         std::vector<Action> acts;
-        model_.actions(state(parent(id)), acts);
-        return acts.at(*actions_.at(id));
+        std::vector<std::uint64_t> w(words_);
+        for (std::size_t p = level_begin_[d - 1]; p < level_begin_[d]; ++p) {
+            codec_.unpack(arena_.at(p), s);
+            acts.clear();
+            model_.actions(s, acts);
+            if (a >= acts.size() || !model_.next_state(s, acts[a], next)) continue;
+            codec_.pack(next, w.data());
+            if (equal(w.data(), want)) return {static_cast<StateId>(p), acts[a]};
+        }
+        throw std::logic_error("no state of the level before reaches a stored state (model bug)");
+    }
+    StateId parent(StateId id) const { return link(id).parent; }
+    // The action that first led to `id` (recomputed from its parent's candidate list).
+    Action action(StateId id) const { return link(id).action; }
+    // The stored action index of `id`: its place in its parent's actions() list.
+    unsigned action_index(StateId id) const { return *actions_.at(id); }
+    // The BFS depth of a stored state.
+    std::size_t depth_of(StateId id) const {
+        return static_cast<std::size_t>(
+                   std::upper_bound(level_begin_.begin(), level_begin_.end(), std::size_t{id}) -
+                   level_begin_.begin()) - 1;
+    }
+    // The links from the initial state to `last`: element 0 is the initial state's (no parent),
+    // element i the step into the i-th state of the path.
+    std::vector<std::pair<StateId, Link>> links_to(StateId last) const {
+        std::vector<std::pair<StateId, Link>> path;
+        for (StateId id = last;;) {
+            const Link l = link(id);
+            path.emplace_back(id, l);
+            if (l.parent == kNoParent) break;
+            id = l.parent;
+        }
+        return {path.rbegin(), path.rend()};
     }
     // Ids from the initial state to `last`, inclusive.
     std::vector<StateId> path_to(StateId last) const {
-        std::vector<StateId> path;
-        for (StateId id = last; id != kNoParent; id = id == 0 ? kNoParent : parent(id))
-            path.push_back(id);
-        return {path.rbegin(), path.rend()};
+        std::vector<StateId> ids;
+        for (const auto& [id, l] : links_to(last)) ids.push_back(id);
+        return ids;
     }
 
 private:
@@ -302,7 +346,7 @@ private:
         size_ = 0;
         id_limited_ = false;
         arena_ = Chunked<std::uint64_t>(words_);
-        parents_ = Chunked<std::uint32_t>(1);
+        level_begin_.assign(1, 0);
         actions_ = Chunked<std::uint8_t>(1);
         exact_.assign(options_.compact ? 0 : kShards, ExactTable{});
         compact_.assign(options_.compact ? kShards : 0, CompactTable{});
@@ -317,9 +361,7 @@ private:
             auto& t = compact_[shard_of(h)];
             t.fill(t.home(h), h);
         } else {
-            parents_.ensure(1);
             actions_.ensure(1);
-            *parents_.at(0) = kNoParent;
             *actions_.at(0) = 0;
             auto& t = exact_[shard_of(h)];
             t.fill(t.home(h), (tag_of(h) << 28) | 0u);
@@ -378,7 +420,7 @@ private:
         const std::size_t ps = pend_stride();
         if (options_.compact) {
             CompactTable& t = compact_[sh];
-            if (t.full(90)) t.grow([](std::uint64_t fp) { return fp; }, [](std::size_t, std::size_t) {});
+            if (t.full(90)) t.grow(3, 2, [](std::uint64_t fp) { return fp; }, [](std::size_t, std::size_t) {});
             std::size_t i = t.home(h);
             for (;; i = t.next(i)) {
                 if (t[i] == 0) break;
@@ -389,7 +431,7 @@ private:
             ExactTable& t = exact_[sh];
             if (t.full(80))
                 t.grow(
-                    [&](std::uint32_t slot) {
+                    4, 3, [&](std::uint32_t slot) {
                         return slot & kPending ? pend[(slot & ~kPending) * ps + words_]
                                                : hash_of(arena_.at(slot & kIdMask));
                     },
@@ -506,10 +548,7 @@ private:
         }
         const std::size_t base = size_;
         arena_.ensure(base + added);
-        if (!options_.compact) {
-            parents_.ensure(base + added);
-            actions_.ensure(base + added);
-        }
+        if (!options_.compact) actions_.ensure(base + added);
 
         const auto t3 = std::chrono::steady_clock::now();
         // D: store and check.
@@ -531,7 +570,6 @@ private:
                     const auto id = static_cast<StateId>(base + first_child_[p] + rank);
                     std::memcpy(arena_.at(id), rec, words_ * 8);
                     if (!options_.compact) {
-                        *parents_.at(id) = static_cast<StateId>(b + p);
                         *actions_.at(id) = static_cast<std::uint8_t>(a);
                         exact_[sh][rec[words_ + 2]] = (tag_of(rec[words_]) << 28) | id;
                     }
@@ -556,14 +594,15 @@ private:
     // The visited set: in exact mode the states with their links and the index; in compact mode
     // the fingerprints alone (the two levels of states being worked on are a queue).
     std::size_t store_bytes() const {
-        std::size_t n = options_.compact ? 0 : arena_.bytes() + parents_.bytes() + actions_.bytes();
+        std::size_t n =
+            options_.compact ? 0 : arena_.bytes_used(size_) + actions_.bytes_used(size_);
         for (const auto& t : exact_) n += t.bytes();
         for (const auto& t : compact_) n += t.bytes();
         return n;
     }
     std::size_t bytes() const {
         std::size_t n = store_bytes() + masks_.capacity() * 8 + first_child_.capacity() * 4;
-        if (options_.compact) n += arena_.bytes();
+        if (options_.compact) n += arena_.bytes_used(size_);
         for (const auto& v : sub_) n += v.capacity() * 8;
         for (const auto& v : pending_) n += v.capacity() * 8;
         return n;
@@ -579,7 +618,7 @@ private:
     std::size_t size_ = 0;
     bool id_limited_ = false;
     Chunked<std::uint64_t> arena_;
-    Chunked<std::uint32_t> parents_{1};
+    std::vector<std::size_t> level_begin_{0};  // first id of each level, and one past the last
     Chunked<std::uint8_t> actions_{1};
     std::vector<ExactTable> exact_;
     std::vector<CompactTable> compact_;

@@ -55,11 +55,13 @@ Counterexample raw_path(const CowModel& model, const engine::Explorer<CowModel>&
     Counterexample cx;
     State raw = model.initial();
     cx.states.push_back(raw);
-    const std::vector<engine::StateId> path = ex.path_to(last);
+    const auto links = ex.links_to(last);
+    std::vector<engine::StateId> path;
+    for (const auto& l : links) path.push_back(l.first);
     std::vector<Action> offered;
     for (std::size_t i = 1; i <= path.size(); ++i) {
         if (i == path.size() && !extra) break;
-        const Action searched = i < path.size() ? ex.action(path[i]) : *extra;
+        const Action searched = i < path.size() ? links[i].second.action : *extra;
         // The canonical state this step must reach.
         State want;
         if (i < path.size()) {

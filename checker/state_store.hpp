@@ -1,10 +1,12 @@
 // Storage for the explorer: flat chunked arrays and the sharded visited set.
 //
 // Exact mode keeps every state, packed (model/packing.hpp), in discovery order: a state's id is
-// its index, so the BFS queue is an id range and a trace is a walk up the parent links (cf.
-// LTSmin's parent_ref[], Storm's getOrAddStateIndex). Per state that is the packed words, a
-// 4-byte parent id and a 1-byte action index, plus one 4-byte slot of the index, which holds the
-// id and 3 bits of the hash so that most probes never touch the state itself.
+// its index, so the BFS queue is an id range (cf. Storm's getOrAddStateIndex). Per state that is
+// the packed words and a 1-byte action index, plus one 4-byte slot of the index, which holds the
+// id and 3 bits of the hash so that most probes never touch the state itself. Parent ids are not
+// stored: the explorer keeps where each level begins, and finds a parent again by trying the
+// stored action on the level before (Explorer::link), which costs one level scan per trace step
+// and saves 4 bytes per state.
 //
 // Compact mode (`--compact`, TLC's fingerprint set) keeps only a 64-bit fingerprint per state
 // in the index and the states of the two levels being worked on; two states with the same
@@ -12,8 +14,9 @@
 //
 // The index is split into kShards open-addressing tables by the top bits of the hash, so that
 // threads can insert into disjoint tables without locks. Tables are sized to any capacity
-// (fast range reduction, not a power of two) and grow by half when 80% (exact) or 90% (compact)
-// full, which keeps them between 53% and 90% full.
+// (fast range reduction, not a power of two). Exact tables grow by a third when 80% full (so
+// they stay 60–80% full: at most 6.7 bytes of index per state); fingerprint tables grow by half
+// when 90% full (60–90%, at most 13.3 bytes).
 #pragma once
 
 #include <algorithm>
@@ -70,6 +73,17 @@ public:
             }
     }
     std::size_t bytes() const { return live_ * kChunk * stride_ * sizeof(T); }
+    // The memory the first `records` records occupy: chunks are allocated untouched, so the
+    // pages of a chunk's unused tail are never backed (rounded up to 4 KiB pages).
+    std::size_t bytes_used(std::size_t records) const {
+        std::size_t n = 0;
+        for (std::size_t c = 0; c < chunks_.size(); ++c) {
+            if (!chunks_[c] || c * kChunk >= records) continue;
+            const std::size_t in = std::min(kChunk, records - c * kChunk);
+            n += (in * stride_ * sizeof(T) + 4095) / 4096 * 4096;
+        }
+        return n;
+    }
     std::size_t stride() const { return stride_; }
 
 private:
@@ -101,11 +115,11 @@ public:
     bool full(unsigned max_load_percent) const {
         return (used_ + 1) * 100 > slots_.size() * max_load_percent;
     }
-    // Rebuilds at 1.5 times the size; `hash_of(slot)` gives each slot's hash back. `moved(old,
-    // new)` is told where every slot went.
+    // Rebuilds at `num / den` times the size; `hash_of(slot)` gives each slot's hash back.
+    // `moved(old, new)` is told where every slot went.
     template <class HashOf, class Moved>
-    void grow(HashOf hash_of, Moved moved) {
-        std::vector<Slot> old(slots_.size() * 3 / 2, kEmpty);
+    void grow(std::size_t num, std::size_t den, HashOf hash_of, Moved moved) {
+        std::vector<Slot> old(slots_.size() * num / den, kEmpty);
         old.swap(slots_);
         for (std::size_t i = 0; i < old.size(); ++i) {
             if (old[i] == kEmpty) continue;

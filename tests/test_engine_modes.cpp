@@ -55,8 +55,11 @@ TEST_CASE("two threads number every state as one thread does: same ids, parents 
     int differ = 0;
     for (StateId id = 0; id < r1.states; ++id) {
         differ += !(one.state(id) == two.state(id));
-        if (id > 0) differ += one.parent(id) != two.parent(id);
-        if (id % 101 == 0) differ += !(one.action(id) == two.action(id));
+        differ += one.action_index(id) != two.action_index(id);
+        differ += one.depth_of(id) != two.depth_of(id);
+        // Parents are found by a scan of the level before: a sample.
+        if (id % 1009 == 0) differ += one.parent(id) != two.parent(id);
+        if (id % 1009 == 0) differ += !(one.action(id) == two.action(id));
     }
     CHECK(differ == 0);
 }
@@ -72,7 +75,8 @@ TEST_CASE("a toy graph explored on four threads has the ids of one thread") {
     CHECK(r1.transitions == r4.transitions);
     int differ = 0;
     for (StateId id = 0; id < r1.states; ++id)
-        differ += !(one.state(id) == four.state(id)) || (id && one.parent(id) != four.parent(id));
+        differ += !(one.state(id) == four.state(id)) || one.action_index(id) != four.action_index(id) ||
+                  (id % 7 == 0 && one.parent(id) != four.parent(id));
     CHECK(differ == 0);
 }
 
@@ -88,8 +92,13 @@ TEST_CASE("fingerprints count the states of the exact search, and say how likely
     CHECK(c.omission_probability > 0);
     CHECK(c.omission_probability < 1e-8);
     CHECK(e.omission_probability == 0);
-    // 8-byte fingerprints in tables 53% to 90% full: at most 16 bytes a state.
+    // 8-byte fingerprints in tables 60% to 90% full: at most 16 bytes a state.
     CHECK(double(c.store_bytes) / c.states <= 16.0);
+    // The exact store: the packed state, a 1-byte action index and a 4-byte index slot in
+    // tables 60% to 80% full; no parent ids.
+    CHECK(e.packed_bytes == 24);
+    CHECK(double(e.store_bytes) / e.states <= 24.0 + 8.0);
+    CHECK(double(e.store_bytes) / e.states >= 24.0 + 1.0 + 4.0);
 }
 
 TEST_CASE("every state of an exhaustive search survives the packed encoding") {

@@ -91,7 +91,7 @@ template <class M>
 concept Packs = requires(const M& m, const typename M::State& s, std::uint64_t* w,
                          const std::uint64_t* cw, typename M::State& out) {
     { m.packed_words() } -> std::convertible_to<std::size_t>;
-    m.pack(s, w);
+    { m.pack(s, w) } -> std::convertible_to<bool>;  // false: the state does not fit (model bug)
     m.unpack(cw, out);
 };
 
@@ -106,12 +106,14 @@ struct Codec {
         else
             return (sizeof(State) + 7) / 8;
     }
-    void pack(const State& s, std::uint64_t* out) const {
+    // Packs `s`; false if unpack() would not give it back.
+    bool pack(const State& s, std::uint64_t* out) const {
         if constexpr (Packs<M>) {
-            m.pack(s, out);
+            return m.pack(s, out);
         } else {
             out[words() - 1] = 0;
             std::memcpy(out, &s, sizeof(State));
+            return true;
         }
     }
     void unpack(const std::uint64_t* in, State& s) const {
@@ -120,7 +122,6 @@ struct Codec {
         else
             std::memcpy(static_cast<void*>(&s), in, sizeof(State));
     }
-    static constexpr bool checks_round_trip = Packs<M>;
 };
 
 }  // namespace detail
@@ -157,8 +158,7 @@ public:
         {  // the initial state is id 0
             const State init = model_.initial();
             std::vector<std::uint64_t> w(words_);
-            codec_.pack(init, w.data());
-            check_round_trip(init, w.data());
+            if (!codec_.pack(init, w.data())) throw misfit();
             const std::uint64_t h = hash_of(w.data());
             insert_initial(w.data(), h);
             for (int i = 0; i < model_.invariant_count(); ++i)
@@ -332,14 +332,8 @@ private:
         for (std::size_t i = 0; i < words_; ++i) diff |= a[i] ^ b[i];
         return diff == 0;
     }
-    void check_round_trip(const State& s, const std::uint64_t* w) const {
-        if constexpr (detail::Codec<M>::checks_round_trip) {
-            State back;
-            codec_.unpack(w, back);
-            if (!(back == s))
-                throw std::logic_error(
-                    "a state does not fit the packed encoding of its bounds (model bug)");
-        }
+    static std::logic_error misfit() {
+        return std::logic_error("a state does not fit the packed encoding of its bounds (model bug)");
     }
 
     void reset() {
@@ -348,8 +342,10 @@ private:
         arena_ = Chunked<std::uint64_t>(words_);
         level_begin_.assign(1, 0);
         actions_ = Chunked<std::uint8_t>(1);
-        exact_.assign(options_.compact ? 0 : kShards, ExactTable{});
-        compact_.assign(options_.compact ? kShards : 0, CompactTable{});
+        exact_.clear();
+        exact_.resize(options_.compact ? 0 : kShards);
+        compact_.clear();
+        compact_.resize(options_.compact ? kShards : 0);
         pending_.assign(kShards, {});
         sub_.clear();
     }
@@ -412,6 +408,52 @@ private:
     std::size_t cand_stride() const { return words_ + 2; }
     std::size_t pend_stride() const { return words_ + 3; }
 
+    // Before phase B (exact mode): every shard that phase A's candidates could fill past 80%
+    // grows to 4/3 of its size (or more), so that inserts never rehash. Rebuilding reads the
+    // states in id order and hashes them again: a sequential pass, where rehashing slot by slot
+    // would read one random state per slot. Thread t rebuilds the shards it owns.
+    void make_room(detail::Pool& pool) {
+        const unsigned T = pool.size();
+        std::array<std::size_t, kShards> cap{};
+        bool any = false;
+        for (std::size_t sh = 0; sh < kShards; ++sh) {
+            std::size_t need = exact_[sh].used();
+            for (const auto& in : incoming_) need += in[sh];
+            const ExactTable& t = exact_[sh];
+            if ((need + 1) * 100 <= t.capacity() * 80) continue;
+            cap[sh] = std::max(t.capacity() * 4 / 3, (need + 1) * 100 / 75);
+            any = true;
+        }
+        if (!any) return;
+        pool.run([&](unsigned t) {
+            std::array<ExactTable, kShards> fresh;
+            bool mine = false;
+            for (std::size_t sh = t; sh < kShards; sh += T)
+                if (cap[sh]) fresh[sh] = ExactTable(cap[sh]), mine = true;
+            if (!mine) return;
+            constexpr std::size_t kAhead = 16;
+            std::array<std::uint64_t, kAhead> ring{};
+            auto hash_at = [&](std::size_t id) {
+                const std::uint64_t h = hash_of(arena_.at(id));
+                if (cap[shard_of(h)] && shard_of(h) % T == t) {
+                    const ExactTable& f = fresh[shard_of(h)];
+                    __builtin_prefetch(f.address(f.home(h)));
+                }
+                return h;
+            };
+            for (std::size_t id = 0; id < std::min(size_, kAhead); ++id) ring[id] = hash_at(id);
+            for (std::size_t id = 0; id < size_; ++id) {
+                const std::uint64_t h = ring[id % kAhead];
+                if (id + kAhead < size_) ring[id % kAhead] = hash_at(id + kAhead);
+                const std::size_t sh = shard_of(h);
+                if (!cap[sh] || sh % T != t) continue;
+                fresh[sh].place(h, (tag_of(h) << 28) | static_cast<std::uint32_t>(id));
+            }
+            for (std::size_t sh = t; sh < kShards; sh += T)
+                if (cap[sh]) exact_[sh] = std::move(fresh[sh]);
+        });
+    }
+
     // Phase B: insert one candidate into its shard (owned by this thread).
     void insert_candidate(const std::uint64_t* rec, std::uint64_t* masks, std::size_t block_begin) {
         const std::uint64_t h = rec[words_];
@@ -428,17 +470,7 @@ private:
             }
             t.fill(i, h);
         } else {
-            ExactTable& t = exact_[sh];
-            if (t.full(80))
-                t.grow(
-                    4, 3, [&](std::uint32_t slot) {
-                        return slot & kPending ? pend[(slot & ~kPending) * ps + words_]
-                                               : hash_of(arena_.at(slot & kIdMask));
-                    },
-                    [&](std::size_t, std::size_t to) {
-                        const std::uint32_t slot = t[to];
-                        if (slot & kPending) pend[(slot & ~kPending) * ps + words_ + 2] = to;
-                    });
+            ExactTable& t = exact_[sh];  // make_room() left space for every candidate
             const std::uint32_t tag = tag_of(h);
             std::size_t i = t.home(h);
             for (;; i = t.next(i)) {
@@ -467,54 +499,72 @@ private:
                       std::vector<std::vector<std::optional<StateId>>>& found, Result& r) {
         const unsigned T = pool.size();
         const std::size_t nsub = (e - b + kSub - 1) / kSub;
+        incoming_.resize(T);
         if (sub_.size() < nsub * T) sub_.resize(nsub * T);
         std::atomic<std::size_t> next_sub{0};
         const std::size_t cs = cand_stride();
 
         const auto t0 = std::chrono::steady_clock::now();
-        // A: expand.
+        // A: expand. Software-pipelined over three parents so that the index slots and stored
+        // states a lookup needs are in cache by the time it runs: parent i's successors are
+        // packed and their home slots prefetched; then the states those slots name are
+        // prefetched for parent i-1; then parent i-2's successors are looked up.
         pool.run([&](unsigned t) {
-            State s;
-            std::vector<State> next(kMaxActions);
+            State s, next;
             std::vector<Action> acts;
-            std::vector<std::uint64_t> batch(kMaxActions * cs);
+            struct Batch {
+                std::vector<std::uint64_t> rec;  // candidate records (cand_stride() words each)
+                std::size_t n = 0;
+            };
+            std::array<Batch, 3> ring;
+            for (Batch& bt : ring) bt.rec.resize(kMaxActions * cs);
             std::uint64_t count = 0;
             // Candidates by the thread that will insert them (their shard's owner); filled
             // here, not in sub_, so that no two threads write neighbouring vector headers.
             std::vector<std::vector<std::uint64_t>> out(T);
+            std::array<std::uint32_t, kShards>& incoming = incoming_[t];
+            incoming.fill(0);
+            auto look_up = [&](const Batch& bt) {
+                for (std::size_t j = 0; j < bt.n; ++j) {
+                    const std::uint64_t* w = &bt.rec[j * cs];
+                    if (seen(w, w[words_])) continue;
+                    ++incoming[shard_of(w[words_])];
+                    std::vector<std::uint64_t>& o = out[shard_of(w[words_]) % T];
+                    o.insert(o.end(), w, w + cs);
+                }
+            };
             for (std::size_t k; (k = next_sub.fetch_add(1)) < nsub;) {
                 for (unsigned o = 0; o < T; ++o) {
                     out[o].swap(sub_[k * T + o]);
                     out[o].clear();
                 }
                 const std::size_t lo = b + k * kSub, hi = std::min(e, lo + kSub);
-                for (std::size_t id = lo; id < hi; ++id) {
-                    codec_.unpack(arena_.at(id), s);
-                    acts.clear();
-                    model_.actions(s, acts);
-                    if (acts.size() > kMaxActions)
-                        throw std::logic_error("more than 256 candidate actions in one state");
-                    // All successors first, with their index slots prefetched, then the
-                    // lookups: the cache misses of one state's successors overlap.
-                    std::size_t n = 0;
-                    for (std::size_t ai = 0; ai < acts.size(); ++ai) {
-                        if (!model_.next_state(s, acts[ai], next[n])) continue;
-                        std::uint64_t* w = &batch[n * cs];
-                        codec_.pack(next[n], w);
-                        const std::uint64_t h = hash_of(w);
-                        w[words_] = h;
-                        w[words_ + 1] = id | (std::uint64_t{ai} << 32);
-                        prefetch_slot(h);
-                        ++n;
+                for (std::size_t id = lo; id < hi + 2; ++id) {
+                    if (id < hi) {  // parent id (overwrites the batch of id-3, looked up)
+                        Batch& cur = ring[id % 3];
+                        cur.n = 0;
+                        codec_.unpack(arena_.at(id), s);
+                        acts.clear();
+                        model_.actions(s, acts);
+                        if (acts.size() > kMaxActions)
+                            throw std::logic_error("more than 256 candidate actions in one state");
+                        for (std::size_t ai = 0; ai < acts.size(); ++ai) {
+                            if (!model_.next_state(s, acts[ai], next)) continue;
+                            std::uint64_t* w = &cur.rec[cur.n * cs];
+                            if (!codec_.pack(next, w)) throw misfit();
+                            const std::uint64_t h = hash_of(w);
+                            w[words_] = h;
+                            w[words_ + 1] = id | (std::uint64_t{ai} << 32);
+                            prefetch_slot(h);
+                            ++cur.n;
+                        }
+                        count += cur.n;
                     }
-                    count += n;
-                    for (std::size_t j = 0; j < n; ++j) prefetch_state(batch[j * cs + words_]);
-                    for (std::size_t j = 0; j < n; ++j) {
-                        const std::uint64_t* w = &batch[j * cs];
-                        if (seen(w, w[words_])) continue;
-                        check_round_trip(next[j], w);
-                        std::vector<std::uint64_t>& o = out[shard_of(w[words_]) % T];
-                        o.insert(o.end(), w, w + cs);
+                    if (id >= lo + 2) look_up(ring[(id - 2) % 3]);
+                    if (id >= lo + 1 && id - 1 < hi) {
+                        const Batch& prev = ring[(id - 1) % 3];
+                        for (std::size_t j = 0; j < prev.n; ++j)
+                            prefetch_state(prev.rec[j * cs + words_]);
                     }
                 }
                 for (unsigned o = 0; o < T; ++o) out[o].swap(sub_[k * T + o]);
@@ -523,6 +573,7 @@ private:
         });
 
         const auto t1 = std::chrono::steady_clock::now();
+        if (!options_.compact) make_room(pool);
         // B: insert, each thread into its own shards, in parent order.
         masks_.assign((e - b) * 4, 0);
         pool.run([&](unsigned t) {
@@ -626,6 +677,7 @@ private:
     std::vector<std::vector<std::uint64_t>> sub_;      // per work item, phase A's candidates
     std::vector<std::uint64_t> masks_;                 // per parent of the block, 256 bits
     std::vector<std::uint32_t> first_child_;           // per parent of the block
+    std::vector<std::array<std::uint32_t, kShards>> incoming_;  // per thread: new candidates per shard
 };
 
 }  // namespace cowpin::engine

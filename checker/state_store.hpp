@@ -19,10 +19,15 @@
 // when 90% full (60–90%, at most 13.3 bytes).
 #pragma once
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace cowpin::engine {
@@ -46,6 +51,59 @@ inline std::uint64_t hash_words(const std::uint64_t* w, std::size_t n) {
     return h;
 }
 
+// An uninitialised array of T. Arrays of 2 MiB or more are 2 MiB-aligned and asked for
+// transparent huge pages (madvise MADV_HUGEPAGE, the mode Debian's kernels default to): the
+// index and the states are read at random, and with 4 KiB pages nearly every such read also
+// missed the TLB.
+template <class T>
+class Buffer {
+public:
+    static constexpr std::size_t kHuge = std::size_t{2} << 20;
+    Buffer() = default;
+    explicit Buffer(std::size_t n) : n_(n) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        const std::size_t bytes = std::max<std::size_t>(1, n * sizeof(T));
+        void* p = nullptr;
+        if (bytes >= kHuge) {
+            if (::posix_memalign(&p, kHuge, bytes) != 0) p = nullptr;
+#if defined(MADV_HUGEPAGE)
+            // Whole huge pages only: the tail keeps 4 KiB pages, so nothing past the array is
+            // ever backed.
+            if (p) ::madvise(p, huge_bytes(), MADV_HUGEPAGE);
+#endif
+        } else {
+            p = std::malloc(bytes);
+        }
+        if (!p) throw std::bad_alloc();
+        p_.reset(static_cast<T*>(p));
+    }
+    T* data() { return p_.get(); }
+    const T* data() const { return p_.get(); }
+    T& operator[](std::size_t i) { return p_.get()[i]; }
+    const T& operator[](std::size_t i) const { return p_.get()[i]; }
+    std::size_t size() const { return n_; }
+    // The bytes at the start that are backed by huge pages.
+    std::size_t huge_bytes() const { return n_ * sizeof(T) / kHuge * kHuge; }
+    // The memory backing the first `used` bytes once they have been touched.
+    std::size_t backed(std::size_t used) const {
+        const std::size_t huge = huge_bytes();
+        if (used <= huge) return (used + kHuge - 1) / kHuge * kHuge;
+        return huge + (used - huge + 4095) / 4096 * 4096;
+    }
+    explicit operator bool() const { return p_ != nullptr; }
+    void reset() {
+        p_.reset();
+        n_ = 0;
+    }
+
+private:
+    struct Free {
+        void operator()(T* p) const { std::free(p); }
+    };
+    std::unique_ptr<T, Free> p_;
+    std::size_t n_ = 0;
+};
+
 // Records of `stride` elements of T in 64 Ki-record chunks: growing never moves a record, and
 // chunks wholly behind the search can be released (compact mode).
 template <class T>
@@ -58,12 +116,12 @@ public:
         while (chunks_.size() * kChunk < records) {
             // Default-initialised (not zeroed): every record is written before it is read,
             // and the pages are touched by the threads that fill them.
-            chunks_.push_back(std::unique_ptr<T[]>(new T[kChunk * stride_]));
+            chunks_.emplace_back(kChunk * stride_);
             ++live_;
         }
     }
-    T* at(std::size_t i) { return chunks_[i / kChunk].get() + (i % kChunk) * stride_; }
-    const T* at(std::size_t i) const { return chunks_[i / kChunk].get() + (i % kChunk) * stride_; }
+    T* at(std::size_t i) { return chunks_[i / kChunk].data() + (i % kChunk) * stride_; }
+    const T* at(std::size_t i) const { return chunks_[i / kChunk].data() + (i % kChunk) * stride_; }
     // Frees the chunks that hold only records below `i`.
     void release_below(std::size_t i) {
         for (std::size_t c = 0; (c + 1) * kChunk <= i && c < chunks_.size(); ++c)
@@ -74,13 +132,13 @@ public:
     }
     std::size_t bytes() const { return live_ * kChunk * stride_ * sizeof(T); }
     // The memory the first `records` records occupy: chunks are allocated untouched, so the
-    // pages of a chunk's unused tail are never backed (rounded up to 4 KiB pages).
+    // pages of a chunk's unused tail are never backed (rounded up to whole pages).
     std::size_t bytes_used(std::size_t records) const {
         std::size_t n = 0;
         for (std::size_t c = 0; c < chunks_.size(); ++c) {
             if (!chunks_[c] || c * kChunk >= records) continue;
             const std::size_t in = std::min(kChunk, records - c * kChunk);
-            n += (in * stride_ * sizeof(T) + 4095) / 4096 * 4096;
+            n += chunks_[c].backed(in * stride_ * sizeof(T));
         }
         return n;
     }
@@ -88,7 +146,7 @@ public:
 
 private:
     std::size_t stride_;
-    std::vector<std::unique_ptr<T[]>> chunks_;
+    std::vector<Buffer<T>> chunks_;
     std::size_t live_ = 0;
 };
 
@@ -97,10 +155,11 @@ private:
 template <class Slot, Slot kEmpty>
 class Table {
 public:
-    Table() { slots_.assign(64, kEmpty); }
+    Table() : slots_(filled(64)) {}
+    explicit Table(std::size_t capacity) : slots_(filled(std::max<std::size_t>(64, capacity))) {}
     std::size_t capacity() const { return slots_.size(); }
     std::size_t used() const { return used_; }
-    std::size_t bytes() const { return slots_.capacity() * sizeof(Slot); }
+    std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
     std::size_t home(std::uint64_t hash) const {
         return static_cast<std::size_t>(((hash & 0xFFFFFFFFull) * slots_.size()) >> 32);
     }
@@ -112,6 +171,12 @@ public:
         slots_[i] = v;
         ++used_;
     }
+    // Puts a slot known not to be in the table yet at the first free place from its home.
+    void place(std::uint64_t hash, Slot v) {
+        std::size_t j = home(hash);
+        while (slots_[j] != kEmpty) j = next(j);
+        fill(j, v);
+    }
     bool full(unsigned max_load_percent) const {
         return (used_ + 1) * 100 > slots_.size() * max_load_percent;
     }
@@ -119,8 +184,8 @@ public:
     // `moved(old, new)` is told where every slot went.
     template <class HashOf, class Moved>
     void grow(std::size_t num, std::size_t den, HashOf hash_of, Moved moved) {
-        std::vector<Slot> old(slots_.size() * num / den, kEmpty);
-        old.swap(slots_);
+        Buffer<Slot> old = filled(slots_.size() * num / den);
+        std::swap(old, slots_);
         for (std::size_t i = 0; i < old.size(); ++i) {
             if (old[i] == kEmpty) continue;
             std::size_t j = home(hash_of(old[i]));
@@ -131,7 +196,12 @@ public:
     }
 
 private:
-    std::vector<Slot> slots_;
+    static Buffer<Slot> filled(std::size_t n) {
+        Buffer<Slot> b(n);
+        std::fill(b.data(), b.data() + n, kEmpty);
+        return b;
+    }
+    Buffer<Slot> slots_;
     std::size_t used_ = 0;
 };
 

@@ -65,7 +65,8 @@ public:
     // The packed encoding (model/packing.hpp), sized from the bounds.
     std::size_t packed_words() const { return codec_.words(); }
     std::size_t packed_bits() const { return codec_.bits(); }
-    void pack(const State& s, std::uint64_t* out) const { codec_.pack(s, out); }
+    // False if `s` does not fit the encoding (a model bug: see packing.hpp).
+    bool pack(const State& s, std::uint64_t* out) const { return codec_.pack(s, out); }
     void unpack(const std::uint64_t* in, State& s) const { codec_.unpack(in, s); }
 
     // The same step without canonicalization: frames, slots and values keep their names, so a

@@ -50,18 +50,42 @@ inline std::uint64_t get_bits(const std::uint64_t* in, std::size_t pos, unsigned
     return bits == 64 ? v : v & ((std::uint64_t{1} << bits) - 1);
 }
 
+// What unpack() makes of word x of a State: the bits the mask keeps, kNone codes restored, and
+// the default in bytes without a width. x fits the encoding exactly when this gives x back.
+template <class Word>
+inline std::uint64_t round_trip(const Word& k, std::uint64_t x, std::uint64_t def) {
+    const std::uint64_t y = restore_none(x & k.mask, k.none_code, k.nullable);
+    return (y & k.keep) | (def & ~k.keep);
+}
+
+// Nonzero if a word that packs to no bits differs from its default.
+inline std::uint64_t fixed_diff(const std::vector<std::uint16_t>& fixed, const std::uint64_t* def,
+                                const unsigned char* bytes) {
+    std::uint64_t bad = 0;
+    for (std::uint16_t i : fixed) {
+        std::uint64_t x;
+        std::memcpy(&x, bytes + i * 8, 8);
+        bad |= x ^ def[i];
+    }
+    return bad;
+}
+
 template <class Word, class Pext>
-inline void pack_words(const std::vector<Word>& table, const State& s, std::uint64_t* out,
+inline bool pack_words(const std::vector<Word>& table, const std::vector<std::uint16_t>& fixed,
+                       const std::uint64_t* def, const State& s, std::uint64_t* out,
                        std::size_t words, Pext pext) {
     std::memset(out, 0, words * 8);
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
     std::size_t pos = 0;
+    std::uint64_t bad = fixed_diff(fixed, def, bytes);
     for (const Word& k : table) {
         std::uint64_t x;
         std::memcpy(&x, bytes + k.index * 8, 8);
+        bad |= round_trip(k, x, def[k.index]) ^ x;
         put_bits(out, pos, pext(x, k.mask), k.bits);
         pos += k.bits;
     }
+    return bad == 0;
 }
 
 template <class Word, class Pdep>
@@ -83,17 +107,22 @@ inline void unpack_words(const std::vector<Word>& table, const std::uint64_t* de
 // The same loops with the BMI2 instructions (the intrinsics must be inlined into a function
 // compiled for BMI2, so they are written out here rather than passed in).
 template <class Word>
-__attribute__((target("bmi2"))) void pack_bmi2(const std::vector<Word>& table, const State& s,
+__attribute__((target("bmi2"))) bool pack_bmi2(const std::vector<Word>& table,
+                                               const std::vector<std::uint16_t>& fixed,
+                                               const std::uint64_t* def, const State& s,
                                                std::uint64_t* out, std::size_t words) {
     std::memset(out, 0, words * 8);
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
     std::size_t pos = 0;
+    std::uint64_t bad = fixed_diff(fixed, def, bytes);
     for (const Word& k : table) {
         std::uint64_t x;
         std::memcpy(&x, bytes + k.index * 8, 8);
+        bad |= round_trip(k, x, def[k.index]) ^ x;
         put_bits(out, pos, _pext_u64(x, k.mask), k.bits);
         pos += k.bits;
     }
+    return bad == 0;
 }
 template <class Word>
 __attribute__((target("bmi2"))) void unpack_bmi2(const std::vector<Word>& table,
@@ -211,7 +240,10 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
                 k.nullable |= std::uint64_t{0xFF} << (8 * b);
             }
         }
-        if (!k.mask) continue;
+        if (!k.mask) {
+            fixed_.push_back(static_cast<std::uint16_t>(w));
+            continue;
+        }
         k.bits = static_cast<std::uint8_t>(std::popcount(k.mask));
         bits_ += k.bits;
         packed_.push_back(k);
@@ -222,11 +254,11 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
 #endif
 }
 
-void StateCodec::pack(const State& s, std::uint64_t* out) const {
+bool StateCodec::pack(const State& s, std::uint64_t* out) const {
 #if defined(__x86_64__)
-    if (bmi2_) return pack_bmi2(packed_, s, out, words_);
+    if (bmi2_) return pack_bmi2(packed_, fixed_, default_.data(), s, out, words_);
 #endif
-    pack_words(packed_, s, out, words_, soft_pext);
+    return pack_words(packed_, fixed_, default_.data(), s, out, words_, soft_pext);
 }
 
 void StateCodec::unpack(const std::uint64_t* in, State& s) const {
@@ -238,10 +270,11 @@ void StateCodec::unpack(const std::uint64_t* in, State& s) const {
 
 bool StateCodec::round_trips(const State& s) const {
     std::uint64_t buf[kStateWords + 1];
-    pack(s, buf);
+    const bool fits = pack(s, buf);
     State back;
     unpack(buf, back);
-    return back == s;
+    if ((back == s) != fits) throw std::logic_error("StateCodec: pack() misjudged a round trip");
+    return fits;
 }
 
 }  // namespace cowpin

@@ -10,7 +10,7 @@
 //
 // pack() then unpack() gives back the same bytes for every state within the bounds. A state
 // that is not (a model bug: a frame or value past the Shape, a count past its maximum) does not
-// survive the round trip; the engine checks the round trip of every new state.
+// survive the round trip, and pack() says so; the engine checks that for every successor.
 #pragma once
 
 #include <array>
@@ -29,9 +29,11 @@ public:
 
     std::size_t words() const { return words_; }  // packed size in 64-bit words
     std::size_t bits() const { return bits_; }    // bits actually used
-    void pack(const State& s, std::uint64_t* out) const;
+    // Packs `s`; returns whether it fits, i.e. unpack() will give `s` back (checked word by word
+    // as it packs, without unpacking).
+    bool pack(const State& s, std::uint64_t* out) const;
     void unpack(const std::uint64_t* in, State& s) const;
-    // pack() then unpack() reproduces `s` exactly.
+    // pack() then unpack() reproduces `s` exactly (and pack() said so).
     bool round_trips(const State& s) const;
 
 private:
@@ -45,6 +47,7 @@ private:
         std::uint64_t nullable;  // 0xFF in nullable bytes
     };
     std::vector<Word> packed_;
+    std::vector<std::uint16_t> fixed_;  // words that pack to no bits: always their default
     std::array<std::uint64_t, kStateWords> default_{};  // the bytes of State{}
     std::size_t words_ = 0, bits_ = 0;
     bool bmi2_ = false;

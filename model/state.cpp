@@ -233,8 +233,17 @@ struct SigMix {
     }
 };
 
-// How a value relates to process p, without naming any process, frame or value.
-std::uint64_t value_relation(const State& s, int p, std::uint8_t value) {
+// Whether an in-use handle holds detached cell `cell` (canonicalize() forgets cells nobody
+// holds).
+bool cell_held(const State& s, std::uint8_t cell, const Shape& shape) {
+    for (int h = 0; h < shape.handles; ++h)
+        if (s.handles[h].in_use && s.handles[h].cell == cell) return true;
+    return false;
+}
+
+// How a value relates to process p, without naming any process, frame or value. It reads a
+// state as canonicalize() would leave it: a detached cell no handle holds counts as no cell.
+std::uint64_t value_relation(const State& s, int p, std::uint8_t value, const Shape& shape) {
     if (value == kNone) return 0xFF;
     const Value& val = s.values[value];
     std::uint64_t writer = val.writer == kNone ? 0 : val.writer == p ? 1 : 2;
@@ -242,7 +251,7 @@ std::uint64_t value_relation(const State& s, int p, std::uint8_t value) {
     if (val.cell == kNone)
         cell = 0;
     else if (val.cell & kDetachedCell)
-        cell = 1;
+        cell = cell_held(s, val.cell & ~kDetachedCell, shape) ? 1 : 0;
     else  // attached: whose (self or other), and at which page (pages are not renamed)
         cell = (val.cell / kMaxPages == p ? 2u : 3u) |
                static_cast<std::uint64_t>(val.cell % kMaxPages) << 2;
@@ -285,8 +294,8 @@ std::uint64_t signature(const State& s, int p, const Shape& shape) {
               std::uint64_t{pte.swp_exclusive} << 16 |
               static_cast<std::uint64_t>(pte.migration) << 24 |
               std::uint64_t{ideal == kNone} << 32 | std::uint64_t{seen == ideal} << 40);
-        m.add(value_relation(s, p, ideal));
-        m.add(value_relation(s, p, seen));
+        m.add(value_relation(s, p, ideal, shape));
+        m.add(value_relation(s, p, seen, shape));
         if (pte.kind == PteKind::swap) {
             const Slot& sl = s.slots[pte.target];
             m.add(std::uint64_t{sl.count} | std::uint64_t{sl.cache != kNone} << 8);
@@ -310,9 +319,9 @@ std::uint64_t signature(const State& s, int p, const Shape& shape) {
 void canonicalize_symmetric(State& s, const Shape& shape) {
     const int nprocs = std::min<int>(shape.procs, kMaxProcs);
     forget_dead_writers(s, shape);
-    // Signatures are read from the canonical form: canonicalize() also forgets what nobody can
-    // observe (garbage values, detached cells no handle holds), which must not split them.
-    canonicalize(s, shape);
+    // Signatures are read before canonicalize(): they name no frame, slot or value, and
+    // value_relation() reads detached cells as canonicalize() leaves them, so they are those of
+    // the canonical form, and each candidate renaming is canonicalized once.
 
     // order[k]: the old slot that takes new slot k. Live processes by signature, then dead slots
     // in slot order (nothing names them any more).
@@ -342,8 +351,7 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
         ties |= k > 0 && k < live && sig[order[k]] == sig[order[k - 1]];
     }
     if (!ties) {  // the common case: one candidate
-        if (identity) return;
-        s = renamed(s, to_map(), shape);
+        if (!identity) s = renamed(s, to_map(), shape);
         canonicalize(s, shape);
         return;
     }

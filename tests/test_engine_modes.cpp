@@ -114,12 +114,32 @@ TEST_CASE("every state of an exhaustive search survives the packed encoding") {
     std::vector<std::uint64_t> w(pins.packed_words());
     for (StateId id = 0; id < r.states; id += 7) {
         const State s = ex.state(id);
-        pins.pack(s, w.data());
+        broken += !pins.pack(s, w.data());
         State back;
         pins.unpack(w.data(), back);
         broken += !(back == s);
     }
     CHECK(broken == 0);
+}
+
+TEST_CASE("a state past its bounds is caught when it is packed, not stored truncated") {
+    // At (2, 1, 1, 1): frames hold at most 2 mappings, one swap slot exists, 2 process slots.
+    const CowModel pins = exhaustive_model("exhaustive-pins", "linux-5.19", false);
+    const State ok = pins.initial();
+    std::vector<std::uint64_t> w(pins.packed_words());
+    CHECK(pins.pack(ok, w.data()));
+    State s = ok;
+    s.frames[0].mapcount = 9;  // more mappings than 2 processes x 1 page: needs more bits
+    CHECK_FALSE(pins.pack(s, w.data()));
+    s = ok;
+    s.frames[0].swapcache = 1;  // the second swap slot, of one: the field's kNone code
+    CHECK_FALSE(pins.pack(s, w.data()));
+    s = ok;
+    s.procs[3].alive = 1;  // a process slot past the bounds: a byte packed to no bits
+    CHECK_FALSE(pins.pack(s, w.data()));
+    s = ok;
+    s.frames[0].swapcache = 0;  // within the bounds (not a consistent state, but it fits)
+    CHECK(pins.pack(s, w.data()));
 }
 
 TEST_CASE("on the shipped exhaustive specs, two threads and fingerprints keep every number") {

@@ -414,17 +414,19 @@ private:
     // would read one random state per slot. Thread t rebuilds the shards it owns.
     void make_room(detail::Pool& pool) {
         const unsigned T = pool.size();
-        std::array<std::size_t, kShards> cap{};
+        std::array<std::size_t, kShards> need{};
         bool any = false;
         for (std::size_t sh = 0; sh < kShards; ++sh) {
-            std::size_t need = exact_[sh].used();
-            for (const auto& in : incoming_) need += in[sh];
-            const ExactTable& t = exact_[sh];
-            if ((need + 1) * 100 <= t.capacity() * 80) continue;
-            cap[sh] = std::max(t.capacity() * 4 / 3, (need + 1) * 100 / 75);
-            any = true;
+            need[sh] = exact_[sh].used() + 1;
+            for (const auto& in : incoming_) need[sh] += in[sh];
+            any |= need[sh] * 100 > exact_[sh].capacity() * 80;
         }
         if (!any) return;
+        // Shards fill at about the same rate, and each rebuild reads every state: the shards
+        // close to full (over 70%) grow in the same pass, to 60% full.
+        std::array<std::size_t, kShards> cap{};
+        for (std::size_t sh = 0; sh < kShards; ++sh)
+            if (need[sh] * 100 > exact_[sh].capacity() * 70) cap[sh] = need[sh] * 100 / 60 + 1;
         pool.run([&](unsigned t) {
             std::array<ExactTable, kShards> fresh;
             bool mine = false;
@@ -579,8 +581,13 @@ private:
         pool.run([&](unsigned t) {
             for (std::size_t k = 0; k < nsub; ++k) {
                 const std::vector<std::uint64_t>& in = sub_[k * T + t];
-                for (std::size_t i = 0; i < in.size(); i += cs)
+                constexpr std::size_t kAhead = 8;  // home slots prefetched this many records ahead
+                for (std::size_t i = 0; i < in.size() && i < kAhead * cs; i += cs)
+                    prefetch_slot(in[i + words_]);
+                for (std::size_t i = 0; i < in.size(); i += cs) {
+                    if (i + kAhead * cs < in.size()) prefetch_slot(in[i + kAhead * cs + words_]);
                     insert_candidate(&in[i], masks_.data(), b);
+                }
             }
         });
 

@@ -202,8 +202,9 @@ void forget_dead_writers(State& s, const Shape& shape) {
     }
 }
 
-State renamed(const State& src, const ProcMap& m, const Shape& shape) {
-    State dst = src;
+// dst = src with processes renamed by m (dst and src are different objects).
+void rename_into(State& dst, const State& src, const ProcMap& m, const Shape& shape) {
+    dst = src;
     for (int p = 0; p < shape.procs; ++p) {
         Process pr = src.procs[p];
         pr.parent = rename_proc(pr.parent, m);
@@ -221,7 +222,6 @@ State renamed(const State& src, const ProcMap& m, const Shape& shape) {
             val.cell = attached_cell(rename_proc(owner, m), val.cell % kMaxPages);
         }
     }
-    return dst;
 }
 
 struct SigMix {
@@ -333,8 +333,9 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
             sig[p] = signature(s, p, shape);
             order[live++] = static_cast<std::uint8_t>(p);
         }
-    std::stable_sort(order.begin(), order.begin() + live,
-                     [&](std::uint8_t a, std::uint8_t b) { return sig[a] < sig[b]; });
+    // Insertion sort, stable (at most kMaxProcs entries; std::stable_sort allocates a buffer).
+    for (int i = 1; i < live; ++i)
+        for (int j = i; j > 0 && sig[order[j]] < sig[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
     int next = live;
     for (int p = 0; p < nprocs; ++p)
         if (!s.procs[p].alive) order[next++] = static_cast<std::uint8_t>(p);
@@ -351,7 +352,10 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
         ties |= k > 0 && k < live && sig[order[k]] == sig[order[k - 1]];
     }
     if (!ties) {  // the common case: one candidate
-        if (!identity) s = renamed(s, to_map(), shape);
+        if (!identity) {
+            const State raw = s;
+            rename_into(s, raw, to_map(), shape);
+        }
         canonicalize(s, shape);
         return;
     }
@@ -362,7 +366,8 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
     State best;
     bool have = false;
     for (;;) {
-        State c = renamed(s, to_map(), shape);
+        State c;
+        rename_into(c, s, to_map(), shape);
         canonicalize(c, shape);
         if (!have || std::memcmp(&c, &best, sizeof(State)) < 0) best = c;
         have = true;

@@ -43,6 +43,26 @@ inline void put_bits(std::uint64_t* out, std::size_t pos, std::uint64_t v, unsig
     out[wi] |= v << off;
     if (off && off + bits > 64) out[wi + 1] |= v >> (64 - off);
 }
+
+// Appends fields to the packed words, one 64-bit accumulator at a time.
+struct BitWriter {
+    std::uint64_t* out;
+    std::uint64_t acc = 0;
+    unsigned used = 0;  // bits of acc filled, < 64
+    void put(std::uint64_t v, unsigned bits) {  // v < 2^bits, 0 < bits <= 64
+        acc |= v << used;
+        if (used + bits >= 64) {
+            *out++ = acc;
+            acc = used ? v >> (64 - used) : 0;
+            used = used + bits - 64;
+        } else {
+            used += bits;
+        }
+    }
+    void flush() {
+        if (used) *out = acc;
+    }
+};
 inline std::uint64_t get_bits(const std::uint64_t* in, std::size_t pos, unsigned bits) {
     const std::size_t wi = pos >> 6, off = pos & 63;
     std::uint64_t v = in[wi] >> off;
@@ -113,15 +133,15 @@ __attribute__((target("bmi2"))) bool pack_bmi2(const std::vector<Word>& table,
                                                std::uint64_t* out, std::size_t words) {
     std::memset(out, 0, words * 8);
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
-    std::size_t pos = 0;
+    BitWriter bw{out};
     std::uint64_t bad = fixed_diff(fixed, def, bytes);
     for (const Word& k : table) {
         std::uint64_t x;
         std::memcpy(&x, bytes + k.index * 8, 8);
         bad |= round_trip(k, x, def[k.index]) ^ x;
-        put_bits(out, pos, _pext_u64(x, k.mask), k.bits);
-        pos += k.bits;
+        bw.put(_pext_u64(x, k.mask), k.bits);
     }
+    bw.flush();
     return bad == 0;
 }
 template <class Word>

@@ -423,10 +423,10 @@ private:
         }
         if (!any) return;
         // Shards fill at about the same rate, and each rebuild reads every state: the shards
-        // close to full (over 70%) grow in the same pass, to 60% full.
+        // close to full (over 74%) grow in the same pass, to 70% full.
         std::array<std::size_t, kShards> cap{};
         for (std::size_t sh = 0; sh < kShards; ++sh)
-            if (need[sh] * 100 > exact_[sh].capacity() * 70) cap[sh] = need[sh] * 100 / 60 + 1;
+            if (need[sh] * 100 > exact_[sh].capacity() * 74) cap[sh] = need[sh] * 10 / 7 + 1;
         pool.run([&](unsigned t) {
             std::array<ExactTable, kShards> fresh;
             bool mine = false;

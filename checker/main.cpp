@@ -121,7 +121,7 @@ std::string stats_line(const RunResult& r) {
     const engine::Result& st = r.stats;
     std::string line = fmt::format(
         "{} {}: {} states, {} transitions, depth {}, {:.2f} s, {:.0f} states/s, {:.0f} "
-        "transitions/s, {:.1f} B/state (packed state {} B), {} thread{}, symmetry {}",
+        "transitions/s, {:.2f} B/state (packed state {} B), {} thread{}, symmetry {}",
         r.spec->name, r.policy->name, st.states, st.transitions, st.depth, st.seconds,
         st.states / std::max(st.seconds, 1e-9), st.transitions / std::max(st.seconds, 1e-9),
         double(st.store_bytes) / std::max<double>(st.states, 1), st.packed_bytes, st.threads,

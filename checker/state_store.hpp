@@ -14,9 +14,10 @@
 //
 // The index is split into kShards open-addressing tables by the top bits of the hash, so that
 // threads can insert into disjoint tables without locks. Tables are sized to any capacity
-// (fast range reduction, not a power of two). Exact tables grow by a third when 80% full (so
-// they stay 60–80% full: at most 6.7 bytes of index per state); fingerprint tables grow by half
-// when 90% full (60–90%, at most 13.3 bytes).
+// (fast range reduction, not a power of two). Exact tables grow, before a block's inserts, to
+// 70% full when the block could fill them past 80% (Explorer::make_room), so they stay 70–80%
+// full: at most 5.7 bytes of index per state. Fingerprint tables grow by half when 90%
+// full (60–90%, at most 13.3 bytes).
 #pragma once
 
 #include <sys/mman.h>
@@ -51,16 +52,17 @@ inline std::uint64_t hash_words(const std::uint64_t* w, std::size_t n) {
     return h;
 }
 
-// An uninitialised array of T. Arrays of 2 MiB or more are 2 MiB-aligned and asked for
+// An uninitialised array of T. Arrays of 2 MiB or more are 2 MiB-aligned, and can be given
 // transparent huge pages (madvise MADV_HUGEPAGE, the mode Debian's kernels default to): the
 // index and the states are read at random, and with 4 KiB pages nearly every such read also
-// missed the TLB.
+// misses the TLB. Index tables ask at once (they are filled when made); state chunks ask once
+// they are full, so that the chunk being filled is backed 4 KiB at a time.
 template <class T>
 class Buffer {
 public:
     static constexpr std::size_t kHuge = std::size_t{2} << 20;
     Buffer() = default;
-    explicit Buffer(std::size_t n) : n_(n) {
+    explicit Buffer(std::size_t n, bool huge_now = true) : n_(n) {
         static_assert(std::is_trivially_copyable_v<T>);
         const std::size_t bytes = std::max<std::size_t>(1, n * sizeof(T));
         void* p = nullptr;
@@ -69,7 +71,7 @@ public:
 #if defined(MADV_HUGEPAGE)
             // Whole huge pages only: the tail keeps 4 KiB pages, so nothing past the array is
             // ever backed.
-            if (p) ::madvise(p, huge_bytes(), MADV_HUGEPAGE);
+            if (p && huge_now) ::madvise(p, huge_bytes(), MADV_HUGEPAGE);
 #endif
         } else {
             p = std::malloc(bytes);
@@ -82,13 +84,13 @@ public:
     T& operator[](std::size_t i) { return p_.get()[i]; }
     const T& operator[](std::size_t i) const { return p_.get()[i]; }
     std::size_t size() const { return n_; }
-    // The bytes at the start that are backed by huge pages.
+    // The bytes at the start that huge pages can back.
     std::size_t huge_bytes() const { return n_ * sizeof(T) / kHuge * kHuge; }
-    // The memory backing the first `used` bytes once they have been touched.
-    std::size_t backed(std::size_t used) const {
-        const std::size_t huge = huge_bytes();
-        if (used <= huge) return (used + kHuge - 1) / kHuge * kHuge;
-        return huge + (used - huge + 4095) / 4096 * 4096;
+    // Asks for huge pages now (a state chunk that is full).
+    void advise_huge() {
+#if defined(MADV_HUGEPAGE)
+        if (p_ && huge_bytes()) ::madvise(p_.get(), huge_bytes(), MADV_HUGEPAGE);
+#endif
     }
     explicit operator bool() const { return p_ != nullptr; }
     void reset() {
@@ -116,7 +118,8 @@ public:
         while (chunks_.size() * kChunk < records) {
             // Default-initialised (not zeroed): every record is written before it is read,
             // and the pages are touched by the threads that fill them.
-            chunks_.emplace_back(kChunk * stride_);
+            if (!chunks_.empty() && chunks_.back()) chunks_.back().advise_huge();
+            chunks_.emplace_back(kChunk * stride_, false);
             ++live_;
         }
     }
@@ -132,13 +135,13 @@ public:
     }
     std::size_t bytes() const { return live_ * kChunk * stride_ * sizeof(T); }
     // The memory the first `records` records occupy: chunks are allocated untouched, so the
-    // pages of a chunk's unused tail are never backed (rounded up to whole pages).
+    // pages of a chunk's unused tail are never backed (the chunk being filled has 4 KiB pages).
     std::size_t bytes_used(std::size_t records) const {
         std::size_t n = 0;
         for (std::size_t c = 0; c < chunks_.size(); ++c) {
             if (!chunks_[c] || c * kChunk >= records) continue;
             const std::size_t in = std::min(kChunk, records - c * kChunk);
-            n += chunks_[c].backed(in * stride_ * sizeof(T));
+            n += (in * stride_ * sizeof(T) + 4095) / 4096 * 4096;
         }
         return n;
     }

@@ -49,7 +49,7 @@ struct Limits {
 
 struct Options {
     unsigned threads = 1;
-    bool compact = false;  // 64-bit fingerprints instead of states (no parent links)
+    bool compact = false;  // 64-bit fingerprints instead of states (no states kept, so traces are rebuilt by an exact re-run)
 };
 
 struct Progress {

@@ -157,7 +157,7 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
     r.stats = explorer.run(limits, options.progress);
     for (int i = 0; i < kInvariants; ++i)
         if (r.stats.first_violation[i]) r.violated |= 1u << i;
-    // Fingerprints keep no parent links: rebuild the traces from an exact search as deep as
+    // Fingerprints keep no states: rebuild the traces from an exact search as deep as
     // the deepest first violation. Ids are the same in both modes, so it finds the same first
     // violations.
     std::optional<engine::Explorer<CowModel>> exact;

@@ -1,6 +1,7 @@
 // One check: a spec under one policy. Explores, then rebuilds each violated invariant's shortest
-// counterexample from the parent links and re-executes it through the model before anyone sees
-// it (a mismatch is a model bug: nondeterministic actions() or canonicalize()).
+// counterexample from the stored levels and action indices (Explorer::link) and re-executes it
+// through the model before anyone sees it (a mismatch is a model bug: nondeterministic
+// actions() or canonicalize()).
 #pragma once
 
 #include <cstdint>

@@ -157,7 +157,7 @@ static_assert(sizeof(State) % 8 == 0);
 // swap slots a state uses, how many frames can be in use (one PTE per process page, one per
 // handle, one per swapcache slot, plus the frame a step allocates before it frees another), and
 // how many values can be live. canonicalize() and the packed encoding (model/packing.hpp) look no
-// further; a state that does is a model bug, which the encoder's round-trip check reports.
+// further; a state that does is a model bug, which pack() reports (it checks that the state fits).
 struct Shape {
     std::uint8_t procs = kMaxProcs, pages = kMaxPages, handles = kMaxHandles, slots = kMaxSlots;
     std::uint8_t frames = kMaxFrames, values = kMaxValues;

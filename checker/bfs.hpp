@@ -12,8 +12,9 @@
 //      in the visited set are dropped (the set is read-only in this phase);
 //   B  (parallel, by shard) insert the remaining candidates into the shard of their hash, in
 //      parent order, so the first insertion of a state is its first discovery; a new state
-//      sets the bit of its action in its parent's mask;
-//   C  (one thread) number: a prefix sum over the parents' masks gives each new state its id;
+//      sets the bit of its action in its parent's mask (the inserting thread's own copy);
+//   C  (one thread) number: the threads' masks are joined, and a prefix sum over the parents'
+//      masks gives each new state its id;
 //   D  (parallel, by shard) store the new states under their ids and check the invariants.
 // Every new state is checked against every invariant the model checks; a violating state is
 // still explored, so each invariant gets its own first — and therefore shortest —
@@ -427,33 +428,39 @@ private:
         std::array<std::size_t, kShards> cap{};
         for (std::size_t sh = 0; sh < kShards; ++sh)
             if (need[sh] * 100 > exact_[sh].capacity() * 74) cap[sh] = need[sh] * 10 / 7 + 1;
+        // Blocks of ids: every thread hashes its share of a block, then every thread places the
+        // block's states that fall in its shards, in id order. Hashing is not repeated per thread.
+        std::vector<ExactTable> fresh(kShards);
         pool.run([&](unsigned t) {
-            std::array<ExactTable, kShards> fresh;
-            bool mine = false;
             for (std::size_t sh = t; sh < kShards; sh += T)
-                if (cap[sh]) fresh[sh] = ExactTable(cap[sh]), mine = true;
-            if (!mine) return;
-            constexpr std::size_t kAhead = 16;
-            std::array<std::uint64_t, kAhead> ring{};
-            auto hash_at = [&](std::size_t id) {
-                const std::uint64_t h = hash_of(arena_.at(id));
-                if (cap[shard_of(h)] && shard_of(h) % T == t) {
-                    const ExactTable& f = fresh[shard_of(h)];
-                    __builtin_prefetch(f.address(f.home(h)));
-                }
-                return h;
-            };
-            for (std::size_t id = 0; id < std::min(size_, kAhead); ++id) ring[id] = hash_at(id);
-            for (std::size_t id = 0; id < size_; ++id) {
-                const std::uint64_t h = ring[id % kAhead];
-                if (id + kAhead < size_) ring[id % kAhead] = hash_at(id + kAhead);
-                const std::size_t sh = shard_of(h);
-                if (!cap[sh] || sh % T != t) continue;
-                fresh[sh].place(h, (tag_of(h) << 28) | static_cast<std::uint32_t>(id));
-            }
-            for (std::size_t sh = t; sh < kShards; sh += T)
-                if (cap[sh]) exact_[sh] = std::move(fresh[sh]);
+                if (cap[sh]) fresh[sh] = ExactTable(cap[sh]);
         });
+        constexpr std::size_t kBlock = std::size_t{1} << 16;
+        std::vector<std::uint64_t> hashes(std::min(size_, kBlock));
+        for (std::size_t lo = 0; lo < size_; lo += kBlock) {
+            const std::size_t n = std::min(size_ - lo, kBlock);
+            pool.run([&](unsigned t) {
+                for (std::size_t i = n * t / T; i < n * (t + 1) / T; ++i)
+                    hashes[i] = hash_of(arena_.at(lo + i));
+            });
+            pool.run([&](unsigned t) {
+                constexpr std::size_t kAhead = 16;  // home slots prefetched this many states ahead
+                auto mine = [&](std::uint64_t h) {
+                    return cap[shard_of(h)] && shard_of(h) % T == t;
+                };
+                for (std::size_t i = 0; i < n; ++i) {
+                    if (i + kAhead < n && mine(hashes[i + kAhead])) {
+                        const ExactTable& f = fresh[shard_of(hashes[i + kAhead])];
+                        __builtin_prefetch(f.address(f.home(hashes[i + kAhead])));
+                    }
+                    const std::uint64_t h = hashes[i];
+                    if (!mine(h)) continue;
+                    fresh[shard_of(h)].place(h, (tag_of(h) << 28) | static_cast<std::uint32_t>(lo + i));
+                }
+            });
+        }
+        for (std::size_t sh = 0; sh < kShards; ++sh)
+            if (cap[sh]) exact_[sh] = std::move(fresh[sh]);
     }
 
     // Phase B: insert one candidate into its shard (owned by this thread).
@@ -492,8 +499,7 @@ private:
         const std::uint64_t key = rec[words_ + 1];
         const std::size_t p = static_cast<std::uint32_t>(key) - block_begin;
         const unsigned a = static_cast<unsigned>(key >> 32);
-        std::atomic_ref<std::uint64_t>(masks[p * 4 + a / 64])
-            .fetch_or(std::uint64_t{1} << (a % 64), std::memory_order_relaxed);
+        masks[p * 4 + a / 64] |= std::uint64_t{1} << (a % 64);
     }
 
     void expand_block(detail::Pool& pool, std::size_t b, std::size_t e,
@@ -577,8 +583,12 @@ private:
         const auto t1 = std::chrono::steady_clock::now();
         if (!options_.compact) make_room(pool);
         // B: insert, each thread into its own shards, in parent order.
-        masks_.assign((e - b) * 4, 0);
+        // Each thread its own masks: both threads walk the parents in the same order, and one
+        // shared word per parent would move between their caches on every insert.
+        thread_masks_.resize(T);
         pool.run([&](unsigned t) {
+            std::vector<std::uint64_t>& masks = thread_masks_[t];
+            masks.assign((e - b) * 4, 0);
             for (std::size_t k = 0; k < nsub; ++k) {
                 const std::vector<std::uint64_t>& in = sub_[k * T + t];
                 constexpr std::size_t kAhead = 8;  // home slots prefetched this many records ahead
@@ -586,13 +596,16 @@ private:
                     prefetch_slot(in[i + words_]);
                 for (std::size_t i = 0; i < in.size(); i += cs) {
                     if (i + kAhead * cs < in.size()) prefetch_slot(in[i + kAhead * cs + words_]);
-                    insert_candidate(&in[i], masks_.data(), b);
+                    insert_candidate(&in[i], masks.data(), b);
                 }
             }
         });
 
         const auto t2 = std::chrono::steady_clock::now();
         // C: number the new states in discovery order.
+        masks_.swap(thread_masks_[0]);
+        for (unsigned t = 1; t < T; ++t)
+            for (std::size_t i = 0; i < masks_.size(); ++i) masks_[i] |= thread_masks_[t][i];
         first_child_.resize(e - b);
         std::uint64_t added = 0;
         for (std::size_t p = 0; p < e - b; ++p) {
@@ -660,6 +673,7 @@ private:
     }
     std::size_t bytes() const {
         std::size_t n = store_bytes() + masks_.capacity() * 8 + first_child_.capacity() * 4;
+        for (const auto& v : thread_masks_) n += v.capacity() * 8;
         if (options_.compact) n += arena_.bytes_used(size_);
         for (const auto& v : sub_) n += v.capacity() * 8;
         for (const auto& v : pending_) n += v.capacity() * 8;
@@ -680,9 +694,12 @@ private:
     Chunked<std::uint8_t> actions_{1};
     std::vector<ExactTable> exact_;
     std::vector<CompactTable> compact_;
-    std::vector<std::vector<std::uint64_t>> pending_;  // per shard, this block's new states
+    // A vector on a cache line of its own (its header is written by the thread that owns it).
+    struct alignas(64) OwnVector : std::vector<std::uint64_t> {};
+    std::vector<OwnVector> pending_;  // per shard, this block's new states
     std::vector<std::vector<std::uint64_t>> sub_;      // per work item, phase A's candidates
     std::vector<std::uint64_t> masks_;                 // per parent of the block, 256 bits
+    std::vector<OwnVector> thread_masks_;              // per thread, phase B's masks
     std::vector<std::uint32_t> first_child_;           // per parent of the block
     std::vector<std::array<std::uint32_t, kShards>> incoming_;  // per thread: new candidates per shard
 };

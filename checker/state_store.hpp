@@ -155,8 +155,10 @@ private:
 
 // One open-addressing table of the index; Slot is std::uint32_t (exact) or std::uint64_t
 // (compact fingerprints). Empty slots hold kEmpty.
+// Each on its own cache line: neighbouring shards belong to different threads, and `used_`
+// is written on every insert.
 template <class Slot, Slot kEmpty>
-class Table {
+class alignas(64) Table {
 public:
     Table() : slots_(filled(64)) {}
     explicit Table(std::size_t capacity) : slots_(filled(std::max<std::size_t>(64, capacity))) {}

@@ -50,7 +50,8 @@ struct Limits {
 
 struct Options {
     unsigned threads = 1;
-    bool compact = false;  // 64-bit fingerprints instead of states (no states kept, so traces are rebuilt by an exact re-run)
+    // 64-bit fingerprints instead of states; traces are rebuilt by an exact re-run.
+    bool compact = false;
 };
 
 struct Progress {
@@ -409,10 +410,10 @@ private:
     std::size_t cand_stride() const { return words_ + 2; }
     std::size_t pend_stride() const { return words_ + 3; }
 
-    // Before phase B (exact mode): every shard that phase A's candidates could fill past 80%
-    // grows to 4/3 of its size (or more), so that inserts never rehash. Rebuilding reads the
-    // states in id order and hashes them again: a sequential pass, where rehashing slot by slot
-    // would read one random state per slot. Thread t rebuilds the shards it owns.
+    // Before phase B (exact mode): if phase A's candidates could fill a shard past 80%, every
+    // shard over 74% grows so that it and its candidates would fill 70% of it; inserts never
+    // rehash. Rebuilding reads the states in id order and hashes them again: a sequential pass,
+    // where rehashing slot by slot would read one random state per slot.
     void make_room(detail::Pool& pool) {
         const unsigned T = pool.size();
         std::array<std::size_t, kShards> need{};

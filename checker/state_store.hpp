@@ -14,10 +14,11 @@
 //
 // The index is split into kShards open-addressing tables by the top bits of the hash, so that
 // threads can insert into disjoint tables without locks. Tables are sized to any capacity
-// (fast range reduction, not a power of two). Exact tables grow, before a block's inserts, to
-// 70% full when the block could fill them past 80% (Explorer::make_room), so they stay 70–80%
-// full: at most 5.7 bytes of index per state. Fingerprint tables grow by half when 90%
-// full (60–90%, at most 13.3 bytes).
+// (fast range reduction, not a power of two). Exact tables grow before a block's inserts when
+// the block could fill them past 80%, to 70% of what they would then hold (Explorer::make_room);
+// candidates that turn out to be duplicates leave them a little emptier, so they stay at most
+// 80% full (5.1–5.7 bytes of index per state on the benchmark specs). Fingerprint tables grow by
+// half when 90% full (60–90%, at most 13.3 bytes).
 #pragma once
 
 #include <sys/mman.h>
@@ -154,9 +155,8 @@ private:
 };
 
 // One open-addressing table of the index; Slot is std::uint32_t (exact) or std::uint64_t
-// (compact fingerprints). Empty slots hold kEmpty.
-// Each on its own cache line: neighbouring shards belong to different threads, and `used_`
-// is written on every insert.
+// (compact fingerprints). Empty slots hold kEmpty. Each table is on its own cache line:
+// neighbouring shards belong to different threads, and `used_` is written on every insert.
 template <class Slot, Slot kEmpty>
 class alignas(64) Table {
 public:

@@ -559,6 +559,10 @@ private:
                             throw std::logic_error("more than 256 candidate actions in one state");
                         for (std::size_t ai = 0; ai < acts.size(); ++ai) {
                             if (!model_.next_state(s, acts[ai], next)) continue;
+                            if (next == s) {  // a self-loop: the parent is stored already
+                                ++count;
+                                continue;
+                            }
                             std::uint64_t* w = &cur.rec[cur.n * cs];
                             if (!codec_.pack(next, w)) throw misfit();
                             const std::uint64_t h = hash_of(w);

@@ -153,6 +153,9 @@ bool CowModel::next_state(const State& s, const Action& a, State& out,
                           StepEffects* effects) const {
     out = s;
     if (!step(out, a, effects)) return false;
+    // A step that changed nothing (a read of a mapped page, an mprotect that keeps the PTE,
+    // about one enabled step in six) leaves `s`, which is canonical already.
+    if (out == s) return true;
     canonicalize_state(out);
     return true;
 }

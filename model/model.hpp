@@ -54,7 +54,8 @@ public:
     State initial() const;
     // Appends candidate actions in a fixed order; next_state() decides which are enabled.
     void actions(const State& s, std::vector<Action>& out) const;
-    // The canonical successor, or false if `a` is not enabled in `s`.
+    // The canonical successor, or false if `a` is not enabled in `s`. `s` is canonical, as
+    // initial() and next_state() give it.
     bool next_state(const State& s, const Action& a, State& out,
                     StepEffects* effects = nullptr) const;
 

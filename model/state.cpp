@@ -5,37 +5,6 @@
 
 namespace cowpin {
 
-namespace {
-
-// Builds old→new maps for frames and slots by a deterministic walk of the references.
-struct Renumber {
-    std::array<std::uint8_t, kMaxFrames> frame{};
-    std::array<std::uint8_t, kMaxSlots> slot{};
-    std::uint8_t next_frame = 0, next_slot = 0;
-    const State& s;
-
-    explicit Renumber(const State& st) : s(st) {
-        frame.fill(kNone);
-        slot.fill(kNone);
-    }
-    void visit_frame(std::uint8_t f) {
-        if (f == kNone || frame[f] != kNone) return;
-        frame[f] = next_frame++;
-        visit_slot(s.frames[f].swapcache);
-    }
-    void visit_slot(std::uint8_t sl) {
-        if (sl == kNone || slot[sl] != kNone) return;
-        slot[sl] = next_slot++;
-        visit_frame(s.slots[sl].cache);
-    }
-};
-
-std::uint8_t map_or_none(std::uint8_t x, const std::uint8_t* table) {
-    return x == kNone ? kNone : table[x];
-}
-
-}  // namespace
-
 Shape Shape::for_bounds(int procs, int pages, int handles, int slots) {
     Shape sh;
     sh.procs = static_cast<std::uint8_t>(procs);
@@ -55,127 +24,165 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
     canonicalize(s, Shape::full(), frame_map);
 }
 
+// The walk and the renumbering are written without data-dependent branches where they can be
+// (a lookup table has one extra entry standing for kNone): a successor's fields are different
+// every time, so branches on them mispredict, and this runs once per transition.
 void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFrames>* frame_map) {
-    const int nframes = shape.frames, nslots = shape.slots, nvalues = shape.values;
-    Renumber rn(s);
-    for (int pi = 0; pi < shape.procs; ++pi) {
-        const Process& p = s.procs[pi];
-        if (!p.alive) continue;
-        for (int v = 0; v < shape.pages; ++v) {
-            const Pte& pte = p.pte[v];
-            if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
-                rn.visit_frame(pte.target);
-            else if (pte.kind == PteKind::swap)
-                rn.visit_slot(pte.target);
-        }
-    }
-    for (int h = 0; h < shape.handles; ++h)
-        if (s.handles[h].in_use) rn.visit_frame(s.handles[h].frame);
-    bool identity = true;
-    for (int f = 0; f < nframes; ++f) {
-        if (s.frames[f].in_use) rn.visit_frame(static_cast<std::uint8_t>(f));
-        identity &= rn.frame[f] == (s.frames[f].in_use ? f : kNone);
-    }
-    for (int sl = 0; sl < nslots; ++sl) {
-        if (s.slots[sl].in_use) rn.visit_slot(static_cast<std::uint8_t>(sl));
-        identity &= rn.slot[sl] == (s.slots[sl].in_use ? sl : kNone);
-    }
-    if (frame_map) *frame_map = rn.frame;
+    const int P = shape.procs, V = shape.pages, H = shape.handles;
+    const int F = shape.frames, S = shape.slots, NV = shape.values;
 
-    // Frames and slots in their new order (inverse maps), to number values in that order.
-    std::array<std::uint8_t, kMaxFrames> frame_at_new{};
-    std::array<std::uint8_t, kMaxSlots> slot_at_new{};
-    for (int f = 0; f < nframes; ++f)
-        if (rn.frame[f] != kNone) frame_at_new[rn.frame[f]] = static_cast<std::uint8_t>(f);
-    for (int sl = 0; sl < nslots; ++sl)
-        if (rn.slot[sl] != kNone) slot_at_new[rn.slot[sl]] = static_cast<std::uint8_t>(sl);
-
-    // Values, by first reference: ideal cells, frames, slots, handles.
-    std::array<std::uint8_t, kMaxValues> vmap{};
-    vmap.fill(kNone);
-    std::uint8_t next_value = 0;
-    auto number = [&](std::uint8_t v) {
-        if (v != kNone && vmap[v] == kNone) {
-            vmap[v] = next_value++;
-            identity &= vmap[v] == v;
+    // Frames and slots by first reference: processes in slot order, PTEs in page order, then
+    // handles, then in-use frames and slots nothing references (a model bug, kept so that
+    // refcounts_consistent reports them). fmap/smap: old → new; forder/sorder: new → old.
+    std::uint8_t fmap[kMaxFrames], smap[kMaxSlots], forder[kMaxFrames], sorder[kMaxSlots];
+    std::memset(fmap, 0xFF, sizeof fmap);
+    std::memset(smap, 0xFF, sizeof smap);
+    std::uint8_t nf = 0, ns = 0;
+    // A frame, the slot it caches, that slot's cached frame, ... (swapcache links).
+    auto visit_frame = [&](std::uint8_t f) {
+        while (f != kNone && fmap[f] == kNone) {
+            fmap[f] = nf;
+            forder[nf++] = f;
+            const std::uint8_t sl = s.frames[f].swapcache;
+            if (sl == kNone || smap[sl] != kNone) return;
+            smap[sl] = ns;
+            sorder[ns++] = sl;
+            f = s.slots[sl].cache;
         }
     };
-    for (int p = 0; p < shape.procs; ++p)
-        for (int v = 0; v < shape.pages; ++v) number(s.procs[p].ideal[v]);
-    for (int i = 0; i < rn.next_frame; ++i) number(s.frames[frame_at_new[i]].data);
-    for (int i = 0; i < rn.next_slot; ++i) number(s.slots[slot_at_new[i]].data);
-    // Detached cells, by first reference from a handle.
-    std::array<std::uint8_t, kMaxHandles> cmap{};
-    cmap.fill(kNone);
-    std::uint8_t next_cell = 0;
-    for (int hi = 0; hi < shape.handles; ++hi) {
+    auto visit_slot = [&](std::uint8_t sl) {
+        if (sl == kNone || smap[sl] != kNone) return;
+        smap[sl] = ns;
+        sorder[ns++] = sl;
+        visit_frame(s.slots[sl].cache);
+    };
+    for (int pi = 0; pi < P; ++pi) {
+        const Process& p = s.procs[pi];
+        if (!p.alive) continue;
+        for (int v = 0; v < V; ++v) {
+            const Pte& pte = p.pte[v];
+            if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
+                visit_frame(pte.target);
+            else if (pte.kind == PteKind::swap)
+                visit_slot(pte.target);
+        }
+    }
+    for (int h = 0; h < H; ++h)
+        if (s.handles[h].in_use) visit_frame(s.handles[h].frame);
+    bool identity = true;
+    for (int f = 0; f < F; ++f) {
+        const bool used = s.frames[f].in_use;
+        if (used && fmap[f] == kNone) visit_frame(static_cast<std::uint8_t>(f));
+        identity &= fmap[f] == (used ? f : kNone);
+    }
+    for (int sl = 0; sl < S; ++sl) {
+        const bool used = s.slots[sl].in_use;
+        if (used && smap[sl] == kNone) visit_slot(static_cast<std::uint8_t>(sl));
+        identity &= smap[sl] == (used ? sl : kNone);
+    }
+    if (frame_map) {
+        frame_map->fill(kNone);
+        std::memcpy(frame_map->data(), fmap, F);
+    }
+
+    // Values by first reference: ideal cells, frames and slots in their new order, handles'
+    // expect and baseline; then detached cells by first reference from a handle. vmap[kNoneAt]
+    // is kNone, so vmap[at(v)] maps kNone to kNone.
+    constexpr int kNoneAt = kMaxValues;
+    auto at = [](std::uint8_t v) { return v == kNone ? kNoneAt : v; };
+    std::uint8_t vmap[kMaxValues + 1];
+    std::memset(vmap, 0xFF, sizeof vmap);
+    std::uint8_t nv = 0;
+    auto number = [&](std::uint8_t v) {
+        const int i = at(v);
+        const bool fresh = (vmap[i] == kNone) & (i != kNoneAt);
+        vmap[i] = fresh ? nv : vmap[i];
+        identity &= !fresh | (nv == v);
+        nv += fresh;
+    };
+    for (int p = 0; p < P; ++p)
+        for (int v = 0; v < V; ++v) number(s.procs[p].ideal[v]);
+    for (int i = 0; i < nf; ++i) number(s.frames[forder[i]].data);
+    for (int i = 0; i < ns; ++i) number(s.slots[sorder[i]].data);
+    std::uint8_t cmap[kMaxHandles + 1];  // detached cell ids; cmap[kMaxHandles] for kNone
+    std::memset(cmap, 0xFF, sizeof cmap);
+    std::uint8_t nc = 0;
+    for (int hi = 0; hi < H; ++hi) {
         const Handle& h = s.handles[hi];
         if (!h.in_use) continue;
         number(h.expect);
         number(h.baseline);
-        if (h.cell != kNone && cmap[h.cell] == kNone) {
-            cmap[h.cell] = next_cell++;
-            identity &= cmap[h.cell] == h.cell;
-        }
+        const int c = h.cell == kNone ? kMaxHandles : h.cell;
+        const bool fresh = (cmap[c] == kNone) & (c != kMaxHandles);
+        cmap[c] = fresh ? nc : cmap[c];
+        identity &= !fresh | (nc == h.cell);
+        nc += fresh;
     }
-    // A value record nobody references, or a detached cell no handle holds, is garbage.
-    for (int v = 0; v < nvalues && identity; ++v) {
-        const Value& val = s.values[v];
-        if (vmap[v] == kNone)
-            identity = val.cell == kNone && val.writer == kNone;
-        else if (val.cell != kNone && (val.cell & kDetachedCell))
-            identity = cmap[val.cell & ~kDetachedCell] == (val.cell & ~kDetachedCell);
+    // A value record nobody references, or a detached cell no handle holds, is garbage. Still
+    // the identity, values 0..nv-1 are the referenced ones and cells 0..nc-1 the held ones, so
+    // the rest of the table must hold defaults and no value may name a cell past nc.
+    static const State kDefault{};
+    if (identity) {
+        identity = std::memcmp(&s.values[nv], &kDefault.values[nv], (NV - nv) * sizeof(Value)) == 0;
+        for (int v = 0; v < nv; ++v) {
+            const std::uint8_t cell = s.values[v].cell;
+            identity &= cell == kNone || !(cell & kDetachedCell) || (cell & (kDetachedCell - 1)) < nc;
+        }
     }
     if (identity) return;
 
-    std::array<Frame, kMaxFrames> frames{};
-    std::array<Slot, kMaxSlots> slots{};
-    std::array<Value, kMaxValues> values{};
-    auto remap = [&](std::uint8_t v) { return v == kNone ? kNone : vmap[v]; };
-    for (int f = 0; f < nframes; ++f) {
-        if (!s.frames[f].in_use) continue;
-        Frame fr = s.frames[f];
-        fr.swapcache = map_or_none(fr.swapcache, rn.slot.data());
-        fr.data = remap(fr.data);
-        frames[rn.frame[f]] = fr;
+    // Rebuild frames, slots and values in their new order; the rest of the shape's entries
+    // become their defaults.
+    Frame frames[kMaxFrames];
+    for (int i = 0; i < nf; ++i) {
+        Frame fr = s.frames[forder[i]];
+        if (!fr.in_use) fr = Frame{};  // referenced but not in use (a model bug): dropped
+        fr.swapcache = fr.swapcache == kNone ? kNone : smap[fr.swapcache];
+        fr.data = vmap[at(fr.data)];
+        frames[i] = fr;
     }
-    for (int sl = 0; sl < nslots; ++sl) {
-        if (!s.slots[sl].in_use) continue;
-        Slot slot = s.slots[sl];
-        slot.cache = map_or_none(slot.cache, rn.frame.data());
-        slot.data = remap(slot.data);
-        slots[rn.slot[sl]] = slot;
+    Slot slots[kMaxSlots];
+    for (int i = 0; i < ns; ++i) {
+        Slot sl = s.slots[sorder[i]];
+        if (!sl.in_use) sl = Slot{};
+        sl.cache = sl.cache == kNone ? kNone : fmap[sl.cache];
+        sl.data = vmap[at(sl.data)];
+        slots[i] = sl;
     }
-    for (int v = 0; v < nvalues; ++v) {
+    Value values[kMaxValues];
+    std::memcpy(values, kDefault.values.data(), sizeof values);
+    for (int v = 0; v < NV; ++v) {
         if (vmap[v] == kNone) continue;
         Value val = s.values[v];
         if (val.cell != kNone && (val.cell & kDetachedCell)) {
-            const std::uint8_t c = cmap[val.cell & ~kDetachedCell];
+            const std::uint8_t c = cmap[val.cell & (kDetachedCell - 1)];
             // A detached cell no handle holds any more is no cell: nobody can observe it.
             val.cell = c == kNone ? kNone : static_cast<std::uint8_t>(c | kDetachedCell);
         }
         values[vmap[v]] = val;
     }
-    s.frames = frames;
-    s.slots = slots;
-    s.values = values;
-    for (int pi = 0; pi < shape.procs; ++pi) {
+    std::memcpy(s.frames.data(), frames, nf * sizeof(Frame));
+    std::memcpy(s.frames.data() + nf, kDefault.frames.data() + nf, (F - nf) * sizeof(Frame));
+    std::memcpy(s.slots.data(), slots, ns * sizeof(Slot));
+    std::memcpy(s.slots.data() + ns, kDefault.slots.data() + ns, (S - ns) * sizeof(Slot));
+    std::memcpy(s.values.data(), values, NV * sizeof(Value));
+    for (int pi = 0; pi < P; ++pi) {
         Process& p = s.procs[pi];
-        for (int v = 0; v < shape.pages; ++v) {
+        for (int v = 0; v < V; ++v) {
             Pte& pte = p.pte[v];
             if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
-                pte.target = rn.frame[pte.target];
+                pte.target = fmap[pte.target];
             else if (pte.kind == PteKind::swap)
-                pte.target = rn.slot[pte.target];
-            p.ideal[v] = remap(p.ideal[v]);
+                pte.target = smap[pte.target];
+            p.ideal[v] = vmap[at(p.ideal[v])];
         }
     }
-    for (int hi = 0; hi < shape.handles; ++hi) {
+    for (int hi = 0; hi < H; ++hi) {
         Handle& h = s.handles[hi];
         if (!h.in_use) continue;
-        h.frame = rn.frame[h.frame];
-        h.expect = remap(h.expect);
-        h.baseline = remap(h.baseline);
+        h.frame = h.frame == kNone ? kNone : fmap[h.frame];
+        h.expect = vmap[at(h.expect)];
+        h.baseline = vmap[at(h.baseline)];
         if (h.cell != kNone) h.cell = cmap[h.cell];
     }
 }

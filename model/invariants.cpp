@@ -30,6 +30,19 @@ int mappings(const State& s, std::uint8_t f) {
     return n;
 }
 
+// mappings() of every frame, in one pass over the PTEs (the checks below ask for several).
+std::array<std::uint8_t, kMaxFrames + 1> all_mappings(const State& s) {
+    std::array<std::uint8_t, kMaxFrames + 1> n{};  // n[kMaxFrames]: PTEs that lead to no frame
+    for (const Process& p : s.procs)
+        if (p.alive)
+            for (const Pte& pte : p.pte)
+                if (pte.kind != PteKind::none) {
+                    const std::uint8_t f = pte_frame(s, pte);
+                    ++n[f < kMaxFrames ? f : kMaxFrames];
+                }
+    return n;
+}
+
 std::uint8_t expect(const State& s, const Handle& h) {
     return h.cell == kNone ? s.procs[h.owner].ideal[h.vaddr] : h.expect;
 }
@@ -142,12 +155,13 @@ std::string check_pinned_exclusive(const State& s) {
 }
 
 std::string check_writable_exclusive(const State& s) {
+    const auto maps = all_mappings(s);
     for (int p = 0; p < kMaxProcs; ++p) {
         if (!s.procs[p].alive) continue;
         for (int v = 0; v < kMaxPages; ++v) {
             const Pte& pte = s.procs[p].pte[v];
             if (pte.kind != PteKind::present || !pte.writable) continue;
-            if (mappings(s, pte.target) > 1)
+            if (maps[pte.target] > 1)
                 return fmt::format("P{} v{} maps writable a frame that {} entries name", p, v,
                                    mappings(s, pte.target));
         }
@@ -166,12 +180,13 @@ std::string check_anon_exclusive(const State& s, const CowPolicy& policy) {
                 return fmt::format("P{} v{} is writable but its page is not exclusive", p, v);
         }
     }
+    const auto maps = all_mappings(s);
     for (int f = 0; f < kMaxFrames; ++f) {
         const Frame& fr = s.frames[f];
         if (!fr.in_use) continue;
         if (fr.pins > 0 && !fr.anon_exclusive)
             return fmt::format("frame {} is pinned but not exclusive", f);
-        if (fr.anon_exclusive && mappings(s, static_cast<std::uint8_t>(f)) > 1)
+        if (fr.anon_exclusive && maps[f] > 1)
             return fmt::format("frame {} is exclusive but has {} mappings", f,
                                mappings(s, static_cast<std::uint8_t>(f)));
     }

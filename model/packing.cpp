@@ -126,6 +126,8 @@ inline void unpack_words(const std::vector<Word>& table, const std::uint64_t* de
 #if defined(__x86_64__)
 // The same loops with the BMI2 instructions (the intrinsics must be inlined into a function
 // compiled for BMI2, so they are written out here rather than passed in).
+// Every word's place in the packed words is fixed (Word::at, shift, spill), so the words are
+// independent of each other: no running bit position to wait for.
 template <class Word>
 __attribute__((target("bmi2"))) bool pack_bmi2(const std::vector<Word>& table,
                                                const std::vector<std::uint16_t>& fixed,
@@ -133,15 +135,15 @@ __attribute__((target("bmi2"))) bool pack_bmi2(const std::vector<Word>& table,
                                                std::uint64_t* out, std::size_t words) {
     std::memset(out, 0, words * 8);
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
-    BitWriter bw{out};
     std::uint64_t bad = fixed_diff(fixed, def, bytes);
     for (const Word& k : table) {
         std::uint64_t x;
         std::memcpy(&x, bytes + k.index * 8, 8);
-        bad |= round_trip(k, x, def[k.index]) ^ x;
-        bw.put(_pext_u64(x, k.mask), k.bits);
+        bad |= ((restore_none(x & k.mask, k.none_code, k.nullable) & k.keep) | k.def) ^ x;
+        const std::uint64_t v = _pext_u64(x, k.mask);
+        out[k.at] |= v << k.shift;
+        if (k.spill) out[k.at + 1] |= v >> (64 - k.shift);
     }
-    bw.flush();
     return bad == 0;
 }
 template <class Word>
@@ -150,12 +152,11 @@ __attribute__((target("bmi2"))) void unpack_bmi2(const std::vector<Word>& table,
                                                  State& s) {
     auto* bytes = reinterpret_cast<unsigned char*>(&s);
     std::memcpy(bytes, def, sizeof(State));
-    std::size_t pos = 0;
     for (const Word& k : table) {
-        std::uint64_t x = _pdep_u64(get_bits(in, pos, k.bits), k.mask);
-        pos += k.bits;
-        x = restore_none(x, k.none_code, k.nullable);
-        x = (x & k.keep) | (def[k.index] & ~k.keep);
+        std::uint64_t v = in[k.at] >> k.shift;
+        if (k.spill) v |= in[k.at + 1] << (64 - k.shift);
+        std::uint64_t x = _pdep_u64(v & k.low, k.mask);
+        x = (restore_none(x, k.none_code, k.nullable) & k.keep) | k.def;
         std::memcpy(bytes + k.index * 8, &x, 8);
     }
 }
@@ -247,7 +248,8 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
     }
 
     for (std::size_t w = 0; w < kStateWords; ++w) {
-        Word k{static_cast<std::uint16_t>(w), 0, 0, 0, 0, 0};
+        Word k{};
+        k.index = static_cast<std::uint16_t>(w);
         for (std::size_t b = 0; b < 8; ++b) {
             const std::size_t i = w * 8 + b;
             const unsigned width = L.width(i);
@@ -265,6 +267,11 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
             continue;
         }
         k.bits = static_cast<std::uint8_t>(std::popcount(k.mask));
+        k.at = static_cast<std::uint16_t>(bits_ / 64);
+        k.shift = static_cast<std::uint8_t>(bits_ % 64);
+        k.spill = k.shift + k.bits > 64;
+        k.low = k.bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << k.bits) - 1;
+        k.def = default_[w] & ~k.keep;
         bits_ += k.bits;
         packed_.push_back(k);
     }

@@ -41,6 +41,11 @@ private:
     struct Word {
         std::uint16_t index;     // which 8-byte word of the State
         std::uint8_t bits;       // popcount(mask)
+        std::uint8_t shift;      // its bits start at bit `shift` of packed word `at`...
+        std::uint16_t at;
+        std::uint8_t spill;      // ...and continue in word at + 1
+        std::uint64_t low;       // the low `bits` bits set
+        std::uint64_t def;       // the State's default bytes where keep is 0
         std::uint64_t mask;      // the low `width` bits of each byte
         std::uint64_t keep;      // 0xFF in bytes with a nonzero width
         std::uint64_t none_code; // nullable bytes: their all-ones code; others: 0

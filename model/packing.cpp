@@ -38,44 +38,25 @@ inline std::uint64_t restore_none(std::uint64_t x, std::uint64_t none_code, std:
     return x | ((zero >> 7) * 0xFF);
 }
 
-inline void put_bits(std::uint64_t* out, std::size_t pos, std::uint64_t v, unsigned bits) {
-    const std::size_t wi = pos >> 6, off = pos & 63;
-    out[wi] |= v << off;
-    if (off && off + bits > 64) out[wi + 1] |= v >> (64 - off);
+// Word k's bits go to a fixed place in the packed words (Word::at, shift, spill), so words are
+// packed and unpacked independently of each other: no running bit position to wait for.
+template <class Word>
+inline void place(std::uint64_t* out, const Word& k, std::uint64_t v) {
+    out[k.at] |= v << k.shift;
+    if (k.spill) out[k.at + 1] |= v >> (64 - k.shift);
 }
-
-// Appends fields to the packed words, one 64-bit accumulator at a time.
-struct BitWriter {
-    std::uint64_t* out;
-    std::uint64_t acc = 0;
-    unsigned used = 0;  // bits of acc filled, < 64
-    void put(std::uint64_t v, unsigned bits) {  // v < 2^bits, 0 < bits <= 64
-        acc |= v << used;
-        if (used + bits >= 64) {
-            *out++ = acc;
-            acc = used ? v >> (64 - used) : 0;
-            used = used + bits - 64;
-        } else {
-            used += bits;
-        }
-    }
-    void flush() {
-        if (used) *out = acc;
-    }
-};
-inline std::uint64_t get_bits(const std::uint64_t* in, std::size_t pos, unsigned bits) {
-    const std::size_t wi = pos >> 6, off = pos & 63;
-    std::uint64_t v = in[wi] >> off;
-    if (off && off + bits > 64) v |= in[wi + 1] << (64 - off);
-    return bits == 64 ? v : v & ((std::uint64_t{1} << bits) - 1);
+template <class Word>
+inline std::uint64_t take(const std::uint64_t* in, const Word& k) {
+    std::uint64_t v = in[k.at] >> k.shift;
+    if (k.spill) v |= in[k.at + 1] << (64 - k.shift);
+    return v & k.low;
 }
 
 // What unpack() makes of word x of a State: the bits the mask keeps, kNone codes restored, and
 // the default in bytes without a width. x fits the encoding exactly when this gives x back.
 template <class Word>
-inline std::uint64_t round_trip(const Word& k, std::uint64_t x, std::uint64_t def) {
-    const std::uint64_t y = restore_none(x & k.mask, k.none_code, k.nullable);
-    return (y & k.keep) | (def & ~k.keep);
+inline std::uint64_t round_trip(const Word& k, std::uint64_t x) {
+    return (restore_none(x & k.mask, k.none_code, k.nullable) & k.keep) | k.def;
 }
 
 // Nonzero if a word that packs to no bits differs from its default.
@@ -96,14 +77,12 @@ inline bool pack_words(const std::vector<Word>& table, const std::vector<std::ui
                        std::size_t words, Pext pext) {
     std::memset(out, 0, words * 8);
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
-    std::size_t pos = 0;
     std::uint64_t bad = fixed_diff(fixed, def, bytes);
     for (const Word& k : table) {
         std::uint64_t x;
         std::memcpy(&x, bytes + k.index * 8, 8);
-        bad |= round_trip(k, x, def[k.index]) ^ x;
-        put_bits(out, pos, pext(x, k.mask), k.bits);
-        pos += k.bits;
+        bad |= round_trip(k, x) ^ x;
+        place(out, k, pext(x, k.mask));
     }
     return bad == 0;
 }
@@ -113,12 +92,8 @@ inline void unpack_words(const std::vector<Word>& table, const std::uint64_t* de
                          const std::uint64_t* in, State& s, Pdep pdep) {
     auto* bytes = reinterpret_cast<unsigned char*>(&s);
     std::memcpy(bytes, def, sizeof(State));
-    std::size_t pos = 0;
     for (const Word& k : table) {
-        std::uint64_t x = pdep(get_bits(in, pos, k.bits), k.mask);
-        pos += k.bits;
-        x = restore_none(x, k.none_code, k.nullable);
-        x = (x & k.keep) | (def[k.index] & ~k.keep);
+        const std::uint64_t x = round_trip(k, pdep(take(in, k), k.mask));
         std::memcpy(bytes + k.index * 8, &x, 8);
     }
 }
@@ -126,8 +101,6 @@ inline void unpack_words(const std::vector<Word>& table, const std::uint64_t* de
 #if defined(__x86_64__)
 // The same loops with the BMI2 instructions (the intrinsics must be inlined into a function
 // compiled for BMI2, so they are written out here rather than passed in).
-// Every word's place in the packed words is fixed (Word::at, shift, spill), so the words are
-// independent of each other: no running bit position to wait for.
 template <class Word>
 __attribute__((target("bmi2"))) bool pack_bmi2(const std::vector<Word>& table,
                                                const std::vector<std::uint16_t>& fixed,
@@ -139,10 +112,8 @@ __attribute__((target("bmi2"))) bool pack_bmi2(const std::vector<Word>& table,
     for (const Word& k : table) {
         std::uint64_t x;
         std::memcpy(&x, bytes + k.index * 8, 8);
-        bad |= ((restore_none(x & k.mask, k.none_code, k.nullable) & k.keep) | k.def) ^ x;
-        const std::uint64_t v = _pext_u64(x, k.mask);
-        out[k.at] |= v << k.shift;
-        if (k.spill) out[k.at + 1] |= v >> (64 - k.shift);
+        bad |= round_trip(k, x) ^ x;
+        place(out, k, _pext_u64(x, k.mask));
     }
     return bad == 0;
 }
@@ -153,10 +124,7 @@ __attribute__((target("bmi2"))) void unpack_bmi2(const std::vector<Word>& table,
     auto* bytes = reinterpret_cast<unsigned char*>(&s);
     std::memcpy(bytes, def, sizeof(State));
     for (const Word& k : table) {
-        std::uint64_t v = in[k.at] >> k.shift;
-        if (k.spill) v |= in[k.at + 1] << (64 - k.shift);
-        std::uint64_t x = _pdep_u64(v & k.low, k.mask);
-        x = (restore_none(x, k.none_code, k.nullable) & k.keep) | k.def;
+        const std::uint64_t x = round_trip(k, _pdep_u64(take(in, k), k.mask));
         std::memcpy(bytes + k.index * 8, &x, 8);
     }
 }

@@ -36,97 +36,11 @@
 #include <vector>
 
 #include "checker/concepts.hpp"
+#include "checker/explore_types.hpp"
 #include "checker/pool.hpp"
 #include "checker/state_store.hpp"
 
 namespace cowpin::engine {
-
-struct Limits {
-    std::uint32_t max_depth = 0;   // 0 = none; states at this depth are not expanded
-    std::uint64_t max_states = 0;  // 0 = none; exploration stops (incomplete) past this
-    std::uint64_t max_bytes = 0;   // 0 = none; stops (incomplete) when memory grows past this
-    double max_seconds = 0;        // 0 = none; stops (incomplete) after this long
-};
-
-struct Options {
-    unsigned threads = 1;
-    // 64-bit fingerprints instead of states; traces are rebuilt by an exact re-run.
-    bool compact = false;
-};
-
-struct Progress {
-    std::uint64_t states = 0, transitions = 0;
-    std::uint32_t depth = 0;  // levels fully expanded so far
-    std::uint64_t queue = 0;  // states found but not yet expanded
-    std::uint64_t bytes = 0;  // the visited set and queues
-    double seconds = 0;
-};
-
-struct Result {
-    std::uint64_t states = 0;
-    std::uint64_t transitions = 0;  // enabled (state, action) pairs, new or not
-    std::uint32_t depth = 0;        // deepest level reached
-    bool complete = true;           // false if a limit cut the run short
-    bool memory_limited = false;    // it was max_bytes
-    bool id_limited = false;        // it was kMaxStates
-    bool time_limited = false;      // it was max_seconds
-    std::uint64_t bytes = 0;        // memory at the end: visited set (+ queues, compact)
-    std::uint64_t store_bytes = 0;  // the visited set alone
-    std::size_t packed_bytes = 0;   // one packed state
-    bool depth_limited = false;     // true if max_depth left states unexpanded
-    double seconds = 0;
-    unsigned threads = 1;
-    bool compact = false;
-    // Compact mode: the chance that a state was never explored because its fingerprint equalled
-    // another's — TLC's optimistic estimate, states × (transitions − states) / 2^64.
-    double omission_probability = 0;
-    // Wall time in the four phases of a block (expand, insert, number, store): how well the
-    // threads share the work.
-    std::array<double, 4> phase_seconds{};
-    std::vector<std::optional<StateId>> first_violation;    // per invariant (exact mode)
-    std::vector<std::optional<std::uint32_t>> violation_depth;  // per invariant
-};
-
-namespace detail {
-
-template <class M>
-concept Packs = requires(const M& m, const typename M::State& s, std::uint64_t* w,
-                         const std::uint64_t* cw, typename M::State& out) {
-    { m.packed_words() } -> std::convertible_to<std::size_t>;
-    { m.pack(s, w) } -> std::convertible_to<bool>;  // false: the state does not fit (model bug)
-    m.unpack(cw, out);
-};
-
-// The model's packed encoding, or the state's own bytes for models without one.
-template <class M>
-struct Codec {
-    using State = typename M::State;
-    const M& m;
-    std::size_t words() const {
-        if constexpr (Packs<M>)
-            return m.packed_words();
-        else
-            return (sizeof(State) + 7) / 8;
-    }
-    // Packs `s`; false if unpack() would not give it back.
-    bool pack(const State& s, std::uint64_t* out) const {
-        if constexpr (Packs<M>) {
-            return m.pack(s, out);
-        } else {
-            out[words() - 1] = 0;
-            std::memcpy(out, &s, sizeof(State));
-            return true;
-        }
-    }
-    void unpack(const std::uint64_t* in, State& s) const {
-        if constexpr (Packs<M>)
-            m.unpack(in, s);
-        else
-            std::memcpy(static_cast<void*>(&s), in, sizeof(State));
-    }
-};
-
-}  // namespace detail
 
 template <TransitionSystem M>
 class Explorer {

@@ -234,6 +234,7 @@ private:
     static constexpr std::uint32_t kEmptySlot = 0xFFFFFFFFu;
     static constexpr std::uint32_t kIdMask = 0x0FFFFFFFu;
     static constexpr std::uint32_t kPending = 0x80000000u;
+    static constexpr std::uint8_t kNoOwner = 0xFF;
     using ExactTable = Table<std::uint32_t, kEmptySlot>;
     using CompactTable = Table<std::uint64_t, std::uint64_t{0}>;
 
@@ -334,7 +335,7 @@ private:
         bool any = false;
         for (std::size_t sh = 0; sh < kShards; ++sh) {
             need[sh] = exact_[sh].used() + 1;
-            for (const auto& in : incoming_) need[sh] += in[sh];
+            for (const auto& in : incoming_) need[sh] += in.n[sh];
             any |= need[sh] * 100 > exact_[sh].capacity() * 80;
         }
         if (!any) return;
@@ -343,34 +344,46 @@ private:
         std::array<std::size_t, kShards> cap{};
         for (std::size_t sh = 0; sh < kShards; ++sh)
             if (need[sh] * 100 > exact_[sh].capacity() * 74) cap[sh] = need[sh] * 10 / 7 + 1;
-        // Blocks of ids: every thread hashes its share of a block, then every thread places the
-        // block's states that fall in its shards, in id order. Hashing is not repeated per thread.
         std::vector<ExactTable> fresh(kShards);
         pool.run([&](unsigned t) {
             for (std::size_t sh = t; sh < kShards; sh += T)
                 if (cap[sh]) fresh[sh] = ExactTable(cap[sh]);
         });
+        // Blocks of ids: every thread hashes its share of a block and sorts each state that
+        // falls in a growing shard into the list of the thread that owns the shard; then every
+        // thread places its lists' states, from the lowest share up, so in id order. Hashing is
+        // not repeated per thread, and no thread walks another's states.
+        std::array<std::uint8_t, kShards> owner{};
+        for (std::size_t sh = 0; sh < kShards; ++sh) owner[sh] = cap[sh] ? sh % T : kNoOwner;
+        struct Placed {
+            std::uint64_t hash;
+            std::uint64_t id;
+        };
+        // lists[from * T + to]: placed by thread `to`, hashed by thread `from`.
+        std::vector<std::vector<Placed>> lists(T * T);
         constexpr std::size_t kBlock = std::size_t{1} << 16;
-        std::vector<std::uint64_t> hashes(std::min(size_, kBlock));
         for (std::size_t lo = 0; lo < size_; lo += kBlock) {
             const std::size_t n = std::min(size_ - lo, kBlock);
             pool.run([&](unsigned t) {
-                for (std::size_t i = n * t / T; i < n * (t + 1) / T; ++i)
-                    hashes[i] = hash_of(arena_.at(lo + i));
+                for (unsigned to = 0; to < T; ++to) lists[t * T + to].clear();
+                for (std::size_t i = lo + n * t / T; i < lo + n * (t + 1) / T; ++i) {
+                    const std::uint64_t h = hash_of(arena_.at(i));
+                    const std::uint8_t to = owner[shard_of(h)];
+                    if (to != kNoOwner) lists[t * T + to].push_back({h, i});
+                }
             });
             pool.run([&](unsigned t) {
                 constexpr std::size_t kAhead = 16;  // home slots prefetched this many states ahead
-                auto mine = [&](std::uint64_t h) {
-                    return cap[shard_of(h)] && shard_of(h) % T == t;
-                };
-                for (std::size_t i = 0; i < n; ++i) {
-                    if (i + kAhead < n && mine(hashes[i + kAhead])) {
-                        const ExactTable& f = fresh[shard_of(hashes[i + kAhead])];
-                        __builtin_prefetch(f.address(f.home(hashes[i + kAhead])));
+                for (unsigned from = 0; from < T; ++from) {
+                    const std::vector<Placed>& in = lists[from * T + t];
+                    for (std::size_t i = 0; i < in.size(); ++i) {
+                        if (i + kAhead < in.size()) {
+                            const ExactTable& f = fresh[shard_of(in[i + kAhead].hash)];
+                            __builtin_prefetch(f.address(f.home(in[i + kAhead].hash)));
+                        }
+                        const std::uint64_t h = in[i].hash;
+                        fresh[shard_of(h)].place(h, (tag_of(h) << 28) | static_cast<std::uint32_t>(in[i].id));
                     }
-                    const std::uint64_t h = hashes[i];
-                    if (!mine(h)) continue;
-                    fresh[shard_of(h)].place(h, (tag_of(h) << 28) | static_cast<std::uint32_t>(lo + i));
                 }
             });
         }
@@ -445,7 +458,7 @@ private:
             // Candidates by the thread that will insert them (their shard's owner); filled
             // here, not in sub_, so that no two threads write neighbouring vector headers.
             std::vector<std::vector<std::uint64_t>> out(T);
-            std::array<std::uint32_t, kShards>& incoming = incoming_[t];
+            std::array<std::uint32_t, kShards>& incoming = incoming_[t].n;
             incoming.fill(0);
             auto look_up = [&](const Batch& bt) {
                 for (std::size_t j = 0; j < bt.n; ++j) {
@@ -501,6 +514,7 @@ private:
 
         const auto t1 = std::chrono::steady_clock::now();
         if (!options_.compact) make_room(pool);
+        const auto t1b = std::chrono::steady_clock::now();
         // B: insert, each thread into its own shards, in parent order.
         // Each thread its own masks: both threads walk the parents in the same order, and one
         // shared word per parent would move between their caches on every insert.
@@ -541,15 +555,35 @@ private:
         if (!options_.compact) actions_.ensure(base + added);
 
         const auto t3 = std::chrono::steady_clock::now();
-        // D: store and check.
+        // D: store and check, each thread the new states of a range of parents, so that each
+        // writes a range of ids: by shard, neighbouring ids (sharing a cache line of the arena
+        // and of the actions) would be written by both threads at once. A shard's new states
+        // are in parent order (phase B inserted them so), so a thread's are a run of each.
         const std::size_t ps = pend_stride();
+        std::vector<std::size_t> split(T + 1, e - b);  // the first parent of each thread's range
+        for (unsigned t = 0; t < T; ++t)
+            split[t] = static_cast<std::size_t>(
+                std::lower_bound(first_child_.begin(), first_child_.end(), added * t / T) -
+                first_child_.begin());
+        split[0] = 0;
         pool.run([&](unsigned t) {
             std::vector<std::optional<StateId>>& first = found[t];
             first.assign(model_.invariant_count(), std::nullopt);
             State s;
-            for (std::size_t sh = t; sh < kShards; sh += T) {
-                std::vector<std::uint64_t>& pend = pending_[sh];
-                for (std::size_t i = 0; i < pend.size(); i += ps) {
+            const std::uint64_t lo = b + split[t], hi = b + split[t + 1];
+            for (std::size_t sh = 0; sh < kShards; ++sh) {
+                const std::vector<std::uint64_t>& pend = pending_[sh];
+                // The first record whose parent is at least `p`.
+                auto run_start = [&](std::uint64_t p) {
+                    std::size_t l = 0, h = pend.size() / ps;
+                    while (l < h) {
+                        const std::size_t m = (l + h) / 2;
+                        if (static_cast<std::uint32_t>(pend[m * ps + words_ + 1]) < p) l = m + 1;
+                        else h = m;
+                    }
+                    return l * ps;
+                };
+                for (std::size_t i = run_start(lo), end_i = run_start(hi); i < end_i; i += ps) {
                     const std::uint64_t* rec = &pend[i];
                     const std::uint64_t key = rec[words_ + 1];
                     const std::size_t p = static_cast<std::uint32_t>(key) - b;
@@ -570,15 +604,16 @@ private:
                         if (!model_.invariant_holds(s, inv)) first[inv] = id;
                     }
                 }
-                pend.clear();
             }
         });
+        for (auto& pend : pending_) pend.clear();
         size_ = base + added;
         const auto t4 = std::chrono::steady_clock::now();
         r.phase_seconds[0] += std::chrono::duration<double>(t1 - t0).count();
-        r.phase_seconds[1] += std::chrono::duration<double>(t2 - t1).count();
-        r.phase_seconds[2] += std::chrono::duration<double>(t3 - t2).count();
-        r.phase_seconds[3] += std::chrono::duration<double>(t4 - t3).count();
+        r.phase_seconds[1] += std::chrono::duration<double>(t1b - t1).count();
+        r.phase_seconds[2] += std::chrono::duration<double>(t2 - t1b).count();
+        r.phase_seconds[3] += std::chrono::duration<double>(t3 - t2).count();
+        r.phase_seconds[4] += std::chrono::duration<double>(t4 - t3).count();
     }
 
     // The visited set: in exact mode the states with their links and the index; in compact mode
@@ -620,7 +655,12 @@ private:
     std::vector<std::uint64_t> masks_;                 // per parent of the block, 256 bits
     std::vector<OwnVector> thread_masks_;              // per thread, phase B's masks
     std::vector<std::uint32_t> first_child_;           // per parent of the block
-    std::vector<std::array<std::uint32_t, kShards>> incoming_;  // per thread: new candidates per shard
+    // Per thread: phase A's new candidates per shard (on cache lines of its own: they are
+    // counted on every candidate).
+    struct alignas(64) Incoming {
+        std::array<std::uint32_t, kShards> n;
+    };
+    std::vector<Incoming> incoming_;
 };
 
 }  // namespace cowpin::engine

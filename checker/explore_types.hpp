@@ -54,9 +54,9 @@ struct Result {
     // Compact mode: the chance that a state was never explored because its fingerprint equalled
     // another's — TLC's optimistic estimate, states × (transitions − states) / 2^64.
     double omission_probability = 0;
-    // Wall time in the four phases of a block (expand, insert, number, store): how well the
-    // threads share the work.
-    std::array<double, 4> phase_seconds{};
+    // Wall time in the phases of a block (expand, grow the index, insert, number, store): how
+    // well the threads share the work.
+    std::array<double, 5> phase_seconds{};
     std::vector<std::optional<StateId>> first_violation;    // per invariant (exact mode)
     std::vector<std::optional<std::uint32_t>> violation_depth;  // per invariant
 };

@@ -128,9 +128,10 @@ std::string stats_line(const RunResult& r) {
         st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
     if (st.compact)
         line += fmt::format(", compact: omission probability {:.2g}", st.omission_probability);
-    line += fmt::format(" (expand {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
-                        st.phase_seconds[0], st.phase_seconds[1], st.phase_seconds[2],
-                        st.phase_seconds[3]);
+    line += fmt::format(
+        " (expand {:.2f} s, grow {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
+        st.phase_seconds[0], st.phase_seconds[1], st.phase_seconds[2], st.phase_seconds[3],
+        st.phase_seconds[4]);
     return line;
 }
 

@@ -3,7 +3,8 @@
 // Exact mode keeps every state, packed (model/packing.hpp), in discovery order: a state's id is
 // its index, so the BFS queue is an id range (cf. Storm's getOrAddStateIndex). Per state that is
 // the packed words and a 1-byte action index, plus one 4-byte slot of the index, which holds the
-// id and 3 bits of the hash so that most probes never touch the state itself. Parent ids are not
+// id and as many bits of the hash as the ids leave (Explorer::tag_of: 8 at 4 M states) so that
+// probes nearly never touch a state that is not the one looked for. Parent ids are not
 // stored: the explorer keeps where each level begins, and finds a parent again by trying the
 // stored action on the level before (Explorer::link), which costs one level scan per trace step
 // and saves 4 bytes per state.
@@ -36,8 +37,8 @@ namespace cowpin::engine {
 
 using StateId = std::uint32_t;
 inline constexpr StateId kNoParent = ~StateId{0};
-// Exact-mode index slots hold a 28-bit id and a 3-bit tag; bit 31 marks a state inserted in the
-// current block whose id is not yet known.
+// Exact-mode index slots hold an id of at most 28 bits and a tag of at least 3; bit 31 marks a
+// state inserted in the current block whose id is not yet known.
 inline constexpr StateId kMaxStates = (StateId{1} << 28) - 1;
 
 // Fixed-seed hash of packed words (multiply-xorshift, wyhash-style constants).

@@ -26,6 +26,7 @@ struct Numbers {
     double seconds = 0;
     int complete = 0, memory_limited = 0, time_limited = 0;
     double omission = 0;
+    double mark_seconds = -1;  // when it first held the one-thread run's states (-1: never)
 };
 
 std::string result_text(const Numbers& n) {
@@ -82,7 +83,9 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                              "result");
     for (const Spec& spec : specs) {
         for (const std::string& name : spec.policies) {
-            double one_thread_rate = 0;
+            // The one-thread run, for the speedup: its states, its time, its rate.
+            std::uint64_t one_thread_states = 0;
+            double one_thread_seconds = 0, one_thread_rate = 0;
             for (unsigned threads : options.threads) {
                 int fds[2];
                 if (pipe(fds)) return 2;
@@ -93,6 +96,7 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                     RunOptions opts;
                     opts.limits.max_bytes = max_bytes;
                     opts.limits.max_seconds = options.seconds;
+                    if (threads != 1) opts.limits.mark_states = one_thread_states;
                     opts.threads = threads;
                     opts.compact = options.compact;
                     opts.symmetry = options.symmetry;
@@ -101,7 +105,8 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                                     r.stats.store_bytes,  r.stats.packed_bytes,
                                     r.stats.seconds,      r.stats.complete,
                                     r.stats.memory_limited, r.stats.time_limited,
-                                    r.stats.omission_probability};
+                                    r.stats.omission_probability,
+                                    r.stats.mark_seconds.value_or(-1)};
                     _exit(write(fds[1], &n, sizeof(n)) == sizeof(n) ? 0 : 3);
                 }
                 close(fds[1]);
@@ -132,7 +137,19 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                     continue;
                 }
                 const double rate = n.states / std::max(n.seconds, 1e-9);
-                if (threads == 1) one_thread_rate = rate;
+                if (threads == 1) {
+                    one_thread_states = n.states;
+                    one_thread_seconds = n.seconds;
+                    one_thread_rate = rate;
+                }
+                // Speedup at equal work: the one-thread run's time over the time this run took
+                // to hold the same states (the same first states, by id). If it stopped short
+                // of them (a memory limit), the ratio of states/s, marked *.
+                std::string speedup = "-";
+                if (threads != 1 && one_thread_states > 0 && n.mark_seconds > 0)
+                    speedup = fmt::format("{:.2f}x", one_thread_seconds / n.mark_seconds);
+                else if (threads != 1 && one_thread_rate > 0)
+                    speedup = fmt::format("{:.2f}x*", rate / one_thread_rate);
                 std::string result = result_text(n);
                 if (n.complete && spec.bounds == Bounds{2, 1, 2, 1, 0} && name == "linux-5.19")
                     result += fmt::format("  ({:.0f}x Rumur's ~{:.0f} s)",
@@ -146,13 +163,14 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                     n.states, n.transitions, n.seconds, rate,
                     n.transitions / std::max(n.seconds, 1e-9),
                     double(n.store_bytes) / std::max<double>(n.states, 1), n.packed, rss_mib,
-                    threads != 1 && one_thread_rate > 0
-                        ? fmt::format("{:.2f}x", rate / one_thread_rate)
-                        : std::string("-"),
-                    result);
+                    speedup, result);
             }
         }
     }
+    if (std::find(options.threads.begin(), options.threads.end(), 1u) != options.threads.end() &&
+        options.threads.size() > 1)
+        std::cout << "\nspeedup: one thread's seconds over the seconds the run took to hold the "
+                     "same states (the same first states: ids do not depend on the thread count)\n";
     return 0;
 }
 

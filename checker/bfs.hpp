@@ -15,7 +15,9 @@
 //      sets the bit of its action in its parent's mask (the inserting thread's own copy);
 //   C  (one thread) number: the threads' masks are joined, and a prefix sum over the parents'
 //      masks gives each new state its id;
-//   D  (parallel, by shard) store the new states under their ids and check the invariants.
+//   D  (parallel, by range of parents, so by range of ids) store the new states under their ids
+//      and check the invariants.
+// Before B, the index grows if B could fill a shard past 80% (make_room).
 // Every new state is checked against every invariant the model checks; a violating state is
 // still explored, so each invariant gets its own first — and therefore shortest —
 // counterexample. No logging, JSON or graph library in here: progress goes out through a
@@ -108,6 +110,8 @@ public:
                         }
                 r.transitions = 0;
                 for (std::uint64_t n : transitions) r.transitions += n;
+                if (limits.mark_states && !r.mark_seconds && size_ >= limits.mark_states)
+                    r.mark_seconds = seconds_since(start);
                 if (limits.max_states && size_ > limits.max_states) r.complete = false;
                 if (limits.max_bytes && bytes() > limits.max_bytes) {
                     r.complete = false;

@@ -20,6 +20,10 @@ struct Limits {
     std::uint64_t max_states = 0;  // 0 = none; exploration stops (incomplete) past this
     std::uint64_t max_bytes = 0;   // 0 = none; stops (incomplete) when memory grows past this
     double max_seconds = 0;        // 0 = none; stops (incomplete) after this long
+    // 0 = none; Result::mark_seconds says when the run first held this many states. States are
+    // numbered and counted after each block in the same way on any thread count, so a run
+    // given another's final count as its mark does exactly that run's work by the mark.
+    std::uint64_t mark_states = 0;
 };
 
 struct Options {
@@ -54,6 +58,7 @@ struct Result {
     // Compact mode: the chance that a state was never explored because its fingerprint equalled
     // another's — TLC's optimistic estimate, states × (transitions − states) / 2^64.
     double omission_probability = 0;
+    std::optional<double> mark_seconds;  // when the run first held Limits::mark_states states
     // Wall time in the phases of a block (expand, grow the index, insert, number, store): how
     // well the threads share the work.
     std::array<double, 5> phase_seconds{};

@@ -471,4 +471,7 @@ TEST_CASE("cowpin bench times each spec and policy on 1 and 2 threads, each in i
     CHECK(has(r.out, "tiny             linux-5.19    1           4           10 "));
     CHECK(has(r.out, "tiny             linux-5.19    2           4           10 "));
     CHECK(has(r.out, "tiny             linux-5.9     2           4           10 "));
+    // Two threads are timed to the one-thread run's states, which they reached.
+    CHECK(has(r.out, "\nspeedup: one thread's seconds over the seconds the run took to hold the same states"));
+    CHECK(count(r.out, "x*") == 0);
 }

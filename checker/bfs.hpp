@@ -403,8 +403,10 @@ private:
             std::uint64_t hash;
             std::uint64_t id;
         };
-        // lists[from * T + to]: placed by thread `to`, hashed by thread `from`.
-        std::vector<std::vector<Placed>> lists(T * T);
+        // lists[from * T + to]: placed by thread `to`, hashed by thread `from` (each list's
+        // header on a cache line of its own: `from` writes it on every state).
+        struct alignas(64) List : std::vector<Placed> {};
+        std::vector<List> lists(T * T);
         constexpr std::size_t kBlock = std::size_t{1} << 16;
         for (std::size_t lo = 0; lo < size_; lo += kBlock) {
             const std::size_t n = std::min(size_ - lo, kBlock);

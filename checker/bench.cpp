@@ -83,9 +83,9 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                              "result");
     for (const Spec& spec : specs) {
         for (const std::string& name : spec.policies) {
-            // The one-thread run, for the speedup: its states, its time, its rate.
+            // The one-thread run, for the speedup: its states and its time.
             std::uint64_t one_thread_states = 0;
-            double one_thread_seconds = 0, one_thread_rate = 0;
+            double one_thread_seconds = 0;
             for (unsigned threads : options.threads) {
                 int fds[2];
                 if (pipe(fds)) return 2;
@@ -140,7 +140,6 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                 if (threads == 1) {
                     one_thread_states = n.states;
                     one_thread_seconds = n.seconds;
-                    one_thread_rate = rate;
                 }
                 // Speedup at equal work: the one-thread run's time over the time this run took
                 // to hold the same states (the same first states, by id). If it stopped short
@@ -148,8 +147,8 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                 std::string speedup = "-";
                 if (threads != 1 && one_thread_states > 0 && n.mark_seconds > 0)
                     speedup = fmt::format("{:.2f}x", one_thread_seconds / n.mark_seconds);
-                else if (threads != 1 && one_thread_rate > 0)
-                    speedup = fmt::format("{:.2f}x*", rate / one_thread_rate);
+                else if (threads != 1 && one_thread_states > 0)
+                    speedup = fmt::format("{:.2f}x*", rate * one_thread_seconds / one_thread_states);
                 std::string result = result_text(n);
                 if (n.complete && spec.bounds == Bounds{2, 1, 2, 1, 0} && name == "linux-5.19")
                     result += fmt::format("  ({:.0f}x Rumur's ~{:.0f} s)",

@@ -166,8 +166,9 @@ public:
         for (std::size_t i = t.home(h);; i = t.next(i)) {
             const std::uint32_t slot = t[i];
             if (slot == kEmptySlot) return kNoParent;
-            if (slot >> 31) continue;  // left pending by a run stopped mid-block
-            if (matches(slot, h) && equal(arena_.at(id_of(slot)), w.data())) return id_of(slot);
+            // (A slot left pending by a run stopped mid-block matches no hash.)
+            if (slots_.matches(slot, h) && equal(arena_.at(slots_.id_of(slot)), w.data()))
+                return slots_.id_of(slot);
         }
     }
     // How a stored state was first reached: its parent and the action taken there.
@@ -234,8 +235,8 @@ private:
     static constexpr std::size_t kMaxActions = 256;  // action indices are one byte
     static constexpr std::size_t kBlock = 8192;   // parents per block
     static constexpr std::size_t kSub = 128;      // parents per phase-A work item
-    static constexpr std::uint32_t kEmptySlot = 0xFFFFFFFFu;
-    static constexpr std::uint32_t kPending = 0x80000000u;
+    static constexpr std::uint32_t kEmptySlot = SlotLayout::kEmpty;
+    static constexpr std::uint32_t kPending = SlotLayout::kPending;
     static constexpr std::uint8_t kNoOwner = 0xFF;
     using ExactTable = Table<std::uint32_t, kEmptySlot>;
     using CompactTable = Table<std::uint64_t, std::uint64_t{0}>;
@@ -245,26 +246,6 @@ private:
         return h ? h : 1;  // 0 marks an empty fingerprint slot
     }
     static std::size_t shard_of(std::uint64_t h) { return h >> 58; }
-    // Exact-mode index slots: a pending flag (bit 31), then the hash's tag, then the id in the
-    // low id_bits_ bits. id_bits_ is as narrow as the ids the tables can hold (fewer than
-    // their total capacity) and grows with them (make_room), so the tag is as wide as it can
-    // be: 18 bits at first, 8 at 4 M states, 3 at the most. A probe whose tag matches reads
-    // the stored state, a random DRAM read, so every tag bit halves the false ones.
-    std::uint32_t tag_of(std::uint64_t h) const {
-        return static_cast<std::uint32_t>(h >> 32) & ((1u << (31 - id_bits_)) - 1);
-    }
-    std::uint32_t slot_of(std::uint64_t h, std::uint32_t id) const {
-        return tag_of(h) << id_bits_ | id;
-    }
-    // Whether a filled, not pending slot has the tag of `h` (a pending slot never matches).
-    bool matches(std::uint32_t slot, std::uint64_t h) const { return slot >> id_bits_ == tag_of(h); }
-    std::uint32_t id_of(std::uint32_t slot) const { return slot & ((1u << id_bits_) - 1); }
-    // Id bits for tables of `capacity` slots in all: at least 5 (so at most 26 tag bits, taken
-    // from hash bits 32-57: the low 32 place a state in its shard, the top 6 pick the shard),
-    // at most 28 (kMaxStates).
-    static unsigned id_bits_for(std::size_t capacity) {
-        return std::clamp<unsigned>(static_cast<unsigned>(std::bit_width(capacity)), 5, 28);
-    }
     bool equal(const std::uint64_t* a, const std::uint64_t* b) const {
         std::uint64_t diff = 0;
         for (std::size_t i = 0; i < words_; ++i) diff |= a[i] ^ b[i];
@@ -288,7 +269,7 @@ private:
         sub_.clear();
         std::size_t capacity = 0;
         for (const auto& t : exact_) capacity += t.capacity();
-        id_bits_ = id_bits_for(capacity);
+        slots_ = SlotLayout::for_capacity(capacity);
     }
 
     void insert_initial(const std::uint64_t* w, std::uint64_t h) {
@@ -301,7 +282,7 @@ private:
             actions_.ensure(1);
             *actions_.at(0) = 0;
             auto& t = exact_[shard_of(h)];
-            t.fill(t.home(h), slot_of(h, 0));
+            t.fill(t.home(h), slots_.slot(h, 0));
         }
         size_ = 1;
     }
@@ -328,8 +309,8 @@ private:
         for (std::size_t i = t.home(h), n = 0; n < 8; i = t.next(i), ++n) {
             const std::uint32_t slot = t[i];
             if (slot == kEmptySlot) return;
-            if (!matches(slot, h)) continue;
-            const auto first = reinterpret_cast<std::uintptr_t>(arena_.at(id_of(slot)));
+            if (!slots_.matches(slot, h)) continue;
+            const auto first = reinterpret_cast<std::uintptr_t>(arena_.at(slots_.id_of(slot)));
             for (std::uintptr_t line = first & ~std::uintptr_t{63}; line < first + words_ * 8; line += 64)
                 __builtin_prefetch(reinterpret_cast<const void*>(line));
         }
@@ -349,7 +330,7 @@ private:
         for (std::size_t i = t.home(h);; i = t.next(i)) {
             const std::uint32_t slot = t[i];
             if (slot == kEmptySlot) return false;
-            if (matches(slot, h) && equal(arena_.at(id_of(slot)), w)) return true;
+            if (slots_.matches(slot, h) && equal(arena_.at(slots_.id_of(slot)), w)) return true;
         }
     }
 
@@ -378,13 +359,13 @@ private:
         for (std::size_t sh = 0; sh < kShards; ++sh)
             if (need[sh] * 100 > exact_[sh].capacity() * 74) cap[sh] = need[sh] * 10 / 7 + 1;
         // Ids stay below the tables' total capacity (each state is in one slot). If the grown
-        // tables could hold ids wider than id_bits_, every slot gets the new layout: every
+        // tables could hold ids wider than the slots' id field, every slot gets the new layout: every
         // shard is rebuilt, those not growing at their present size.
         std::size_t capacity = 0;
         for (std::size_t sh = 0; sh < kShards; ++sh)
             capacity += cap[sh] ? cap[sh] : exact_[sh].capacity();
-        if (id_bits_for(capacity) > id_bits_) {
-            id_bits_ = id_bits_for(capacity);
+        if (SlotLayout::for_capacity(capacity).id_bits > slots_.id_bits) {
+            slots_ = SlotLayout::for_capacity(capacity);
             for (std::size_t sh = 0; sh < kShards; ++sh)
                 if (!cap[sh]) cap[sh] = exact_[sh].capacity();
         }
@@ -428,7 +409,7 @@ private:
                             __builtin_prefetch(f.address(f.home(in[i + kAhead].hash)));
                         }
                         const std::uint64_t h = in[i].hash;
-                        fresh[shard_of(h)].place(h, slot_of(h, static_cast<std::uint32_t>(in[i].id)));
+                        fresh[shard_of(h)].place(h, slots_.slot(h, static_cast<std::uint32_t>(in[i].id)));
                     }
                 }
             });
@@ -460,7 +441,7 @@ private:
                 if (slot == kEmptySlot) break;
                 if (slot & kPending) {
                     if (equal(&pend[(slot & ~kPending) * ps], rec)) return;
-                } else if (matches(slot, h) && equal(arena_.at(id_of(slot)), rec)) {
+                } else if (slots_.matches(slot, h) && equal(arena_.at(slots_.id_of(slot)), rec)) {
                     return;
                 }
             }
@@ -610,7 +591,6 @@ private:
             split[t] = static_cast<std::size_t>(
                 std::lower_bound(first_child_.begin(), first_child_.end(), added * t / T) -
                 first_child_.begin());
-        split[0] = 0;
         pool.run([&](unsigned t) {
             std::vector<std::optional<StateId>>& first = found[t];
             first.assign(model_.invariant_count(), std::nullopt);
@@ -640,7 +620,7 @@ private:
                     std::memcpy(arena_.at(id), rec, words_ * 8);
                     if (!options_.compact) {
                         *actions_.at(id) = static_cast<std::uint8_t>(a);
-                        exact_[sh][rec[words_ + 2]] = slot_of(rec[words_], id);
+                        exact_[sh][rec[words_ + 2]] = slots_.slot(rec[words_], id);
                     }
                     codec_.unpack(rec, s);
                     for (int inv = 0; inv < model_.invariant_count(); ++inv) {
@@ -688,7 +668,7 @@ private:
     std::size_t words_;
     std::size_t size_ = 0;
     bool id_limited_ = false;
-    unsigned id_bits_ = 28;  // see tag_of()
+    SlotLayout slots_;  // how exact-mode index slots hold tag and id
     Chunked<std::uint64_t> arena_;
     std::vector<std::size_t> level_begin_{0};  // first id of each level, and one past the last
     Chunked<std::uint8_t> actions_{1};

@@ -3,7 +3,7 @@
 // Exact mode keeps every state, packed (model/packing.hpp), in discovery order: a state's id is
 // its index, so the BFS queue is an id range (cf. Storm's getOrAddStateIndex). Per state that is
 // the packed words and a 1-byte action index, plus one 4-byte slot of the index, which holds the
-// id and as many bits of the hash as the ids leave (Explorer::tag_of: 8 at 4 M states) so that
+// id and as many bits of the hash as the ids leave (SlotLayout: 8 at 4 M states) so that
 // probes nearly never touch a state that is not the one looked for. Parent ids are not
 // stored: the explorer keeps where each level begins, and finds a parent again by trying the
 // stored action on the level before (Explorer::link), which costs one level scan per trace step
@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +41,32 @@ inline constexpr StateId kNoParent = ~StateId{0};
 // Exact-mode index slots hold an id of at most 28 bits and a tag of at least 3; bit 31 marks a
 // state inserted in the current block whose id is not yet known.
 inline constexpr StateId kMaxStates = (StateId{1} << 28) - 1;
+
+// How an exact-mode index slot holds a state: a pending flag (bit 31), then the hash's tag, then
+// the id in the low `id_bits` bits. The explorer keeps id_bits as narrow as the ids its tables
+// can hold (fewer than their total capacity) and widens it when they grow (rebuilding every
+// slot), so the tag is as wide as it can be: 18 bits at first, 8 at 4 M states, 3 at the most.
+// A probe whose tag matches reads the stored state, a random DRAM read, so every tag bit halves
+// the false ones.
+struct SlotLayout {
+    static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+    static constexpr std::uint32_t kPending = 0x80000000u;
+    unsigned id_bits = 28;
+
+    // Tables of `capacity` slots in all: at least 5 id bits (so at most 26 tag bits, taken from
+    // hash bits 32-57: the low 32 place a state in its shard, the top 6 pick the shard), at
+    // most 28 (kMaxStates).
+    static SlotLayout for_capacity(std::size_t capacity) {
+        return {std::clamp<unsigned>(static_cast<unsigned>(std::bit_width(capacity)), 5, 28)};
+    }
+    std::uint32_t tag(std::uint64_t h) const {
+        return static_cast<std::uint32_t>(h >> 32) & ((1u << (31 - id_bits)) - 1);
+    }
+    std::uint32_t slot(std::uint64_t h, std::uint32_t id) const { return tag(h) << id_bits | id; }
+    // Whether a filled slot has the tag of `h`: a pending or empty slot never matches.
+    bool matches(std::uint32_t slot, std::uint64_t h) const { return slot >> id_bits == tag(h); }
+    std::uint32_t id_of(std::uint32_t slot) const { return slot & ((1u << id_bits) - 1); }
+};
 
 // Fixed-seed hash of packed words (multiply-xorshift, wyhash-style constants).
 inline std::uint64_t hash_words(const std::uint64_t* w, std::size_t n) {

@@ -29,8 +29,8 @@ public:
 
     std::size_t words() const { return words_; }  // packed size in 64-bit words
     std::size_t bits() const { return bits_; }    // bits actually used
-    // Packs `s`; returns whether it fits, i.e. unpack() will give `s` back (checked word by word
-    // as it packs, without unpacking).
+    // Packs `s`; returns whether it fits, i.e. unpack() will give `s` back (checked on the
+    // State's bytes, 16 at a time, without unpacking).
     bool pack(const State& s, std::uint64_t* out) const;
     void unpack(const std::uint64_t* in, State& s) const;
     // pack() then unpack() reproduces `s` exactly (and pack() said so).
@@ -38,6 +38,8 @@ public:
 
 private:
     static constexpr std::size_t kStateWords = sizeof(State) / 8;
+    static_assert(kStateWords % 2 == 0, "the fit check and unpack() take 16 bytes at a time");
+    // A word of the State that packs to some bits: where they go.
     struct Word {
         std::uint16_t index;     // which 8-byte word of the State
         std::uint8_t bits;       // popcount(mask)
@@ -45,15 +47,21 @@ private:
         std::uint16_t at;
         std::uint8_t spill;      // ...and continue in word at + 1
         std::uint64_t low;       // the low `bits` bits set
-        std::uint64_t def;       // the State's default bytes where keep is 0
         std::uint64_t mask;      // the low `width` bits of each byte
-        std::uint64_t keep;      // 0xFF in bytes with a nonzero width
-        std::uint64_t none_code; // nullable bytes: their all-ones code; others: 0
-        std::uint64_t nullable;  // 0xFF in nullable bytes
     };
+    // Per word of the State (all of them, fixed ones too), what a byte must look like to
+    // survive the round trip, and how unpack() rebuilds it. Each array is 16-byte aligned and
+    // kStateWords is even, so the checks run 16 bytes at a time.
+    struct alignas(16) Words {
+        std::array<std::uint64_t, kStateWords> v;
+    };
+    Words outside_{};    // 0xFF in bytes packed to no bits (kept at their default)
+    Words def_{};        // the bytes of State{} where outside_ is 0xFF, else 0
+    Words one_{};        // 0x01 in nullable bytes (kNone, 0xFF, becomes 0 when 1 is added)
+    Words over_{};       // bits of packed bytes above their width, once one_ is added
+    Words none_code_{};  // nullable bytes: their all-ones code; others: 0
+    Words nullable_{};   // 0xFF in nullable bytes
     std::vector<Word> packed_;
-    std::vector<std::uint16_t> fixed_;  // words that pack to no bits: always their default
-    std::array<std::uint64_t, kStateWords> default_{};  // the bytes of State{}
     std::size_t words_ = 0, bits_ = 0;
     bool bmi2_ = false;
 };

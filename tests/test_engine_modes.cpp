@@ -166,6 +166,29 @@ TEST_CASE("a state past its bounds is caught when it is packed, not stored trunc
     CHECK(pins.pack(s, w.data()));
 }
 
+TEST_CASE("pack() says a state fits exactly when unpack() gives every byte back") {
+    // pack() judges the fit on the State's bytes without unpacking; round_trips() packs,
+    // unpacks and throws if that judgement was wrong. Every value of every byte of a few
+    // reachable states at (3, 2, 2, 2), one byte changed at a time.
+    const CowModel pins = exhaustive_model("exhaustive-pins", "linux-5.9", false);
+    const StateCodec codec(Shape::for_bounds(3, 2, 2, 2), {});
+    Explorer<CowModel> ex(pins, {1, false});
+    CHECK(ex.run().states == 521400);  // (2, 1, 1, 1): its states fit (3, 2, 2, 2)
+    int fits = 0, misfits = 0;
+    for (StateId id : {0u, 100u, 20000u, 521399u}) {
+        const State base = ex.state(id);
+        CHECK(codec.round_trips(base));
+        for (std::size_t i = 0; i < sizeof(State); ++i)
+            for (int v = 0; v < 256; ++v) {
+                State s = base;
+                reinterpret_cast<unsigned char*>(&s)[i] = static_cast<unsigned char>(v);
+                (codec.round_trips(s) ? fits : misfits) += 1;
+            }
+    }
+    CHECK(fits + misfits == 4 * 304 * 256);
+    CHECK(fits == 7884);  // of 311296 variants; 4 x 304 of them leave the state as it was
+}
+
 TEST_CASE("on the shipped exhaustive specs, two threads and fingerprints keep every number") {
     for (const char* name : {"exhaustive-pins", "exhaustive-pins-gets"}) {
         const Spec spec = load_spec(spec_path(name));

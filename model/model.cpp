@@ -151,7 +151,7 @@ bool CowModel::step(State& s, const Action& a, StepEffects* effects) const {
 
 bool CowModel::next_state(const State& s, const Action& a, State& out,
                           StepEffects* effects) const {
-    out = s;
+    copy_state(out, s);
     if (!step(out, a, effects)) return false;
     // A step that changed nothing (a read of a mapped page, an mprotect that keeps the PTE,
     // about one enabled step in six) leaves `s`, which is canonical already.

@@ -24,6 +24,18 @@ void canonicalize(State& s, std::array<std::uint8_t, kMaxFrames>* frame_map) {
     canonicalize(s, Shape::full(), frame_map);
 }
 
+namespace {
+
+// An array of N T's that is not initialised (T's default member initialisers do not run): a
+// scratch copy that is written before it is read.
+template <class T, int N>
+union Scratch {
+    Scratch() {}
+    T at[N];
+};
+
+}  // namespace
+
 // The walk and the renumbering are written without data-dependent branches where they can be
 // (a lookup table has one extra entry standing for kNone): a successor's fields are different
 // every time, so branches on them mispredict, and this runs once per transition.
@@ -132,8 +144,10 @@ void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFra
     if (identity) return;
 
     // Rebuild frames, slots and values in their new order; the rest of the shape's entries
-    // become their defaults.
-    Frame frames[kMaxFrames];
+    // become their defaults. (The scratch arrays are left uninitialised: only their first
+    // nf, ns and NV entries are written and read.)
+    Scratch<Frame, kMaxFrames> frames_buf;
+    Frame* frames = frames_buf.at;
     for (int i = 0; i < nf; ++i) {
         Frame fr = s.frames[forder[i]];
         if (!fr.in_use) fr = Frame{};  // referenced but not in use (a model bug): dropped
@@ -141,7 +155,8 @@ void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFra
         fr.data = vmap[at(fr.data)];
         frames[i] = fr;
     }
-    Slot slots[kMaxSlots];
+    Scratch<Slot, kMaxSlots> slots_buf;
+    Slot* slots = slots_buf.at;
     for (int i = 0; i < ns; ++i) {
         Slot sl = s.slots[sorder[i]];
         if (!sl.in_use) sl = Slot{};
@@ -149,8 +164,9 @@ void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFra
         sl.data = vmap[at(sl.data)];
         slots[i] = sl;
     }
-    Value values[kMaxValues];
-    std::memcpy(values, kDefault.values.data(), sizeof values);
+    Scratch<Value, kMaxValues> values_buf;
+    Value* values = values_buf.at;
+    std::memcpy(values, kDefault.values.data(), NV * sizeof(Value));
     for (int v = 0; v < NV; ++v) {
         if (vmap[v] == kNone) continue;
         Value val = s.values[v];
@@ -211,7 +227,7 @@ void forget_dead_writers(State& s, const Shape& shape) {
 
 // dst = src with processes renamed by m (dst and src are different objects).
 void rename_into(State& dst, const State& src, const ProcMap& m, const Shape& shape) {
-    dst = src;
+    copy_state(dst, src);
     for (int p = 0; p < shape.procs; ++p) {
         Process pr = src.procs[p];
         pr.parent = rename_proc(pr.parent, m);
@@ -336,10 +352,10 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
     ProcMap order{};
     int live = 0;
     for (int p = 0; p < nprocs; ++p)
-        if (s.procs[p].alive) {
-            sig[p] = signature(s, p, shape);
-            order[live++] = static_cast<std::uint8_t>(p);
-        }
+        if (s.procs[p].alive) order[live++] = static_cast<std::uint8_t>(p);
+    // (A lone live process takes slot 0 whatever its signature.)
+    if (live > 1)
+        for (int k = 0; k < live; ++k) sig[order[k]] = signature(s, order[k], shape);
     // Insertion sort, stable (at most kMaxProcs entries; std::stable_sort allocates a buffer).
     for (int i = 1; i < live; ++i)
         for (int j = i; j > 0 && sig[order[j]] < sig[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
@@ -360,7 +376,8 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
     }
     if (!ties) {  // the common case: one candidate
         if (!identity) {
-            const State raw = s;
+            State raw;
+            copy_state(raw, s);
             rename_into(s, raw, to_map(), shape);
         }
         canonicalize(s, shape);

@@ -287,7 +287,10 @@ private:
         size_ = 1;
     }
 
-    void prefetch_slot(std::uint64_t h) const {
+    // The prefetch helpers are always inlined: called out of line, GCC 12 (IPA mod-ref) takes a
+    // function whose only effect is __builtin_prefetch for one without effects and deletes the
+    // call, and with it every prefetch (tests/check_prefetch.sh).
+    [[gnu::always_inline]] void prefetch_slot(std::uint64_t h) const {
         if (options_.compact) {
             const auto& t = compact_[shard_of(h)];
             __builtin_prefetch(t.address(t.home(h)));
@@ -303,7 +306,7 @@ private:
     // The states a lookup of `h` will compare with: those of its probe run whose tag matches
     // (with tags of 8 bits or more, nearly always the state itself or none). Every cache line
     // of each: a packed state may straddle two or three.
-    void prefetch_state(std::uint64_t h) const {
+    [[gnu::always_inline]] void prefetch_state(std::uint64_t h) const {
         if (options_.compact) return;
         const auto& t = exact_[shard_of(h)];
         for (std::size_t i = t.home(h), n = 0; n < 8; i = t.next(i), ++n) {

@@ -157,8 +157,9 @@ static_assert(std::has_unique_object_representations_v<State>, "State is hashed 
 static_assert(sizeof(State) % 16 == 0);
 
 // State copies and comparisons 16 bytes at a time, with SSE2 on x86-64. They run for every
-// candidate action (copy the parent, step, compare with the parent); GCC copies a struct this
-// size with `rep movsq` and compares it through a memcmp call, each several times slower here.
+// candidate action (copy the parent, step, compare with the parent). GCC copies a struct this
+// size with `rep movsq`, whose start-up cost made next_state() 11% of a (2,1,2,1) search in
+// perf (6.5% with this), and compares it through a call to memcmp.
 inline bool operator==(const State& a, const State& b) {
 #if defined(__x86_64__)
     const auto* x = reinterpret_cast<const __m128i*>(&a);

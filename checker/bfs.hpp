@@ -41,18 +41,24 @@
 #include "checker/explore_types.hpp"
 #include "checker/pool.hpp"
 #include "checker/state_store.hpp"
+#include "checker/stored_states.hpp"
 
 namespace cowpin::engine {
 
+// The stored states and the trace side (state(), link(), links_to(), path_to(), depth_of())
+// are StoredStates' (checker/stored_states.hpp); this adds the search and the visited set.
 template <TransitionSystem M>
-class Explorer {
+class Explorer : public StoredStates<M> {
+    using Base = StoredStates<M>;
+    using Base::model_, Base::codec_, Base::options_, Base::words_, Base::size_, Base::arena_,
+        Base::level_begin_, Base::actions_, Base::equal;
+
 public:
     using State = typename M::State;
     using Action = typename M::Action;
+    using typename Base::Link;
 
-    explicit Explorer(const M& model, Options options = {})
-        : model_(model), codec_{model}, options_(options), words_(codec_.words()),
-          arena_(words_) {
+    explicit Explorer(const M& model, Options options = {}) : Base(model, options) {
         options_.threads = std::max(1u, options_.threads);
     }
     explicit Explorer(const M&&, Options = {}) = delete;  // keeps a reference to the model
@@ -146,16 +152,6 @@ public:
         return r;
     }
 
-    bool compact() const { return options_.compact; }
-    std::size_t size() const { return size_; }
-    std::size_t packed_bytes() const { return words_ * 8; }
-
-    // A stored state (exact mode; compact mode keeps only the last two levels).
-    State state(StateId id) const {
-        State s;
-        codec_.unpack(arena_.at(id), s);
-        return s;
-    }
     // The id of a canonical state, or kNoParent if it was never stored (exact mode).
     StateId find(const State& s) const {
         if (options_.compact) throw std::logic_error("find() needs an exact run");
@@ -171,70 +167,18 @@ public:
                 return slots_.id_of(slot);
         }
     }
-    // How a stored state was first reached: its parent and the action taken there.
-    struct Link {
-        StateId parent = kNoParent;
-        Action action{};
-    };
-    // No parent ids are stored (exact mode keeps the packed state, a 1-byte action index and the
-    // index slot): the parent of a state at depth d is the first state of level d-1, in id
-    // order, whose action at the stored index leads to it. That is exactly the state that
-    // discovered it, since ids follow discovery order and an earlier state with that successor
-    // would have discovered it first. One scan of the level before, per step of a trace.
-    Link link(StateId id) const {
-        if (options_.compact) throw std::logic_error("link() needs an exact run");
-        if (id == 0) return {};
-        const std::size_t d = depth_of(id);
-        const unsigned a = *actions_.at(id);
-        const std::uint64_t* want = arena_.at(id);
-        State s, next;
-        std::vector<Action> acts;
-        std::vector<std::uint64_t> w(words_);
-        for (std::size_t p = level_begin_[d - 1]; p < level_begin_[d]; ++p) {
-            codec_.unpack(arena_.at(p), s);
-            acts.clear();
-            model_.actions(s, acts);
-            if (a >= acts.size() || !model_.next_state(s, acts[a], next)) continue;
-            codec_.pack(next, w.data());
-            if (equal(w.data(), want)) return {static_cast<StateId>(p), acts[a]};
-        }
-        throw std::logic_error("no state of the level before reaches a stored state (model bug)");
-    }
-    StateId parent(StateId id) const { return link(id).parent; }
-    // The action that first led to `id` (recomputed from its parent's candidate list).
-    Action action(StateId id) const { return link(id).action; }
-    // The stored action index of `id`: its place in its parent's actions() list.
-    unsigned action_index(StateId id) const { return *actions_.at(id); }
-    // The BFS depth of a stored state.
-    std::size_t depth_of(StateId id) const {
-        return static_cast<std::size_t>(
-                   std::upper_bound(level_begin_.begin(), level_begin_.end(), std::size_t{id}) -
-                   level_begin_.begin()) - 1;
-    }
-    // The links from the initial state to `last`: element 0 is the initial state's (no parent),
-    // element i the step into the i-th state of the path.
-    std::vector<std::pair<StateId, Link>> links_to(StateId last) const {
-        std::vector<std::pair<StateId, Link>> path;
-        for (StateId id = last;;) {
-            const Link l = link(id);
-            path.emplace_back(id, l);
-            if (l.parent == kNoParent) break;
-            id = l.parent;
-        }
-        return {path.rbegin(), path.rend()};
-    }
-    // Ids from the initial state to `last`, inclusive.
-    std::vector<StateId> path_to(StateId last) const {
-        std::vector<StateId> ids;
-        for (const auto& [id, l] : links_to(last)) ids.push_back(id);
-        return ids;
-    }
 
 private:
     static constexpr std::size_t kShards = 64;
     static constexpr std::size_t kMaxActions = 256;  // action indices are one byte
     static constexpr std::size_t kBlock = 8192;   // parents per block
     static constexpr std::size_t kSub = 128;      // parents per phase-A work item
+    // Phase A's pipeline, in parents: home slots prefetched, then kSlotLead parents later the
+    // states they name, then kStateLead parents later the lookups. (Leads of 2 made no
+    // difference beyond 1% on (2,1,2,1) or the first 3 M states of (3,2,2,2): the expansion of
+    // one parent already covers the latency.)
+    static constexpr std::size_t kSlotLead = 1;
+    static constexpr std::size_t kStateLead = 1;
     static constexpr std::uint32_t kEmptySlot = SlotLayout::kEmpty;
     static constexpr std::uint32_t kPending = SlotLayout::kPending;
     static constexpr std::uint8_t kNoOwner = 0xFF;
@@ -246,11 +190,6 @@ private:
         return h ? h : 1;  // 0 marks an empty fingerprint slot
     }
     static std::size_t shard_of(std::uint64_t h) { return h >> 58; }
-    bool equal(const std::uint64_t* a, const std::uint64_t* b) const {
-        std::uint64_t diff = 0;
-        for (std::size_t i = 0; i < words_; ++i) diff |= a[i] ^ b[i];
-        return diff == 0;
-    }
     static std::logic_error misfit() {
         return std::logic_error("a state does not fit the packed encoding of its bounds (model bug)");
     }
@@ -471,10 +410,10 @@ private:
         const std::size_t cs = cand_stride();
 
         const auto t0 = std::chrono::steady_clock::now();
-        // A: expand. Software-pipelined over three parents so that the index slots and stored
-        // states a lookup needs are in cache by the time it runs: parent i's successors are
-        // packed and their home slots prefetched; then the states those slots name are
-        // prefetched for parent i-1; then parent i-2's successors are looked up.
+        // A: expand. Software-pipelined over parents so that the index slots and stored states
+        // a lookup needs are in cache by the time it runs: parent i's successors are packed and
+        // their home slots prefetched; kSlotLead parents later, the states those slots name are
+        // prefetched; kStateLead parents after that, the successors are looked up.
         pool.run([&](unsigned t) {
             State s, next;
             std::vector<Action> acts;
@@ -482,7 +421,8 @@ private:
                 std::vector<std::uint64_t> rec;  // candidate records (cand_stride() words each)
                 std::size_t n = 0;
             };
-            std::array<Batch, 3> ring;
+            constexpr std::size_t kLead = kSlotLead + kStateLead, kRing = kLead + 1;
+            std::array<Batch, kRing> ring;
             for (Batch& bt : ring) bt.rec.resize(kMaxActions * cs);
             std::uint64_t count = 0;
             // Candidates by the thread that will insert them (their shard's owner); filled
@@ -505,9 +445,9 @@ private:
                     out[o].clear();
                 }
                 const std::size_t lo = b + k * kSub, hi = std::min(e, lo + kSub);
-                for (std::size_t id = lo; id < hi + 2; ++id) {
-                    if (id < hi) {  // parent id (overwrites the batch of id-3, looked up)
-                        Batch& cur = ring[id % 3];
+                for (std::size_t id = lo; id < hi + kLead; ++id) {
+                    if (id < hi) {  // parent id (overwrites the batch of id-kRing, looked up)
+                        Batch& cur = ring[id % kRing];
                         cur.n = 0;
                         codec_.unpack(arena_.at(id), s);
                         acts.clear();
@@ -530,9 +470,9 @@ private:
                         }
                         count += cur.n;
                     }
-                    if (id >= lo + 2) look_up(ring[(id - 2) % 3]);
-                    if (id >= lo + 1 && id - 1 < hi) {
-                        const Batch& prev = ring[(id - 1) % 3];
+                    if (id >= lo + kLead) look_up(ring[(id - kLead) % kRing]);
+                    if (id >= lo + kSlotLead && id - kSlotLead < hi) {
+                        const Batch& prev = ring[(id - kSlotLead) % kRing];
                         for (std::size_t j = 0; j < prev.n; ++j)
                             prefetch_state(prev.rec[j * cs + words_]);
                     }
@@ -666,16 +606,8 @@ private:
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     }
 
-    const M& model_;
-    detail::Codec<M> codec_;
-    Options options_;
-    std::size_t words_;
-    std::size_t size_ = 0;
     bool id_limited_ = false;
     SlotLayout slots_;  // how exact-mode index slots hold tag and id
-    Chunked<std::uint64_t> arena_;
-    std::vector<std::size_t> level_begin_{0};  // first id of each level, and one past the last
-    Chunked<std::uint8_t> actions_{1};
     std::vector<ExactTable> exact_;
     std::vector<CompactTable> compact_;
     // A vector on a cache line of its own (its header is written by the thread that owns it).

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@ namespace cowpin {
 namespace {
 
 constexpr double kRumurSeconds = 400;  // issue 5: Rumur on (2, 1, 2, 1), linux-5.19, pins only
+constexpr double kRepeatBelow = 15;    // seconds: rows this quick are run `repeat` times
 
 // What a run's process sends back through its pipe.
 struct Numbers {
@@ -58,6 +60,61 @@ double machine_parallelism() {
     return (a + b) / std::max(one, 1.0);
 }
 
+// One run in a process of its own (so that its peak RSS is its own), with the time and
+// memory limits; nullopt if it could not start or sent nothing back (it crashed or was killed).
+struct Measured {
+    Numbers n;
+    double rss_mib = 0;
+};
+std::optional<Measured> measure(const Spec& spec, const std::string& policy, unsigned threads,
+                                const BenchOptions& options, std::uint64_t max_bytes,
+                                std::uint64_t mark_states, double& rss_mib) {
+    int fds[2];
+    if (pipe(fds)) return std::nullopt;  // reported as a failed run
+    std::cout << std::flush;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        RunOptions opts;
+        opts.limits.max_bytes = max_bytes;
+        opts.limits.max_seconds = options.seconds;
+        opts.limits.mark_states = mark_states;
+        opts.threads = threads;
+        opts.compact = options.compact;
+        opts.symmetry = options.symmetry;
+        const RunResult r = run_check(spec, *find_policy(policy), opts);
+        const Numbers n{r.stats.states,         r.stats.transitions,
+                        r.stats.store_bytes,    r.stats.packed_bytes,
+                        r.stats.seconds,        r.stats.complete,
+                        r.stats.memory_limited, r.stats.time_limited,
+                        r.stats.omission_probability,
+                        r.stats.mark_seconds.value_or(-1)};
+        _exit(write(fds[1], &n, sizeof(n)) == sizeof(n) ? 0 : 3);
+    }
+    close(fds[1]);
+    const auto start = std::chrono::steady_clock::now();
+    int status = 0;
+    struct rusage usage {};
+    // A backstop only: the run stops itself at the time limit (the counterexample rebuild of a
+    // violating run comes after it).
+    const double kill_after = options.seconds * 2 + 30;
+    while (wait4(pid, &status, WNOHANG, &usage) == 0) {
+        if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
+            kill_after) {
+            kill(pid, SIGKILL);
+            wait4(pid, &status, 0, &usage);
+            break;
+        }
+        usleep(20000);
+    }
+    Numbers n;
+    const bool got = read(fds[0], &n, sizeof(n)) == sizeof(n);
+    close(fds[0]);
+    rss_mib = usage.ru_maxrss / 1024.0;
+    if (!got) return std::nullopt;
+    return Measured{n, rss_mib};
+}
+
 }  // namespace
 
 int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
@@ -81,66 +138,58 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                              "spec", "policy", "thr", "states", "transitions", "seconds",
                              "states/s", "trans/s", "B/state", "packed", "peak RSS", "speedup",
                              "result");
+    bool repeated = false;
     for (const Spec& spec : specs) {
         for (const std::string& name : spec.policies) {
-            // The one-thread run, for the speedup: its states and its time.
+            // A round: one run per thread count, the one-thread run first (its states are the
+            // mark the others are timed to). Rows whose runs all finish within kRepeatBelow are
+            // run `repeat` times, thread counts alternating, and show each count's median run:
+            // a 5 s run on this shared VM can take 30% longer from one minute to the next.
+            const std::size_t T = options.threads.size();
+            std::vector<std::vector<Measured>> runs(T);
+            std::vector<double> failed_rss(T, -1);
             std::uint64_t one_thread_states = 0;
-            double one_thread_seconds = 0;
-            for (unsigned threads : options.threads) {
-                int fds[2];
-                if (pipe(fds)) return 2;
-                std::cout << std::flush;
-                const pid_t pid = fork();
-                if (pid == 0) {  // the run, in its own process: its own peak RSS
-                    close(fds[0]);
-                    RunOptions opts;
-                    opts.limits.max_bytes = max_bytes;
-                    opts.limits.max_seconds = options.seconds;
-                    if (threads != 1) opts.limits.mark_states = one_thread_states;
-                    opts.threads = threads;
-                    opts.compact = options.compact;
-                    opts.symmetry = options.symmetry;
-                    const RunResult r = run_check(spec, *find_policy(name), opts);
-                    const Numbers n{r.stats.states,       r.stats.transitions,
-                                    r.stats.store_bytes,  r.stats.packed_bytes,
-                                    r.stats.seconds,      r.stats.complete,
-                                    r.stats.memory_limited, r.stats.time_limited,
-                                    r.stats.omission_probability,
-                                    r.stats.mark_seconds.value_or(-1)};
-                    _exit(write(fds[1], &n, sizeof(n)) == sizeof(n) ? 0 : 3);
-                }
-                close(fds[1]);
-                const auto start = std::chrono::steady_clock::now();
-                int status = 0;
-                struct rusage usage {};
-                // A backstop only: the run stops itself at the time limit (the counterexample
-                // rebuild of a violating run comes after it).
-                const double kill_after = options.seconds * 2 + 30;
-                while (wait4(pid, &status, WNOHANG, &usage) == 0) {
-                    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                            .count() > kill_after) {
-                        kill(pid, SIGKILL);
-                        wait4(pid, &status, 0, &usage);
-                        break;
+            for (unsigned round = 0; round < std::max(1u, options.repeat); ++round) {
+                bool quick = true;
+                for (std::size_t k = 0; k < T; ++k) {
+                    const unsigned threads = options.threads[k];
+                    double rss = 0;
+                    const auto m = measure(spec, name, threads, options, max_bytes,
+                                           threads == 1 ? 0 : one_thread_states, rss);
+                    if (!m) {
+                        failed_rss[k] = rss;
+                        quick = false;
+                        continue;
                     }
-                    usleep(20000);
+                    if (threads == 1) one_thread_states = m->n.states;
+                    quick &= m->n.complete && m->n.seconds < kRepeatBelow;
+                    runs[k].push_back(*m);
                 }
-                Numbers n;
-                const bool got = read(fds[0], &n, sizeof(n)) == sizeof(n);
-                close(fds[0]);
-                const double rss_mib = usage.ru_maxrss / 1024.0;
-                if (!got) {
+                if (!quick) break;
+                repeated |= round > 0;
+            }
+            // Each thread count's median run, by seconds.
+            std::vector<std::optional<Measured>> shown(T);
+            for (std::size_t k = 0; k < T; ++k) {
+                if (runs[k].empty()) continue;
+                std::sort(runs[k].begin(), runs[k].end(),
+                          [](const Measured& x, const Measured& y) { return x.n.seconds < y.n.seconds; });
+                shown[k] = runs[k][(runs[k].size() - 1) / 2];
+            }
+            double one_thread_seconds = 0;
+            for (std::size_t k = 0; k < T; ++k)
+                if (options.threads[k] == 1 && shown[k]) one_thread_seconds = shown[k]->n.seconds;
+            for (std::size_t k = 0; k < T; ++k) {
+                const unsigned threads = options.threads[k];
+                if (!shown[k]) {
                     std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} "
                                              "{:>11} {:>7} {:>6} {:>7.0f}M {:>6}  {}\n",
                                              spec.name, name, threads, "-", "-", "-", "-", "-",
-                                             "-", "-", rss_mib, "-", "failed");
+                                             "-", "-", failed_rss[k], "-", "failed");
                     continue;
                 }
+                const Numbers& n = shown[k]->n;
                 const double rate = n.states / std::max(n.seconds, 1e-9);
-                if (threads == 1) {
-                    one_thread_states = n.states;
-                    one_thread_seconds = n.seconds;
-                }
                 // Speedup at equal work: the one-thread run's time over the time this run took
                 // to hold the same states (the same first states, by id). If it stopped short
                 // of them (a memory limit), the ratio of states/s, marked *.
@@ -150,6 +199,9 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                 else if (threads != 1 && one_thread_states > 0)
                     speedup = fmt::format("{:.2f}x*", rate * one_thread_seconds / one_thread_states);
                 std::string result = result_text(n);
+                if (runs[k].size() > 1)
+                    result += fmt::format("  (median of {}: {:.2f}-{:.2f} s)", runs[k].size(),
+                                          runs[k].front().n.seconds, runs[k].back().n.seconds);
                 if (n.complete && spec.bounds == Bounds{2, 1, 2, 1, 0} && name == "linux-5.19")
                     result += fmt::format("  ({:.0f}x Rumur's ~{:.0f} s)",
                                           kRumurSeconds / n.seconds, kRumurSeconds);
@@ -161,8 +213,8 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                     spec.name, name, threads,
                     n.states, n.transitions, n.seconds, rate,
                     n.transitions / std::max(n.seconds, 1e-9),
-                    double(n.store_bytes) / std::max<double>(n.states, 1), n.packed, rss_mib,
-                    speedup, result);
+                    double(n.store_bytes) / std::max<double>(n.states, 1), n.packed,
+                    shown[k]->rss_mib, speedup, result);
             }
         }
     }
@@ -170,6 +222,10 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
         options.threads.size() > 1)
         std::cout << "\nspeedup: one thread's seconds over the seconds the run took to hold the "
                      "same states (the same first states: ids do not depend on the thread count)\n";
+    if (repeated)
+        std::cout << fmt::format("median of N: runs that all finish within {:.0f} s are repeated, "
+                                 "thread counts alternating; the row is each count's median run\n",
+                                 kRepeatBelow);
     return 0;
 }
 

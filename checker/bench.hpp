@@ -1,8 +1,10 @@
 // `cowpin bench`: the exhaustive specs of specs/bench/ (growing bounds) under each policy they
 // name, each run in its own process with a time and memory limit, once per thread count, as a
 // table: states, transitions, seconds, states/s, transitions/s, bytes per state (and the packed
-// state size), peak RSS. The reference point is (2, 1, 2, 1) under linux-5.19, where a Murphi
-// model of MODEL.md run by Rumur needs about 400 s on these machines (issue 5).
+// state size), peak RSS. Rows whose runs all finish within 15 s are run `repeat` times, thread
+// counts alternating, and show each count's median run. The reference point is (2, 1, 2, 1)
+// under linux-5.19, where a Murphi model of MODEL.md run by Rumur needs about 400 s on these
+// machines (issue 5).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,7 @@ struct BenchOptions {
     bool compact = false;                // fingerprint mode
     std::optional<bool> symmetry;        // default: on (the specs are exhaustive)
     std::vector<std::string> only;       // spec names to run (all if empty)
+    unsigned repeat = 5;                 // rounds for rows whose runs all finish within 15 s
 };
 
 // Prints the table to stdout; returns 0, or 2 on bad input.

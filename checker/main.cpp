@@ -505,6 +505,9 @@ int main(int argc, char** argv) {
     bn->add_option("--symmetry", bench_symmetry, "process symmetry: auto (on), on, off")
         ->check(CLI::IsMember({"auto", "on", "off"}));
     bn->add_option("--spec", bench.only, "only this benchmark spec (repeatable)");
+    bn->add_option("--repeat", bench.repeat,
+                   "runs of each row that finishes within 15 s; the median is shown (default 5)")
+        ->check(CLI::Range(1u, 100u));
 
     ReproduceArgs repro;
     auto* rp = app.add_subcommand(

@@ -474,4 +474,12 @@ TEST_CASE("cowpin bench times each spec and policy on 1 and 2 threads, each in i
     // Two threads are timed to the one-thread run's states, which they reached.
     CHECK(has(r.out, "\nspeedup: one thread's seconds over the seconds the run took to hold the same states"));
     CHECK(count(r.out, "x*") == 0);
+    // Rows this quick are run five times, thread counts alternating; the median run is shown.
+    CHECK(count(r.out, "(median of 5: ") == 4);
+    CHECK(has(r.out, "\nmedian of N: runs that all finish within 15 s are repeated, thread counts "
+                     "alternating; the row is each count's median run\n"));
+    const Run once = cowpin("bench " + quote(tmp / "bench") + " --seconds 20 --repeat 1", tmp);
+    CHECK(once.code == 0);
+    CHECK(count(once.out, "complete") == 4);
+    CHECK(count(once.out, "median of") == 0);
 }

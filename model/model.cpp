@@ -149,8 +149,39 @@ bool CowModel::step(State& s, const Action& a, StepEffects* effects) const {
     return true;
 }
 
+// Whether the guard of a family action holds (ops.hpp can_*), asked before the state is
+// copied; true for actions without such a guard and for program steps (few, and their frame
+// steps name a page).
+bool CowModel::may_apply(const State& s, const Action& a) const {
+    if (a.from_program()) return true;
+    const OpContext ctx{*config_.policy, config_.bounds.swap_slots, nullptr};
+    switch (a.op) {
+        case Op::read:
+            return can_read(s, a.proc, a.arg);
+        case Op::mprotect:
+            return can_mprotect(s, a.proc, a.arg);
+        case Op::clear_refs:
+            return can_clear_refs(s, a.proc, a.arg);
+        case Op::munmap:
+            return can_munmap(s, a.proc, a.arg);
+        case Op::dma_write:
+            return can_dma_write(s, a.handle);
+        case Op::swap_out:
+            return can_swap_out(s, a.arg, ctx);
+        case Op::reclaim:
+            return can_reclaim(s, a.arg);
+        case Op::migrate_start:
+            return can_migrate_start(s, a.arg, ctx);
+        case Op::migrate_finish:
+            return can_migrate_finish(s, a.arg);
+        default:
+            return true;
+    }
+}
+
 bool CowModel::next_state(const State& s, const Action& a, State& out,
                           StepEffects* effects) const {
+    if (!may_apply(s, a)) return false;
     copy_state(out, s);
     if (!step(out, a, effects)) return false;
     // A step that changed nothing (a read of a mapped page, an mprotect that keeps the PTE,

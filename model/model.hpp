@@ -88,6 +88,7 @@ public:
 
 private:
     bool apply(State& s, const Action& a, StepEffects* effects) const;
+    bool may_apply(const State& s, const Action& a) const;
     void program_actions(const State& s, std::vector<Action>& out) const;
     void family_actions(const State& s, std::uint32_t families, std::vector<Action>& out) const;
 

@@ -182,10 +182,14 @@ bool do_exit(State& s, int proc) {
     return true;
 }
 
+bool can_munmap(const State& s, int proc, int vaddr) {
+    const PteKind kind = s.procs[proc].pte[vaddr].kind;
+    return s.procs[proc].alive && kind != PteKind::none && kind != PteKind::migration;
+}
+
 bool do_munmap(State& s, int proc, int vaddr) {
+    if (!can_munmap(s, proc, vaddr)) return false;
     Pte& pte = s.procs[proc].pte[vaddr];
-    if (!s.procs[proc].alive || pte.kind == PteKind::none || pte.kind == PteKind::migration)
-        return false;
     zap_pte(s, pte);
     detach_cell(s, proc, vaddr);
     return true;
@@ -200,15 +204,22 @@ bool do_write(State& s, int proc, int vaddr, const OpContext& ctx) {
     return true;
 }
 
+bool can_read(const State& s, int proc, int vaddr) {
+    return s.procs[proc].alive && s.procs[proc].pte[vaddr].kind == PteKind::swap;
+}
+
 bool do_read(State& s, int proc, int vaddr, const OpContext& ctx) {
-    const Pte& pte = s.procs[proc].pte[vaddr];
-    if (!s.procs[proc].alive || pte.kind != PteKind::swap) return false;
+    if (!can_read(s, proc, vaddr)) return false;
     return fault_in(s, proc, vaddr, false, ctx);
 }
 
+bool can_mprotect(const State& s, int proc, int vaddr) {
+    return s.procs[proc].alive && s.procs[proc].pte[vaddr].kind == PteKind::present;
+}
+
 bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
+    if (!can_mprotect(s, proc, vaddr)) return false;
     Pte& pte = s.procs[proc].pte[vaddr];
-    if (!s.procs[proc].alive || pte.kind != PteKind::present) return false;
     // Soft-dirty and uffd-wp state is not modelled: can_change_pte_writable() is taken to allow
     // the upgrade of every exclusive page.
     pte.writable = ctx.policy.mprotect == MprotectUpgrade::if_anon_exclusive &&
@@ -216,10 +227,13 @@ bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
     return true;
 }
 
+bool can_clear_refs(const State& s, int proc, int vaddr) {
+    return s.procs[proc].alive && s.procs[proc].pte[vaddr].kind == PteKind::present;
+}
+
 bool do_clear_refs(State& s, int proc, int vaddr) {
-    Pte& pte = s.procs[proc].pte[vaddr];
-    if (!s.procs[proc].alive || pte.kind != PteKind::present) return false;
-    pte.writable = 0;
+    if (!can_clear_refs(s, proc, vaddr)) return false;
+    s.procs[proc].pte[vaddr].writable = 0;
     return true;
 }
 
@@ -275,9 +289,13 @@ bool do_unpin(State& s, int handle) {
     return true;
 }
 
+bool can_dma_write(const State& s, int handle) {
+    return s.handles[handle].in_use && s.handles[handle].write;
+}
+
 bool do_dma_write(State& s, int handle) {
+    if (!can_dma_write(s, handle)) return false;
     const Handle h = s.handles[handle];
-    if (!h.in_use || !h.write) return false;
     const bool attached = h.cell == kNone;
     const std::uint8_t cell = attached ? attached_cell(h.owner, h.vaddr)
                                        : static_cast<std::uint8_t>(h.cell | kDetachedCell);
@@ -292,15 +310,19 @@ bool do_dma_write(State& s, int handle) {
     return true;
 }
 
+bool can_swap_out(const State& s, int frame, const OpContext& ctx) {
+    const Frame& fr = s.frames[frame];
+    return fr.in_use && fr.mapcount != 0 && !fr.isolated && may_unmap(ctx.policy.swap_out, fr);
+}
+
 // shrink_folio_list(): add_to_swap() (or reuse the slot of a swapcache frame), then
 // try_to_unmap_one() on every present PTE — which, with PG_anon_exclusive, clears the flag via
 // page_try_share_anon_rmap() and records it in the swap PTE (pte_swp_mkexclusive()) — then
 // pageout() and free if only the swapcache still holds the frame.
 bool do_swap_out(State& s, int frame, const OpContext& ctx) {
+    if (!can_swap_out(s, frame, ctx)) return false;
     const std::uint8_t f = static_cast<std::uint8_t>(frame);
     Frame& fr = s.frames[f];
-    if (!fr.in_use || fr.mapcount == 0 || fr.isolated) return false;
-    if (!may_unmap(ctx.policy.swap_out, fr)) return false;
     std::uint8_t sl = fr.swapcache;
     if (sl == kNone) {
         for (int i = 0; i < kMaxSlots && sl == kNone; ++i)
@@ -326,18 +348,26 @@ bool do_swap_out(State& s, int frame, const OpContext& ctx) {
     return true;
 }
 
-bool do_reclaim(State& s, int frame) {
+bool can_reclaim(const State& s, int frame) {
     const Frame& fr = s.frames[frame];
-    if (!fr.in_use || fr.swapcache == kNone || fr.refcount != 1) return false;
+    return fr.in_use && fr.swapcache != kNone && fr.refcount == 1;
+}
+
+bool do_reclaim(State& s, int frame) {
+    if (!can_reclaim(s, frame)) return false;
     write_back_and_free(s, static_cast<std::uint8_t>(frame));
     return true;
 }
 
+bool can_migrate_start(const State& s, int frame, const OpContext& ctx) {
+    const Frame& fr = s.frames[frame];
+    return fr.in_use && fr.mapcount != 0 && !fr.isolated && may_unmap(ctx.policy.migrate, fr);
+}
+
 bool do_migrate_start(State& s, int frame, const OpContext& ctx) {
+    if (!can_migrate_start(s, frame, ctx)) return false;
     const std::uint8_t f = static_cast<std::uint8_t>(frame);
     Frame& fr = s.frames[f];
-    if (!fr.in_use || fr.mapcount == 0 || fr.isolated) return false;
-    if (!may_unmap(ctx.policy.migrate, fr)) return false;
     for (Process& p : s.procs) {
         if (!p.alive) continue;
         for (Pte& pte : p.pte) {
@@ -358,9 +388,13 @@ bool do_migrate_start(State& s, int frame, const OpContext& ctx) {
     return true;
 }
 
+bool can_migrate_finish(const State& s, int frame) {
+    return s.frames[frame].in_use && s.frames[frame].isolated;
+}
+
 bool do_migrate_finish(State& s, int frame, const OpContext& ctx) {
+    if (!can_migrate_finish(s, frame)) return false;
     const std::uint8_t f = static_cast<std::uint8_t>(frame);
-    if (!s.frames[f].in_use || !s.frames[f].isolated) return false;
     const std::uint8_t sl = s.frames[f].swapcache;
     // folio_migrate_mapping(): the refcount must freeze at 1 (isolation) + swapcache.
     const bool moved = s.frames[f].refcount == 1 + (sl != kNone ? 1 : 0);

@@ -60,6 +60,21 @@ bool do_migrate_start(State& s, int frame, const OpContext& ctx);
 // remove_migration_ptes().
 bool do_migrate_finish(State& s, int frame, const OpContext& ctx);
 
+// The guards the do_ functions above start with, read without changing the state: false here
+// is false there, before anything is written. next_state() asks them before it copies the
+// state, because most candidate actions are not enabled (two in three on (2, 1, 2, 1): a
+// swap_out or migration of every frame, a read of every page). A true here may still be a
+// false there (swap_out finds no free slot).
+bool can_read(const State& s, int proc, int vaddr);
+bool can_mprotect(const State& s, int proc, int vaddr);
+bool can_clear_refs(const State& s, int proc, int vaddr);
+bool can_munmap(const State& s, int proc, int vaddr);
+bool can_dma_write(const State& s, int handle);
+bool can_swap_out(const State& s, int frame, const OpContext& ctx);
+bool can_reclaim(const State& s, int frame);
+bool can_migrate_start(const State& s, int frame, const OpContext& ctx);
+bool can_migrate_finish(const State& s, int frame);
+
 // Lowest process slot below `procs` that is not alive, or -1.
 int free_process_slot(const State& s, int procs);
 // Lowest handle slot below `handles` not in use, or -1.

@@ -159,9 +159,8 @@ bool CowModel::may_apply(const State& s, const Action& a) const {
         case Op::read:
             return can_read(s, a.proc, a.arg);
         case Op::mprotect:
-            return can_mprotect(s, a.proc, a.arg);
         case Op::clear_refs:
-            return can_clear_refs(s, a.proc, a.arg);
+            return has_present_pte(s, a.proc, a.arg);
         case Op::munmap:
             return can_munmap(s, a.proc, a.arg);
         case Op::dma_write:

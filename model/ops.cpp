@@ -213,12 +213,12 @@ bool do_read(State& s, int proc, int vaddr, const OpContext& ctx) {
     return fault_in(s, proc, vaddr, false, ctx);
 }
 
-bool can_mprotect(const State& s, int proc, int vaddr) {
+bool has_present_pte(const State& s, int proc, int vaddr) {
     return s.procs[proc].alive && s.procs[proc].pte[vaddr].kind == PteKind::present;
 }
 
 bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
-    if (!can_mprotect(s, proc, vaddr)) return false;
+    if (!has_present_pte(s, proc, vaddr)) return false;
     Pte& pte = s.procs[proc].pte[vaddr];
     // Soft-dirty and uffd-wp state is not modelled: can_change_pte_writable() is taken to allow
     // the upgrade of every exclusive page.
@@ -227,12 +227,8 @@ bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
     return true;
 }
 
-bool can_clear_refs(const State& s, int proc, int vaddr) {
-    return s.procs[proc].alive && s.procs[proc].pte[vaddr].kind == PteKind::present;
-}
-
 bool do_clear_refs(State& s, int proc, int vaddr) {
-    if (!can_clear_refs(s, proc, vaddr)) return false;
+    if (!has_present_pte(s, proc, vaddr)) return false;
     s.procs[proc].pte[vaddr].writable = 0;
     return true;
 }

@@ -66,8 +66,7 @@ bool do_migrate_finish(State& s, int frame, const OpContext& ctx);
 // swap_out or migration of every frame, a read of every page). A true here may still be a
 // false there (swap_out finds no free slot).
 bool can_read(const State& s, int proc, int vaddr);
-bool can_mprotect(const State& s, int proc, int vaddr);
-bool can_clear_refs(const State& s, int proc, int vaddr);
+bool has_present_pte(const State& s, int proc, int vaddr);  // mprotect and clear_refs
 bool can_munmap(const State& s, int proc, int vaddr);
 bool can_dma_write(const State& s, int handle);
 bool can_swap_out(const State& s, int frame, const OpContext& ctx);

@@ -301,8 +301,9 @@ TEST_CASE("needless copies are counted: a copy of a page nobody else maps or ref
 }
 
 TEST_CASE("next_state's guards refuse exactly the actions the step itself refuses") {
-    // next_state() asks the can_* guards before it copies the state; a guard that refused an
-    // enabled action would lose states, one that differed from its do_ function would too.
+    // next_state() asks the do_ functions' guards (ops.hpp) before it copies the state, with
+    // the action's arguments picked out by op; a guard asked with the wrong ones, or for the
+    // wrong op, would refuse an enabled action here and lose its states in a search.
     long refused = 0, taken = 0;
     for (const CowPolicy* p : all_policies()) {
         const CowModel model(exhaustive(*p));

@@ -20,7 +20,6 @@ namespace cowpin {
 namespace {
 
 constexpr double kRumurSeconds = 400;  // issue 5: Rumur on (2, 1, 2, 1), linux-5.19, pins only
-constexpr double kRepeatBelow = 15;    // seconds: rows this quick are run `repeat` times
 
 // What a run's process sends back through its pipe.
 struct Numbers {
@@ -61,16 +60,15 @@ double machine_parallelism() {
 }
 
 // One run in a process of its own (so that its peak RSS is its own), with the time and
-// memory limits; nullopt if it could not start or sent nothing back (it crashed or was killed).
+// memory limits. No numbers if it could not start or sent nothing back (crashed or killed).
 struct Measured {
-    Numbers n;
+    std::optional<Numbers> n;
     double rss_mib = 0;
 };
-std::optional<Measured> measure(const Spec& spec, const std::string& policy, unsigned threads,
-                                const BenchOptions& options, std::uint64_t max_bytes,
-                                std::uint64_t mark_states, double& rss_mib) {
+Measured measure(const Spec& spec, const std::string& policy, unsigned threads,
+                 const BenchOptions& options, std::uint64_t max_bytes, std::uint64_t mark_states) {
     int fds[2];
-    if (pipe(fds)) return std::nullopt;  // reported as a failed run
+    if (pipe(fds)) return {};
     std::cout << std::flush;
     const pid_t pid = fork();
     if (pid == 0) {
@@ -107,12 +105,12 @@ std::optional<Measured> measure(const Spec& spec, const std::string& policy, uns
         }
         usleep(20000);
     }
+    Measured m;
     Numbers n;
-    const bool got = read(fds[0], &n, sizeof(n)) == sizeof(n);
+    if (read(fds[0], &n, sizeof(n)) == sizeof(n)) m.n = n;
     close(fds[0]);
-    rss_mib = usage.ru_maxrss / 1024.0;
-    if (!got) return std::nullopt;
-    return Measured{n, rss_mib};
+    m.rss_mib = usage.ru_maxrss / 1024.0;
+    return m;
 }
 
 }  // namespace
@@ -142,53 +140,53 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
     for (const Spec& spec : specs) {
         for (const std::string& name : spec.policies) {
             // A round: one run per thread count, the one-thread run first (its states are the
-            // mark the others are timed to). Rows whose runs all finish within kRepeatBelow are
-            // run `repeat` times, thread counts alternating, and show each count's median run:
-            // a 5 s run on this shared VM can take 30% longer from one minute to the next.
+            // mark the others are timed to). Rounds repeat while every run finishes within
+            // kBenchRepeatBelow, up to `repeat` of them.
             const std::size_t T = options.threads.size();
-            std::vector<std::vector<Measured>> runs(T);
-            std::vector<double> failed_rss(T, -1);
+            std::vector<std::vector<Measured>> runs(T);  // runs that sent their numbers
+            std::vector<Measured> failed(T);              // the last that did not
             std::uint64_t one_thread_states = 0;
             for (unsigned round = 0; round < std::max(1u, options.repeat); ++round) {
                 bool quick = true;
                 for (std::size_t k = 0; k < T; ++k) {
                     const unsigned threads = options.threads[k];
-                    double rss = 0;
-                    const auto m = measure(spec, name, threads, options, max_bytes,
-                                           threads == 1 ? 0 : one_thread_states, rss);
-                    if (!m) {
-                        failed_rss[k] = rss;
+                    const Measured m = measure(spec, name, threads, options, max_bytes,
+                                               threads == 1 ? 0 : one_thread_states);
+                    if (!m.n) {
+                        failed[k] = m;
                         quick = false;
                         continue;
                     }
-                    if (threads == 1) one_thread_states = m->n.states;
-                    quick &= m->n.complete && m->n.seconds < kRepeatBelow;
-                    runs[k].push_back(*m);
+                    if (threads == 1) one_thread_states = m.n->states;
+                    quick &= m.n->complete && m.n->seconds < kBenchRepeatBelow;
+                    runs[k].push_back(m);
                 }
                 if (!quick) break;
                 repeated |= round > 0;
             }
             // Each thread count's median run, by seconds.
-            std::vector<std::optional<Measured>> shown(T);
+            auto seconds = [](const Measured& m) { return m.n->seconds; };
+            std::vector<const Measured*> shown(T, nullptr);
             for (std::size_t k = 0; k < T; ++k) {
                 if (runs[k].empty()) continue;
-                std::sort(runs[k].begin(), runs[k].end(),
-                          [](const Measured& x, const Measured& y) { return x.n.seconds < y.n.seconds; });
-                shown[k] = runs[k][(runs[k].size() - 1) / 2];
+                std::sort(runs[k].begin(), runs[k].end(), [&](const Measured& x, const Measured& y) {
+                    return seconds(x) < seconds(y);
+                });
+                shown[k] = &runs[k][(runs[k].size() - 1) / 2];
             }
             double one_thread_seconds = 0;
             for (std::size_t k = 0; k < T; ++k)
-                if (options.threads[k] == 1 && shown[k]) one_thread_seconds = shown[k]->n.seconds;
+                if (options.threads[k] == 1 && shown[k]) one_thread_seconds = seconds(*shown[k]);
             for (std::size_t k = 0; k < T; ++k) {
                 const unsigned threads = options.threads[k];
                 if (!shown[k]) {
                     std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} "
                                              "{:>11} {:>7} {:>6} {:>7.0f}M {:>6}  {}\n",
                                              spec.name, name, threads, "-", "-", "-", "-", "-",
-                                             "-", "-", failed_rss[k], "-", "failed");
+                                             "-", "-", failed[k].rss_mib, "-", "failed");
                     continue;
                 }
-                const Numbers& n = shown[k]->n;
+                const Numbers& n = *shown[k]->n;
                 const double rate = n.states / std::max(n.seconds, 1e-9);
                 // Speedup at equal work: the one-thread run's time over the time this run took
                 // to hold the same states (the same first states, by id). If it stopped short
@@ -201,7 +199,7 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
                 std::string result = result_text(n);
                 if (runs[k].size() > 1)
                     result += fmt::format("  (median of {}: {:.2f}-{:.2f} s)", runs[k].size(),
-                                          runs[k].front().n.seconds, runs[k].back().n.seconds);
+                                          seconds(runs[k].front()), seconds(runs[k].back()));
                 if (n.complete && spec.bounds == Bounds{2, 1, 2, 1, 0} && name == "linux-5.19")
                     result += fmt::format("  ({:.0f}x Rumur's ~{:.0f} s)",
                                           kRumurSeconds / n.seconds, kRumurSeconds);
@@ -225,7 +223,7 @@ int run_bench(const BenchOptions& options, std::uint64_t default_memory_bytes) {
     if (repeated)
         std::cout << fmt::format("median of N: runs that all finish within {:.0f} s are repeated, "
                                  "thread counts alternating; the row is each count's median run\n",
-                                 kRepeatBelow);
+                                 kBenchRepeatBelow);
     return 0;
 }
 

@@ -506,7 +506,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "on", "off"}));
     bn->add_option("--spec", bench.only, "only this benchmark spec (repeatable)");
     bn->add_option("--repeat", bench.repeat,
-                   "runs of each row that finishes within 15 s; the median is shown (default 5)")
+                   fmt::format("runs of each row that finishes within {:.0f} s; the median is "
+                               "shown (default 5)", kBenchRepeatBelow))
         ->check(CLI::Range(1u, 100u));
 
     ReproduceArgs repro;

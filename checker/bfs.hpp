@@ -174,9 +174,8 @@ private:
     static constexpr std::size_t kBlock = 8192;   // parents per block
     static constexpr std::size_t kSub = 128;      // parents per phase-A work item
     // Phase A's pipeline, in parents: home slots prefetched, then kSlotLead parents later the
-    // states they name, then kStateLead parents later the lookups. (Leads of 2 made no
-    // difference beyond 1% on (2,1,2,1) or the first 3 M states of (3,2,2,2): the expansion of
-    // one parent already covers the latency.)
+    // states they name, then kStateLead parents later the lookups. (Leads of 2 were within 1%
+    // of these on (2,1,2,1) and on the first 3 M states of (3,2,2,2).)
     static constexpr std::size_t kSlotLead = 1;
     static constexpr std::size_t kStateLead = 1;
     static constexpr std::uint32_t kEmptySlot = SlotLayout::kEmpty;
@@ -302,13 +301,14 @@ private:
         for (std::size_t sh = 0; sh < kShards; ++sh)
             if (need[sh] * 100 > exact_[sh].capacity() * 74) cap[sh] = need[sh] * 10 / 7 + 1;
         // Ids stay below the tables' total capacity (each state is in one slot). If the grown
-        // tables could hold ids wider than the slots' id field, every slot gets the new layout: every
-        // shard is rebuilt, those not growing at their present size.
+        // tables could hold ids wider than the slots' id field, every slot gets the new layout:
+        // every shard is rebuilt, those not growing at their present size.
         std::size_t capacity = 0;
         for (std::size_t sh = 0; sh < kShards; ++sh)
             capacity += cap[sh] ? cap[sh] : exact_[sh].capacity();
-        if (SlotLayout::for_capacity(capacity).id_bits > slots_.id_bits) {
-            slots_ = SlotLayout::for_capacity(capacity);
+        if (const SlotLayout wider = SlotLayout::for_capacity(capacity);
+            wider.id_bits > slots_.id_bits) {
+            slots_ = wider;
             for (std::size_t sh = 0; sh < kShards; ++sh)
                 if (!cap[sh]) cap[sh] = exact_[sh].capacity();
         }

@@ -247,94 +247,116 @@ void rename_into(State& dst, const State& src, const ProcMap& m, const Shape& sh
     }
 }
 
-struct SigMix {
-    std::uint64_t h = 0x243F6A8885A308D3ull;
-    void add(std::uint64_t x) {
-        h ^= x + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-        h *= 0xBF58476D1CE4E5B9ull;
-        h ^= h >> 31;
+// A process's signature is a 128-bit key of small fields, each read from the state without
+// naming any process, frame, slot or value, so that no renaming changes it. Its fields are
+// packed side by side rather than hashed: the keys of a state's processes are computed for every
+// successor, and packing them costs a shift and an or per field where a hash costs a chain of
+// dependent multiplies. A field is masked to its width, so a key stays a function of what it
+// reads even in a state that breaks the width's assumption (a model bug).
+using SigKey = unsigned __int128;
+
+// Field widths, with the compile-time capacities they rely on.
+inline constexpr int kRelationBits = 5;   // value_relation(): writer 2 bits, cell 3 bits
+inline constexpr int kPageKeyBits = 37;   // page_key()
+inline constexpr int kHandleKeyBits = 5;  // handle_key()
+static_assert(kMaxProcs <= 7 && kMaxProcs + kMaxHandles + 2 <= 15 && kMaxHandles <= 3,
+              "mapcount, slot count (3 bits), refcount (4 bits), pins and gets (2 bits) fit");
+static_assert(kMaxPages <= 2, "a page number is one bit of a key");
+inline constexpr int kProcKeyBits = 2 + 1 + 1 + 2 + kMaxHandles * kHandleKeyBits;
+static_assert(kProcKeyBits + kMaxPages * kPageKeyBits <= 128, "a signature fits 128 bits");
+
+// What every signature of a state reads about the other processes and the handles, computed
+// once per state: live children and depth in the process tree per process, the handles each
+// process owns, and which detached cells a handle holds.
+struct SigContext {
+    std::array<std::uint8_t, kMaxProcs> children{};
+    std::array<std::uint8_t, kMaxProcs> depth{};      // 0 for a process without a parent
+    std::array<std::uint32_t, kMaxProcs> handles{};   // handle_key() of each owned handle
+    std::uint32_t held_cells = 0;                     // bit c: an in-use handle holds cell c
+
+    SigContext(const State& s, const Shape& shape) {
+        for (int q = 0; q < shape.procs; ++q) {
+            const std::uint8_t parent = s.procs[q].parent;
+            if (s.procs[q].alive && parent < kMaxProcs) ++children[parent];
+            int d = 0;
+            for (std::uint8_t r = parent; r < kMaxProcs && d < kMaxProcs; r = s.procs[r].parent)
+                ++d;
+            depth[q] = static_cast<std::uint8_t>(d);
+        }
+        for (int h = 0; h < shape.handles; ++h) {
+            const Handle& hd = s.handles[h];
+            if (!hd.in_use) continue;
+            if (hd.cell < 32) held_cells |= 1u << hd.cell;
+            // Handle slots are not renamed, so a handle's slot is its place in the key.
+            if (hd.owner < kMaxProcs)
+                handles[hd.owner] |= (1u | std::uint32_t{hd.kind == HandleKind::get} << 1 |
+                                      std::uint32_t{hd.write != 0} << 2 |
+                                      std::uint32_t{hd.vaddr & 1u} << 3 |
+                                      std::uint32_t{hd.cell == kNone} << 4)
+                                     << (h * kHandleKeyBits);
+        }
     }
+    // Whether an in-use handle holds detached cell `cell` (canonicalize() forgets cells nobody
+    // holds).
+    bool cell_held(std::uint8_t cell) const { return cell < 32 && (held_cells >> cell & 1); }
 };
 
-// Whether an in-use handle holds detached cell `cell` (canonicalize() forgets cells nobody
-// holds).
-bool cell_held(const State& s, std::uint8_t cell, const Shape& shape) {
-    for (int h = 0; h < shape.handles; ++h)
-        if (s.handles[h].in_use && s.handles[h].cell == cell) return true;
-    return false;
-}
-
-// How a value relates to process p, without naming any process, frame or value. It reads a
-// state as canonicalize() would leave it: a detached cell no handle holds counts as no cell.
-std::uint64_t value_relation(const State& s, int p, std::uint8_t value, const Shape& shape) {
-    if (value == kNone) return 0xFF;
+// How a value relates to process p: who wrote it (nobody, p, another process) and whose cell
+// it is (none, a detached cell a handle holds, p's or another's at which page). It reads the
+// state as canonicalize() leaves it: a detached cell no handle holds counts as no cell.
+// All ones for no value.
+std::uint64_t value_relation(const State& s, int p, std::uint8_t value, const SigContext& ctx) {
+    if (value == kNone) return (1u << kRelationBits) - 1;
     const Value& val = s.values[value];
-    std::uint64_t writer = val.writer == kNone ? 0 : val.writer == p ? 1 : 2;
+    const std::uint64_t writer = val.writer == kNone ? 0 : val.writer == p ? 1 : 2;
     std::uint64_t cell = 0;
     if (val.cell == kNone)
         cell = 0;
     else if (val.cell & kDetachedCell)
-        cell = cell_held(s, val.cell & ~kDetachedCell, shape) ? 1 : 0;
+        cell = ctx.cell_held(val.cell & ~kDetachedCell) ? 1 : 0;
     else  // attached: whose (self or other), and at which page (pages are not renamed)
         cell = (val.cell / kMaxPages == p ? 2u : 3u) |
                static_cast<std::uint64_t>(val.cell % kMaxPages) << 2;
     return writer | cell << 2;
 }
 
-// Depth of p in the process tree: 0 for a process without a live parent.
-int depth(const State& s, int p) {
-    int d = 0;
-    for (std::uint8_t q = s.procs[p].parent; q != kNone && q < kMaxProcs && d < kMaxProcs;
-         q = s.procs[q].parent)
-        ++d;
-    return d;
+// Page v of process p: its PTE, what p should see there and what it sees, the swap slot's
+// count, and the counts of the frame the PTE leads to (kPageKeyBits bits).
+std::uint64_t page_key(const State& s, int p, int v, const SigContext& ctx) {
+    const Pte& pte = s.procs[p].pte[v];
+    const std::uint8_t ideal = s.procs[p].ideal[v];
+    const std::uint8_t seen = view(s, p, v);
+    std::uint64_t k = static_cast<std::uint64_t>(pte.kind) | std::uint64_t{pte.writable & 1u} << 2 |
+                      std::uint64_t{pte.swp_exclusive & 1u} << 3 |
+                      static_cast<std::uint64_t>(pte.migration) << 4 |
+                      std::uint64_t{ideal == kNone} << 6 | std::uint64_t{seen == ideal} << 7 |
+                      value_relation(s, p, ideal, ctx) << 8 |
+                      value_relation(s, p, seen, ctx) << (8 + kRelationBits);
+    if (pte.kind == PteKind::swap) {
+        const Slot& sl = s.slots[pte.target];
+        k |= std::uint64_t{sl.count & 7u} << 18 | std::uint64_t{sl.cache != kNone} << 21;
+    }
+    const std::uint8_t f = pte.kind == PteKind::none ? kNone : pte_frame(s, pte);
+    if (f == kNone) return k | std::uint64_t{1} << 22;
+    const Frame& fr = s.frames[f];
+    return k | std::uint64_t{fr.mapcount & 7u} << 23 | std::uint64_t{fr.refcount & 15u} << 26 |
+           std::uint64_t{fr.pins & 3u} << 30 | std::uint64_t{fr.gets & 3u} << 32 |
+           std::uint64_t{fr.anon_exclusive & 1u} << 34 |
+           std::uint64_t{fr.swapcache != kNone} << 35 | std::uint64_t{fr.isolated & 1u} << 36;
 }
 
-// A signature of live process p that renaming processes, frames, slots and values leaves
-// unchanged (handle slots and pages are not renamed, so they may appear). Depth in the process
-// tree is its top bits: parents sort before their children.
-std::uint64_t signature(const State& s, int p, const Shape& shape) {
+// The signature of live process p. Depth in the process tree is its top bits: parents sort
+// before their children.
+SigKey signature(const State& s, int p, const Shape& shape, const SigContext& ctx) {
     const Process& pr = s.procs[p];
-    SigMix m;
-    m.add(pr.has_pinned);
-    m.add(pr.parent == kNone);
-    int children = 0;
-    for (int q = 0; q < shape.procs; ++q)
-        children += s.procs[q].alive && s.procs[q].parent == p;
-    m.add(static_cast<std::uint64_t>(children));
-    for (int h = 0; h < shape.handles; ++h) {
-        const Handle& hd = s.handles[h];
-        if (!hd.in_use || hd.owner != p) continue;
-        m.add(0x100u | static_cast<std::uint64_t>(h));
-        m.add(static_cast<std::uint64_t>(hd.kind) | std::uint64_t{hd.write} << 8 |
-              std::uint64_t{hd.vaddr} << 16 | std::uint64_t{hd.cell == kNone} << 24);
-    }
-    for (int v = 0; v < shape.pages; ++v) {
-        const Pte& pte = pr.pte[v];
-        const std::uint8_t ideal = pr.ideal[v];
-        const std::uint8_t seen = view(s, p, v);
-        m.add(static_cast<std::uint64_t>(pte.kind) | std::uint64_t{pte.writable} << 8 |
-              std::uint64_t{pte.swp_exclusive} << 16 |
-              static_cast<std::uint64_t>(pte.migration) << 24 |
-              std::uint64_t{ideal == kNone} << 32 | std::uint64_t{seen == ideal} << 40);
-        m.add(value_relation(s, p, ideal, shape));
-        m.add(value_relation(s, p, seen, shape));
-        if (pte.kind == PteKind::swap) {
-            const Slot& sl = s.slots[pte.target];
-            m.add(std::uint64_t{sl.count} | std::uint64_t{sl.cache != kNone} << 8);
-        }
-        const std::uint8_t f = pte.kind == PteKind::none ? kNone : pte_frame(s, pte);
-        if (f == kNone) {
-            m.add(0xFFFF);
-            continue;
-        }
-        const Frame& fr = s.frames[f];
-        m.add(std::uint64_t{fr.mapcount} | std::uint64_t{fr.refcount} << 8 |
-              std::uint64_t{fr.pins} << 16 | std::uint64_t{fr.gets} << 24 |
-              std::uint64_t{fr.anon_exclusive} << 32 | std::uint64_t{fr.swapcache != kNone} << 40 |
-              std::uint64_t{fr.isolated} << 48);
-    }
-    return static_cast<std::uint64_t>(depth(s, p)) << 60 | m.h >> 4;
+    SigKey k = static_cast<SigKey>(ctx.depth[p] & 3u) << 126 |
+               static_cast<SigKey>(pr.has_pinned & 1u) << 125 |
+               static_cast<SigKey>(pr.parent == kNone) << 124 |
+               static_cast<SigKey>(ctx.children[p] & 3u) << 122 |
+               static_cast<SigKey>(ctx.handles[p]) << (122 - kMaxHandles * kHandleKeyBits);
+    for (int v = 0; v < shape.pages; ++v)
+        k |= static_cast<SigKey>(page_key(s, p, v, ctx)) << (v * kPageKeyBits);
+    return k;
 }
 
 }  // namespace
@@ -348,14 +370,16 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
 
     // order[k]: the old slot that takes new slot k. Live processes by signature, then dead slots
     // in slot order (nothing names them any more).
-    std::array<std::uint64_t, kMaxProcs> sig{};
+    std::array<SigKey, kMaxProcs> sig{};
     ProcMap order{};
     int live = 0;
     for (int p = 0; p < nprocs; ++p)
         if (s.procs[p].alive) order[live++] = static_cast<std::uint8_t>(p);
     // (A lone live process takes slot 0 whatever its signature.)
-    if (live > 1)
-        for (int k = 0; k < live; ++k) sig[order[k]] = signature(s, order[k], shape);
+    if (live > 1) {
+        const SigContext ctx(s, shape);
+        for (int k = 0; k < live; ++k) sig[order[k]] = signature(s, order[k], shape, ctx);
+    }
     // Insertion sort, stable (at most kMaxProcs entries; std::stable_sort allocates a buffer).
     for (int i = 1; i < live; ++i)
         for (int j = i; j > 0 && sig[order[j]] < sig[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);

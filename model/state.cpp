@@ -258,7 +258,7 @@ using SigKey = unsigned __int128;
 // Field widths, with the compile-time capacities they rely on.
 inline constexpr int kRelationBits = 5;   // value_relation(): writer 2 bits, cell 3 bits
 inline constexpr int kPageKeyBits = 37;   // page_key()
-inline constexpr int kHandleKeyBits = 5;  // handle_key()
+inline constexpr int kHandleKeyBits = 5;  // an owned handle, in SigContext::handles
 static_assert(kMaxProcs <= 7 && kMaxProcs + kMaxHandles + 2 <= 15 && kMaxHandles <= 3,
               "mapcount, slot count (3 bits), refcount (4 bits), pins and gets (2 bits) fit");
 static_assert(kMaxPages <= 2, "a page number is one bit of a key");
@@ -446,27 +446,6 @@ std::uint64_t hash_state(const State& s) {
     h *= 0x94D049BB133111EBull;
     h ^= h >> 29;
     return h;
-}
-
-std::uint8_t pte_frame(const State& s, const Pte& pte) {
-    switch (pte.kind) {
-        case PteKind::present:
-        case PteKind::migration:
-            return pte.target;
-        case PteKind::swap:
-            return s.slots[pte.target].cache;
-        case PteKind::none:
-            break;
-    }
-    return kNone;
-}
-
-std::uint8_t view(const State& s, int proc, int vaddr) {
-    const Pte& pte = s.procs[proc].pte[vaddr];
-    if (pte.kind == PteKind::none) return kNone;
-    const std::uint8_t f = pte_frame(s, pte);
-    if (f != kNone) return s.frames[f].data;
-    return s.slots[pte.target].data;
 }
 
 }  // namespace cowpin

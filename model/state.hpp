@@ -217,12 +217,30 @@ void canonicalize_symmetric(State& s, const Shape& shape);
 // Fixed-seed hash of the state's bytes: stable across builds and runs.
 std::uint64_t hash_state(const State& s);
 
+// The frame a PTE leads to: present or migration target, or the swapcache frame of a swap
+// entry (kNone if the slot caches none). Inline: the symmetry signatures and the invariants
+// ask it for every PTE of every successor.
+inline std::uint8_t pte_frame(const State& s, const Pte& pte) {
+    switch (pte.kind) {
+        case PteKind::present:
+        case PteKind::migration:
+            return pte.target;
+        case PteKind::swap:
+            return s.slots[pte.target].cache;
+        case PteKind::none:
+            break;
+    }
+    return kNone;
+}
+
 // What P reads at v (MODEL §2 view): the frame's data for present and migration PTEs; for a
 // swap PTE the cached frame's data if the slot is in the swapcache, else the slot's data.
-std::uint8_t view(const State& s, int proc, int vaddr);
-
-// The frame a PTE leads to: present or migration target, or the swapcache frame of a swap
-// entry (kNone if the slot caches none).
-std::uint8_t pte_frame(const State& s, const Pte& pte);
+inline std::uint8_t view(const State& s, int proc, int vaddr) {
+    const Pte& pte = s.procs[proc].pte[vaddr];
+    if (pte.kind == PteKind::none) return kNone;
+    const std::uint8_t f = pte_frame(s, pte);
+    if (f != kNone) return s.frames[f].data;
+    return s.slots[pte.target].data;
+}
 
 }  // namespace cowpin

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
+
 namespace cowpin {
 
 namespace {
@@ -52,12 +54,31 @@ bool is_ancestor(const State& s, int ancestor, int p) {
     return false;
 }
 
-std::string pname(int p) { return p == kNone ? std::string("an exited process") : fmt::format("P{}", p); }
+std::string pname(int p) {
+    return p == kNone ? std::string("an exited process") : fmt::format("P{}", p);
+}
 
 /*------------------------------------------------------------------------------------------*/
-// Each check returns an empty string when it holds, or what is wrong.
+// Each check is written once and compiled twice. With E (explain) it returns what is wrong, or
+// an empty string when it holds: violation_message() wants that for the one violating state of
+// a counterexample. Without, it returns whether it fails, and formats nothing: the search asks
+// it of every new state.
+template <bool E>
+using Outcome = std::conditional_t<E, std::string, bool>;
+template <bool E>
+Outcome<E> holds() {
+    return {};  // "" or false
+}
+template <bool E, class Message>
+Outcome<E> fails(Message&& message) {
+    if constexpr (E)
+        return message();
+    else
+        return true;
+}
 
-std::string check_refcounts(const State& s, const CowPolicy& policy) {
+template <bool E>
+Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
     std::array<int, kMaxFrames> mapcount{}, pins{}, gets{};
     std::array<int, kMaxSlots> count{};
     for (int p = 0; p < kMaxProcs; ++p) {
@@ -65,88 +86,121 @@ std::string check_refcounts(const State& s, const CowPolicy& policy) {
         for (int v = 0; v < kMaxPages; ++v) {
             const Pte& pte = pr.pte[v];
             if (!pr.alive) {
-                if (pte.kind != PteKind::none) return fmt::format("exited P{} has a PTE", p);
+                if (pte.kind != PteKind::none)
+                    return fails<E>([&] { return fmt::format("exited P{} has a PTE", p); });
                 continue;
             }
             if ((pte.kind == PteKind::none) != (pr.ideal[v] == kNone))
-                return fmt::format("P{} v{}: ideal cell and PTE disagree on being mapped", p, v);
+                return fails<E>([&] {
+                    return fmt::format("P{} v{}: ideal cell and PTE disagree on being mapped", p,
+                                       v);
+                });
             if (pte.kind == PteKind::none) continue;
             if (pte.kind == PteKind::swap) {
                 if (!s.slots[pte.target].in_use)
-                    return fmt::format("P{} v{} names freed swap slot {}", p, v, pte.target);
+                    return fails<E>([&] {
+                        return fmt::format("P{} v{} names freed swap slot {}", p, v, pte.target);
+                    });
                 ++count[pte.target];
                 if (pte.swp_exclusive && !policy.exclusive_entries)
-                    return fmt::format("P{} v{}: swap exclusive bit without the policy", p, v);
+                    return fails<E>([&] {
+                        return fmt::format("P{} v{}: swap exclusive bit without the policy", p, v);
+                    });
                 continue;
             }
             if (!s.frames[pte.target].in_use)
-                return fmt::format("P{} v{} maps freed frame {}", p, v, pte.target);
+                return fails<E>(
+                    [&] { return fmt::format("P{} v{} maps freed frame {}", p, v, pte.target); });
             if (pte.kind == PteKind::present) ++mapcount[pte.target];
             if (pte.kind == PteKind::migration && !s.frames[pte.target].isolated)
-                return fmt::format("P{} v{}: migration entry of a frame not isolated", p, v);
+                return fails<E>([&] {
+                    return fmt::format("P{} v{}: migration entry of a frame not isolated", p, v);
+                });
         }
     }
     for (int h = 0; h < kMaxHandles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use) continue;
-        if (!s.frames[hd.frame].in_use) return fmt::format("h{} holds freed frame {}", h, hd.frame);
+        if (!s.frames[hd.frame].in_use)
+            return fails<E>([&] { return fmt::format("h{} holds freed frame {}", h, hd.frame); });
         (hd.kind == HandleKind::pin ? pins : gets)[hd.frame]++;
         if (hd.owner != kNone && !s.procs[hd.owner].alive)
-            return fmt::format("h{} is owned by exited P{}", h, hd.owner);
+            return fails<E>([&] { return fmt::format("h{} is owned by exited P{}", h, hd.owner); });
         if (hd.cell == kNone && (hd.owner == kNone || s.procs[hd.owner].ideal[hd.vaddr] == kNone))
-            return fmt::format("h{}: attached cell of an unmapped address", h);
+            return fails<E>(
+                [&] { return fmt::format("h{}: attached cell of an unmapped address", h); });
     }
     for (int f = 0; f < kMaxFrames; ++f) {
         const Frame& fr = s.frames[f];
         if (!fr.in_use) continue;
         const bool cached = fr.swapcache != kNone;
         if (cached && (!s.slots[fr.swapcache].in_use || s.slots[fr.swapcache].cache != f))
-            return fmt::format("frame {}: swapcache slot {} does not cache it", f, fr.swapcache);
+            return fails<E>([&] {
+                return fmt::format("frame {}: swapcache slot {} does not cache it", f,
+                                   fr.swapcache);
+            });
         const int refcount = mapcount[f] + cached + gets[f] + pins[f] + fr.isolated;
         if (fr.mapcount != mapcount[f] || fr.pins != pins[f] || fr.gets != gets[f] ||
             fr.refcount != refcount)
-            return fmt::format(
-                "frame {}: refcount {} mapcount {} pins {} gets {}, expected refcount {} = "
-                "mapcount {} + swapcache {} + gets {} + pins {} + isolated {}",
-                f, fr.refcount, fr.mapcount, fr.pins, fr.gets, refcount, mapcount[f], int(cached),
-                gets[f], pins[f], fr.isolated);
-        if (refcount == 0) return fmt::format("frame {} is allocated but unreachable", f);
+            return fails<E>([&] {
+                return fmt::format(
+                    "frame {}: refcount {} mapcount {} pins {} gets {}, expected refcount {} = "
+                    "mapcount {} + swapcache {} + gets {} + pins {} + isolated {}",
+                    f, fr.refcount, fr.mapcount, fr.pins, fr.gets, refcount, mapcount[f],
+                    int(cached), gets[f], pins[f], fr.isolated);
+            });
+        if (refcount == 0)
+            return fails<E>(
+                [&] { return fmt::format("frame {} is allocated but unreachable", f); });
         if (fr.anon_exclusive && !policy.anon_exclusive)
-            return fmt::format("frame {}: PageAnonExclusive without the policy", f);
-        if (fr.data == kNone) return fmt::format("frame {} holds no value", f);
+            return fails<E>(
+                [&] { return fmt::format("frame {}: PageAnonExclusive without the policy", f); });
+        if (fr.data == kNone)
+            return fails<E>([&] { return fmt::format("frame {} holds no value", f); });
     }
     for (int sl = 0; sl < kMaxSlots; ++sl) {
         const Slot& slot = s.slots[sl];
         if (!slot.in_use) continue;
         if (slot.count != count[sl])
-            return fmt::format("swap slot {}: count {}, expected {}", sl, slot.count, count[sl]);
+            return fails<E>([&] {
+                return fmt::format("swap slot {}: count {}, expected {}", sl, slot.count,
+                                   count[sl]);
+            });
         if (slot.cache != kNone &&
             (!s.frames[slot.cache].in_use || s.frames[slot.cache].swapcache != sl))
-            return fmt::format("swap slot {}: cached frame {} is not in the swapcache", sl,
-                               slot.cache);
+            return fails<E>([&] {
+                return fmt::format("swap slot {}: cached frame {} is not in the swapcache", sl,
+                                   slot.cache);
+            });
         if (slot.cache == kNone && (slot.count == 0 || slot.data == kNone))
-            return fmt::format("swap slot {} is allocated but unreachable or holds no data", sl);
+            return fails<E>([&] {
+                return fmt::format("swap slot {} is allocated but unreachable or holds no data",
+                                   sl);
+            });
     }
-    return {};
+    return holds<E>();
 }
 
-std::string check_pinned_exclusive(const State& s) {
+template <bool E>
+Outcome<E> check_pinned_exclusive(const State& s) {
     for (int h = 0; h < kMaxHandles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use || hd.kind != HandleKind::pin) continue;
         for (int p = 0; p < kMaxProcs; ++p) {
             if (!s.procs[p].alive) continue;
             for (int v = 0; v < kMaxPages; ++v)
-                if (maps_frame(s, s.procs[p].pte[v], hd.frame) &&
-                    !(p == hd.owner && v == hd.vaddr))
-                    return fmt::format("frame pinned by h{} ({} v{}) is also mapped by P{} v{}", h,
-                                       pname(hd.owner), hd.vaddr, p, v);
+                if (maps_frame(s, s.procs[p].pte[v], hd.frame) && !(p == hd.owner && v == hd.vaddr))
+                    return fails<E>([&] {
+                        return fmt::format("frame pinned by h{} ({} v{}) is also mapped by P{} v{}",
+                                           h, pname(hd.owner), hd.vaddr, p, v);
+                    });
         }
     }
-    return {};
+    return holds<E>();
 }
 
-std::string check_writable_exclusive(const State& s) {
+template <bool E>
+Outcome<E> check_writable_exclusive(const State& s) {
     const auto maps = all_mappings(s);
     for (int p = 0; p < kMaxProcs; ++p) {
         if (!s.procs[p].alive) continue;
@@ -154,22 +208,27 @@ std::string check_writable_exclusive(const State& s) {
             const Pte& pte = s.procs[p].pte[v];
             if (pte.kind != PteKind::present || !pte.writable) continue;
             if (maps[pte.target] > 1)
-                return fmt::format("P{} v{} maps writable a frame that {} entries name", p, v,
-                                   int{maps[pte.target]});
+                return fails<E>([&] {
+                    return fmt::format("P{} v{} maps writable a frame that {} entries name", p, v,
+                                       int{maps[pte.target]});
+                });
         }
     }
-    return {};
+    return holds<E>();
 }
 
-std::string check_anon_exclusive(const State& s, const CowPolicy& policy) {
-    if (!policy.anon_exclusive) return {};
+template <bool E>
+Outcome<E> check_anon_exclusive(const State& s, const CowPolicy& policy) {
+    if (!policy.anon_exclusive) return holds<E>();
     for (int p = 0; p < kMaxProcs; ++p) {
         if (!s.procs[p].alive) continue;
         for (int v = 0; v < kMaxPages; ++v) {
             const Pte& pte = s.procs[p].pte[v];
             if (pte.kind == PteKind::present && pte.writable &&
                 !s.frames[pte.target].anon_exclusive)
-                return fmt::format("P{} v{} is writable but its page is not exclusive", p, v);
+                return fails<E>([&] {
+                    return fmt::format("P{} v{} is writable but its page is not exclusive", p, v);
+                });
         }
     }
     const auto maps = all_mappings(s);
@@ -177,15 +236,17 @@ std::string check_anon_exclusive(const State& s, const CowPolicy& policy) {
         const Frame& fr = s.frames[f];
         if (!fr.in_use) continue;
         if (fr.pins > 0 && !fr.anon_exclusive)
-            return fmt::format("frame {} is pinned but not exclusive", f);
+            return fails<E>([&] { return fmt::format("frame {} is pinned but not exclusive", f); });
         if (fr.anon_exclusive && maps[f] > 1)
-            return fmt::format("frame {} is exclusive but has {} mappings", f,
-                               int{maps[f]});
+            return fails<E>([&] {
+                return fmt::format("frame {} is exclusive but has {} mappings", f, int{maps[f]});
+            });
     }
-    return {};
+    return holds<E>();
 }
 
-std::string check_memory_private(const State& s) {
+template <bool E>
+Outcome<E> check_memory_private(const State& s) {
     for (int p = 0; p < kMaxProcs; ++p) {
         if (!s.procs[p].alive) continue;
         for (int v = 0; v < kMaxPages; ++v) {
@@ -203,55 +264,68 @@ std::string check_memory_private(const State& s) {
             else if (writer != kNone && is_ancestor(s, p, writer))
                 what = "Leak from child into parent";
             if (own == p)
-                return fmt::format("{} (P{} v{} does not see its own latest write)", what, p, v);
-            return fmt::format("{} (P{} v{} reads a value written by {})", what, p, v,
-                               pname(writer));
+                return fails<E>([&] {
+                    return fmt::format("{} (P{} v{} does not see its own latest write)", what, p,
+                                       v);
+                });
+            return fails<E>([&] {
+                return fmt::format("{} (P{} v{} reads a value written by {})", what, p, v,
+                                   pname(writer));
+            });
         }
     }
-    return {};
+    return holds<E>();
 }
 
-std::string check_pin_reliable(const State& s) {
+template <bool E>
+Outcome<E> check_pin_reliable(const State& s) {
     for (int h = 0; h < kMaxHandles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use || hd.kind != HandleKind::pin) continue;
         if (s.frames[hd.frame].data == expect(s, hd)) continue;
-        return fmt::format("Longterm {} pin is not reliable (h{} on {} v{} sees stale data)",
-                           hd.write ? "R/W" : "R/O", h, pname(hd.owner), hd.vaddr);
+        return fails<E>([&] {
+            return fmt::format("Longterm {} pin is not reliable (h{} on {} v{} sees stale data)",
+                               hd.write ? "R/W" : "R/O", h, pname(hd.owner), hd.vaddr);
+        });
     }
-    return {};
+    return holds<E>();
 }
 
-std::string check_get_no_leak(const State& s) {
+template <bool E>
+Outcome<E> check_get_no_leak(const State& s) {
     for (int h = 0; h < kMaxHandles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use || hd.kind != HandleKind::get) continue;
         const std::uint8_t x = s.frames[hd.frame].data;
         if (x == hd.baseline || s.values[x].cell == handle_cell(hd)) continue;
-        return fmt::format("Leak through a GUP reference (h{} of {} v{} reads a value written by {})",
-                           h, pname(hd.owner), hd.vaddr, pname(s.values[x].writer));
+        return fails<E>([&] {
+            return fmt::format(
+                "Leak through a GUP reference (h{} of {} v{} reads a value written by {})", h,
+                pname(hd.owner), hd.vaddr, pname(s.values[x].writer));
+        });
     }
-    return {};
+    return holds<E>();
 }
 
-std::string check(const State& s, Inv inv, const CowPolicy& policy) {
+template <bool E>
+Outcome<E> check(const State& s, Inv inv, const CowPolicy& policy) {
     switch (inv) {
         case Inv::refcounts_consistent:
-            return check_refcounts(s, policy);
+            return check_refcounts<E>(s, policy);
         case Inv::pinned_exclusive:
-            return check_pinned_exclusive(s);
+            return check_pinned_exclusive<E>(s);
         case Inv::writable_exclusive:
-            return check_writable_exclusive(s);
+            return check_writable_exclusive<E>(s);
         case Inv::anon_exclusive_sound:
-            return check_anon_exclusive(s, policy);
+            return check_anon_exclusive<E>(s, policy);
         case Inv::memory_private:
-            return check_memory_private(s);
+            return check_memory_private<E>(s);
         case Inv::pin_reliable:
-            return check_pin_reliable(s);
+            return check_pin_reliable<E>(s);
         case Inv::get_no_leak:
-            return check_get_no_leak(s);
+            return check_get_no_leak<E>(s);
     }
-    return {};
+    return holds<E>();
 }
 
 }  // namespace
@@ -274,11 +348,11 @@ std::string invariant_names() {
 }
 
 bool invariant_holds(const State& s, Inv inv, const CowPolicy& policy) {
-    return check(s, inv, policy).empty();
+    return !check<false>(s, inv, policy);
 }
 
 std::string violation_message(const State& s, Inv inv, const CowPolicy& policy) {
-    std::string what = check(s, inv, policy);
+    std::string what = check<true>(s, inv, policy);
     switch (inv) {
         case Inv::pinned_exclusive:
         case Inv::writable_exclusive:

@@ -345,15 +345,19 @@ std::uint64_t page_key(const State& s, int p, int v, const SigContext& ctx) {
            std::uint64_t{fr.swapcache != kNone} << 35 | std::uint64_t{fr.isolated & 1u} << 36;
 }
 
-// The signature of live process p. Depth in the process tree is its top bits: parents sort
-// before their children.
-SigKey signature(const State& s, int p, const Shape& shape, const SigContext& ctx) {
+// The signature of live process p is tree_key() | pages_key(). tree_key() is its top bits: its
+// place in the process tree (depth first, so that parents sort before their children) and the
+// handles it owns; pages_key() is page_key() of each page.
+SigKey tree_key(const State& s, int p, const SigContext& ctx) {
     const Process& pr = s.procs[p];
-    SigKey k = static_cast<SigKey>(ctx.depth[p] & 3u) << 126 |
-               static_cast<SigKey>(pr.has_pinned & 1u) << 125 |
-               static_cast<SigKey>(pr.parent == kNone) << 124 |
-               static_cast<SigKey>(ctx.children[p] & 3u) << 122 |
-               static_cast<SigKey>(ctx.handles[p]) << (122 - kMaxHandles * kHandleKeyBits);
+    return static_cast<SigKey>(ctx.depth[p] & 3u) << 126 |
+           static_cast<SigKey>(pr.has_pinned & 1u) << 125 |
+           static_cast<SigKey>(pr.parent == kNone) << 124 |
+           static_cast<SigKey>(ctx.children[p] & 3u) << 122 |
+           static_cast<SigKey>(ctx.handles[p]) << (122 - kMaxHandles * kHandleKeyBits);
+}
+SigKey pages_key(const State& s, int p, const Shape& shape, const SigContext& ctx) {
+    SigKey k = 0;
     for (int v = 0; v < shape.pages; ++v)
         k |= static_cast<SigKey>(page_key(s, p, v, ctx)) << (v * kPageKeyBits);
     return k;
@@ -375,14 +379,29 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
     int live = 0;
     for (int p = 0; p < nprocs; ++p)
         if (s.procs[p].alive) order[live++] = static_cast<std::uint8_t>(p);
+    // Insertion sort of order[b, e), stable (at most kMaxProcs entries; std::stable_sort
+    // allocates a buffer).
+    auto sort = [&](int b, int e) {
+        for (int i = b + 1; i < e; ++i)
+            for (int j = i; j > b && sig[order[j]] < sig[order[j - 1]]; --j)
+                std::swap(order[j], order[j - 1]);
+    };
     // (A lone live process takes slot 0 whatever its signature.)
     if (live > 1) {
         const SigContext ctx(s, shape);
-        for (int k = 0; k < live; ++k) sig[order[k]] = signature(s, order[k], shape, ctx);
+        for (int k = 0; k < live; ++k) sig[order[k]] = tree_key(s, order[k], ctx);
+        sort(0, live);
+        // The page keys only order processes whose tree keys are equal, so only those get them
+        // (a stable sort by tree key, then of each run of equal ones by the whole signature, is
+        // the stable sort by the whole signature). In the first 3 M states of (3,2,2,2), 12% of
+        // the live processes of successors needed them; in (2,1,2,1), none.
+        for (int b = 0, e; b < live; b = e) {
+            for (e = b + 1; e < live && sig[order[e]] == sig[order[b]];) ++e;
+            if (e - b == 1) continue;
+            for (int k = b; k < e; ++k) sig[order[k]] |= pages_key(s, order[k], shape, ctx);
+            sort(b, e);
+        }
     }
-    // Insertion sort, stable (at most kMaxProcs entries; std::stable_sort allocates a buffer).
-    for (int i = 1; i < live; ++i)
-        for (int j = i; j > 0 && sig[order[j]] < sig[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
     int next = live;
     for (int p = 0; p < nprocs; ++p)
         if (!s.procs[p].alive) order[next++] = static_cast<std::uint8_t>(p);

@@ -262,8 +262,8 @@ inline constexpr int kHandleKeyBits = 5;  // an owned handle, in SigContext::han
 static_assert(kMaxProcs <= 7 && kMaxProcs + kMaxHandles + 2 <= 15 && kMaxHandles <= 3,
               "mapcount, slot count (3 bits), refcount (4 bits), pins and gets (2 bits) fit");
 static_assert(kMaxPages <= 2, "a page number is one bit of a key");
-inline constexpr int kProcKeyBits = 2 + 1 + 1 + 2 + kMaxHandles * kHandleKeyBits;
-static_assert(kProcKeyBits + kMaxPages * kPageKeyBits <= 128, "a signature fits 128 bits");
+inline constexpr int kTreeKeyBits = 2 + 1 + 1 + 2 + kMaxHandles * kHandleKeyBits;  // tree_key()
+static_assert(kTreeKeyBits + kMaxPages * kPageKeyBits <= 128, "a signature fits 128 bits");
 
 // What every signature of a state reads about the other processes and the handles, computed
 // once per state: live children and depth in the process tree per process, the handles each
@@ -271,7 +271,7 @@ static_assert(kProcKeyBits + kMaxPages * kPageKeyBits <= 128, "a signature fits 
 struct SigContext {
     std::array<std::uint8_t, kMaxProcs> children{};
     std::array<std::uint8_t, kMaxProcs> depth{};      // 0 for a process without a parent
-    std::array<std::uint32_t, kMaxProcs> handles{};   // handle_key() of each owned handle
+    std::array<std::uint32_t, kMaxProcs> handles{};   // kHandleKeyBits per owned handle
     std::uint32_t held_cells = 0;                     // bit c: an in-use handle holds cell c
 
     SigContext(const State& s, const Shape& shape) {
@@ -354,7 +354,7 @@ SigKey tree_key(const State& s, int p, const SigContext& ctx) {
            static_cast<SigKey>(pr.has_pinned & 1u) << 125 |
            static_cast<SigKey>(pr.parent == kNone) << 124 |
            static_cast<SigKey>(ctx.children[p] & 3u) << 122 |
-           static_cast<SigKey>(ctx.handles[p]) << (122 - kMaxHandles * kHandleKeyBits);
+           static_cast<SigKey>(ctx.handles[p]) << (128 - kTreeKeyBits);
 }
 SigKey pages_key(const State& s, int p, const Shape& shape, const SigContext& ctx) {
     SigKey k = 0;

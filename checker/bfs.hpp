@@ -17,7 +17,7 @@
 //      masks gives each new state its id;
 //   D  (parallel, by range of parents, so by range of ids) store the new states under their ids
 //      and check the invariants.
-// Before B, the index grows if B could fill a shard past 80% (make_room).
+// Before B, the index grows if B could fill a shard past 80% (ExactIndex::make_room).
 // Every new state is checked against every invariant the model checks; a violating state is
 // still explored, so each invariant gets its own first — and therefore shortest —
 // counterexample. No logging, JSON or graph library in here: progress goes out through a
@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "checker/concepts.hpp"
+#include "checker/exact_index.hpp"
 #include "checker/explore_types.hpp"
 #include "checker/pool.hpp"
 #include "checker/state_store.hpp"
@@ -157,19 +158,13 @@ public:
         if (options_.compact) throw std::logic_error("find() needs an exact run");
         std::vector<std::uint64_t> w(words_);
         codec_.pack(s, w.data());
-        const std::uint64_t h = hash_of(w.data());
-        const auto& t = exact_[shard_of(h)];
-        for (std::size_t i = t.home(h);; i = t.next(i)) {
-            const std::uint32_t slot = t[i];
-            if (slot == kEmptySlot) return kNoParent;
-            // (A slot left pending by a run stopped mid-block matches no hash.)
-            if (slots_.matches(slot, h) && equal(arena_.at(slots_.id_of(slot)), w.data()))
-                return slots_.id_of(slot);
-        }
+        // (A slot left pending by a run stopped mid-block matches no hash.)
+        return index_.find(hash_of(w.data()),
+                           [&](StateId id) { return equal(arena_.at(id), w.data()); });
     }
 
 private:
-    static constexpr std::size_t kShards = 64;
+    static constexpr std::size_t kShards = ExactIndex::kShards;
     static constexpr std::size_t kMaxActions = 256;  // action indices are one byte
     static constexpr std::size_t kBlock = 8192;   // parents per block
     static constexpr std::size_t kSub = 128;      // parents per phase-A work item
@@ -180,15 +175,13 @@ private:
     static constexpr std::size_t kStateLead = 1;
     static constexpr std::uint32_t kEmptySlot = SlotLayout::kEmpty;
     static constexpr std::uint32_t kPending = SlotLayout::kPending;
-    static constexpr std::uint8_t kNoOwner = 0xFF;
-    using ExactTable = Table<std::uint32_t, kEmptySlot>;
     using CompactTable = Table<std::uint64_t, std::uint64_t{0}>;
 
     std::uint64_t hash_of(const std::uint64_t* w) const {
         const std::uint64_t h = hash_words(w, words_);
         return h ? h : 1;  // 0 marks an empty fingerprint slot
     }
-    static std::size_t shard_of(std::uint64_t h) { return h >> 58; }
+    static std::size_t shard_of(std::uint64_t h) { return ExactIndex::shard_of(h); }
     static std::logic_error misfit() {
         return std::logic_error("a state does not fit the packed encoding of its bounds (model bug)");
     }
@@ -199,15 +192,12 @@ private:
         arena_ = Chunked<std::uint64_t>(words_);
         level_begin_.assign(1, 0);
         actions_ = Chunked<std::uint8_t>(1);
-        exact_.clear();
-        exact_.resize(options_.compact ? 0 : kShards);
+        index_ = ExactIndex{};
+        if (!options_.compact) index_.reset();
         compact_.clear();
         compact_.resize(options_.compact ? kShards : 0);
         pending_.assign(kShards, {});
         sub_.clear();
-        std::size_t capacity = 0;
-        for (const auto& t : exact_) capacity += t.capacity();
-        slots_ = SlotLayout::for_capacity(capacity);
     }
 
     void insert_initial(const std::uint64_t* w, std::uint64_t h) {
@@ -219,8 +209,7 @@ private:
         } else {
             actions_.ensure(1);
             *actions_.at(0) = 0;
-            auto& t = exact_[shard_of(h)];
-            t.fill(t.home(h), slots_.slot(h, 0));
+            index_.place(h, 0);
         }
         size_ = 1;
     }
@@ -233,26 +222,23 @@ private:
             const auto& t = compact_[shard_of(h)];
             __builtin_prefetch(t.address(t.home(h)));
         } else {
-            const auto& t = exact_[shard_of(h)];
-            const std::uint32_t* home = t.address(t.home(h));
-            // And 32 bytes on: a probe run (2-3 slots for a state that is there, 6-13 for one
-            // that is not) often crosses into the next line.
-            __builtin_prefetch(home);
-            __builtin_prefetch(home + 8);
+            index_.prefetch_home(h);
         }
     }
 
     // The states a lookup of `h` will compare with: those of its probe run whose tag matches
     // (with tags of 8 bits or more, nearly always the state itself or none). Every cache line
-    // of each: a packed state may straddle two or three.
+    // of each: a packed state may straddle two or three. (Written out here rather than given to
+    // the index as a function: GCC 12 deleted that function's prefetch.)
     [[gnu::always_inline]] void prefetch_state(std::uint64_t h) const {
         if (options_.compact) return;
-        const auto& t = exact_[shard_of(h)];
+        const ExactIndex::Shard& t = index_[shard_of(h)];
+        const SlotLayout& layout = index_.layout();
         for (std::size_t i = t.home(h), n = 0; n < 8; i = t.next(i), ++n) {
             const std::uint32_t slot = t[i];
             if (slot == kEmptySlot) return;
-            if (!slots_.matches(slot, h)) continue;
-            const auto first = reinterpret_cast<std::uintptr_t>(arena_.at(slots_.id_of(slot)));
+            if (!layout.matches(slot, h)) continue;
+            const auto first = reinterpret_cast<std::uintptr_t>(arena_.at(layout.id_of(slot)));
             for (std::uintptr_t line = first & ~std::uintptr_t{63}; line < first + words_ * 8; line += 64)
                 __builtin_prefetch(reinterpret_cast<const void*>(line));
         }
@@ -268,98 +254,13 @@ private:
                 if (slot == h) return true;
             }
         }
-        const auto& t = exact_[shard_of(h)];
-        for (std::size_t i = t.home(h);; i = t.next(i)) {
-            const std::uint32_t slot = t[i];
-            if (slot == kEmptySlot) return false;
-            if (slots_.matches(slot, h) && equal(arena_.at(slots_.id_of(slot)), w)) return true;
-        }
+        return index_.find(h, [&](StateId id) { return equal(arena_.at(id), w); }) != kNoParent;
     }
 
     // Candidate records: packed words, hash, key (parent id | action index << 32); pending
     // records add the table slot they occupy.
     std::size_t cand_stride() const { return words_ + 2; }
     std::size_t pend_stride() const { return words_ + 3; }
-
-    // Before phase B (exact mode): if phase A's candidates could fill a shard past 80%, every
-    // shard over 74% grows so that it and its candidates would fill 70% of it; inserts never
-    // rehash. Rebuilding reads the states in id order and hashes them again: a sequential pass,
-    // where rehashing slot by slot would read one random state per slot.
-    void make_room(detail::Pool& pool) {
-        const unsigned T = pool.size();
-        std::array<std::size_t, kShards> need{};
-        bool any = false;
-        for (std::size_t sh = 0; sh < kShards; ++sh) {
-            need[sh] = exact_[sh].used() + 1;
-            for (const auto& in : incoming_) need[sh] += in.n[sh];
-            any |= need[sh] * 100 > exact_[sh].capacity() * 80;
-        }
-        if (!any) return;
-        // Shards fill at about the same rate, and each rebuild reads every state: the shards
-        // close to full (over 74%) grow in the same pass, to 70% full.
-        std::array<std::size_t, kShards> cap{};
-        for (std::size_t sh = 0; sh < kShards; ++sh)
-            if (need[sh] * 100 > exact_[sh].capacity() * 74) cap[sh] = need[sh] * 10 / 7 + 1;
-        // Ids stay below the tables' total capacity (each state is in one slot). If the grown
-        // tables could hold ids wider than the slots' id field, every slot gets the new layout:
-        // every shard is rebuilt, those not growing at their present size.
-        std::size_t capacity = 0;
-        for (std::size_t sh = 0; sh < kShards; ++sh)
-            capacity += cap[sh] ? cap[sh] : exact_[sh].capacity();
-        if (const SlotLayout wider = SlotLayout::for_capacity(capacity);
-            wider.id_bits > slots_.id_bits) {
-            slots_ = wider;
-            for (std::size_t sh = 0; sh < kShards; ++sh)
-                if (!cap[sh]) cap[sh] = exact_[sh].capacity();
-        }
-        std::vector<ExactTable> fresh(kShards);
-        pool.run([&](unsigned t) {
-            for (std::size_t sh = t; sh < kShards; sh += T)
-                if (cap[sh]) fresh[sh] = ExactTable(cap[sh]);
-        });
-        // Blocks of ids: every thread hashes its share of a block and sorts each state that
-        // falls in a growing shard into the list of the thread that owns the shard; then every
-        // thread places its lists' states, from the lowest share up, so in id order. Hashing is
-        // not repeated per thread, and no thread walks another's states.
-        std::array<std::uint8_t, kShards> owner{};
-        for (std::size_t sh = 0; sh < kShards; ++sh) owner[sh] = cap[sh] ? sh % T : kNoOwner;
-        struct Placed {
-            std::uint64_t hash;
-            std::uint64_t id;
-        };
-        // lists[from * T + to]: placed by thread `to`, hashed by thread `from` (each list's
-        // header on a cache line of its own: `from` writes it on every state).
-        struct alignas(64) List : std::vector<Placed> {};
-        std::vector<List> lists(T * T);
-        constexpr std::size_t kBlock = std::size_t{1} << 16;
-        for (std::size_t lo = 0; lo < size_; lo += kBlock) {
-            const std::size_t n = std::min(size_ - lo, kBlock);
-            pool.run([&](unsigned t) {
-                for (unsigned to = 0; to < T; ++to) lists[t * T + to].clear();
-                for (std::size_t i = lo + n * t / T; i < lo + n * (t + 1) / T; ++i) {
-                    const std::uint64_t h = hash_of(arena_.at(i));
-                    const std::uint8_t to = owner[shard_of(h)];
-                    if (to != kNoOwner) lists[t * T + to].push_back({h, i});
-                }
-            });
-            pool.run([&](unsigned t) {
-                constexpr std::size_t kAhead = 16;  // home slots prefetched this many states ahead
-                for (unsigned from = 0; from < T; ++from) {
-                    const std::vector<Placed>& in = lists[from * T + t];
-                    for (std::size_t i = 0; i < in.size(); ++i) {
-                        if (i + kAhead < in.size()) {
-                            const ExactTable& f = fresh[shard_of(in[i + kAhead].hash)];
-                            __builtin_prefetch(f.address(f.home(in[i + kAhead].hash)));
-                        }
-                        const std::uint64_t h = in[i].hash;
-                        fresh[shard_of(h)].place(h, slots_.slot(h, static_cast<std::uint32_t>(in[i].id)));
-                    }
-                }
-            });
-        }
-        for (std::size_t sh = 0; sh < kShards; ++sh)
-            if (cap[sh]) exact_[sh] = std::move(fresh[sh]);
-    }
 
     // Phase B: insert one candidate into its shard (owned by this thread).
     void insert_candidate(const std::uint64_t* rec, std::uint64_t* masks, std::size_t block_begin) {
@@ -377,14 +278,15 @@ private:
             }
             t.fill(i, h);
         } else {
-            ExactTable& t = exact_[sh];  // make_room() left space for every candidate
+            ExactIndex::Shard& t = index_[sh];  // make_room() left room for every candidate
+            const SlotLayout& layout = index_.layout();
             std::size_t i = t.home(h);
             for (;; i = t.next(i)) {
                 const std::uint32_t slot = t[i];
                 if (slot == kEmptySlot) break;
                 if (slot & kPending) {
                     if (equal(&pend[(slot & ~kPending) * ps], rec)) return;
-                } else if (slots_.matches(slot, h) && equal(arena_.at(slots_.id_of(slot)), rec)) {
+                } else if (layout.matches(slot, h) && equal(arena_.at(layout.id_of(slot)), rec)) {
                     return;
                 }
             }
@@ -483,7 +385,13 @@ private:
         });
 
         const auto t1 = std::chrono::steady_clock::now();
-        if (!options_.compact) make_room(pool);
+        if (!options_.compact) {
+            std::array<std::size_t, kShards> incoming{};
+            for (const Incoming& in : incoming_)
+                for (std::size_t sh = 0; sh < kShards; ++sh) incoming[sh] += in.n[sh];
+            index_.make_room(pool, incoming, size_,
+                             [&](std::size_t id) { return hash_of(arena_.at(id)); });
+        }
         const auto t1b = std::chrono::steady_clock::now();
         // B: insert, each thread into its own shards, in parent order.
         // Each thread its own masks: both threads walk the parents in the same order, and one
@@ -564,7 +472,7 @@ private:
                     std::memcpy(arena_.at(id), rec, words_ * 8);
                     if (!options_.compact) {
                         *actions_.at(id) = static_cast<std::uint8_t>(a);
-                        exact_[sh][rec[words_ + 2]] = slots_.slot(rec[words_], id);
+                        index_[sh][rec[words_ + 2]] = index_.layout().slot(rec[words_], id);
                     }
                     codec_.unpack(rec, s);
                     for (int inv = 0; inv < model_.invariant_count(); ++inv) {
@@ -590,7 +498,7 @@ private:
     std::size_t store_bytes() const {
         std::size_t n =
             options_.compact ? 0 : arena_.bytes_used(size_) + actions_.bytes_used(size_);
-        for (const auto& t : exact_) n += t.bytes();
+        n += index_.bytes();
         for (const auto& t : compact_) n += t.bytes();
         return n;
     }
@@ -607,8 +515,7 @@ private:
     }
 
     bool id_limited_ = false;
-    SlotLayout slots_;  // how exact-mode index slots hold tag and id
-    std::vector<ExactTable> exact_;
+    ExactIndex index_;  // exact mode: the ids of the stored states, by hash
     std::vector<CompactTable> compact_;
     // A vector on a cache line of its own (its header is written by the thread that owns it).
     struct alignas(64) OwnVector : std::vector<std::uint64_t> {};

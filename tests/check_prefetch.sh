@@ -2,7 +2,7 @@
 # The engine's software prefetches are in the binary. GCC 12's IPA mod-ref analysis sees a
 # member function whose only effect is __builtin_prefetch as having none, and deletes the call
 # (the lookups in phase A then wait on DRAM: about 250 cycles each instead of 75 on the
-# benchmark specs). bfs.hpp marks those helpers always_inline; this fails if they vanish again.
+# benchmark specs). bfs.hpp and exact_index.hpp mark those helpers always_inline; this fails if they vanish again.
 # Skipped (exit 77) where there is no x86-64 objdump to look with.
 binary="$1"
 command -v objdump >/dev/null 2>&1 || { echo "no objdump: skipped"; exit 77; }

@@ -1,0 +1,163 @@
+// The exact-mode index of the visited set: kShards open-addressing tables of 4-byte slots,
+// picked by the top bits of a state's hash, so that each thread inserts into shards of its own
+// without locks. A slot holds a stored state's id and a tag of its hash (SlotLayout), or, while
+// a block's new states are being inserted, SlotLayout::kPending and the number of a pending
+// record (the explorer's).
+//
+// The states themselves are the explorer's (its arena, in id order). The index never reads
+// them: a lookup is given a function that says whether an id holds the state looked for, and
+// make_room() one that gives the hash of the state with an id.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "checker/pool.hpp"
+#include "checker/state_store.hpp"
+
+namespace cowpin::engine {
+
+class ExactIndex {
+  public:
+    static constexpr std::size_t kShards = 64;
+    using Shard = Table<std::uint32_t, SlotLayout::kEmpty>;
+    static std::size_t shard_of(std::uint64_t h) { return h >> 58; }
+
+    // kShards empty shards, with the slot layout of their capacity.
+    void reset() {
+        shards_.clear();
+        shards_.resize(kShards);
+        std::size_t capacity = 0;
+        for (const Shard& t : shards_) capacity += t.capacity();
+        layout_ = SlotLayout::for_capacity(capacity);
+    }
+
+    Shard& operator[](std::size_t sh) { return shards_[sh]; }
+    const Shard& operator[](std::size_t sh) const { return shards_[sh]; }
+    const SlotLayout& layout() const { return layout_; }
+    std::size_t bytes() const {
+        std::size_t n = 0;
+        for (const Shard& t : shards_) n += t.bytes();
+        return n;
+    }
+
+    // Stores id under hash h (a state known not to be in the index).
+    void place(std::uint64_t h, StateId id) { shards_[shard_of(h)].place(h, layout_.slot(h, id)); }
+
+    // The id of the state with hash h for which is_state(id) holds, or kNoParent. Pending slots
+    // match no hash.
+    template <class IsState>
+    StateId find(std::uint64_t h, IsState&& is_state) const {
+        const Shard& t = shards_[shard_of(h)];
+        for (std::size_t i = t.home(h);; i = t.next(i)) {
+            const std::uint32_t slot = t[i];
+            if (slot == SlotLayout::kEmpty) return kNoParent;
+            if (layout_.matches(slot, h) && is_state(layout_.id_of(slot)))
+                return layout_.id_of(slot);
+        }
+    }
+
+    // The home slot of h, and 32 bytes on: a probe run (2-3 slots for a state that is there,
+    // 6-13 for one that is not) often crosses into the next line. Always inlined: called out of
+    // line, GCC 12 (IPA mod-ref) takes a function whose only effect is __builtin_prefetch for
+    // one without effects and deletes the call, and with it the prefetch
+    // (tests/check_prefetch.sh).
+    [[gnu::always_inline]] void prefetch_home(std::uint64_t h) const {
+        const Shard& t = shards_[shard_of(h)];
+        const std::uint32_t* home = t.address(t.home(h));
+        __builtin_prefetch(home);
+        __builtin_prefetch(home + 8);
+    }
+
+    // Before a block's inserts: if the shards with `incoming[sh]` more states each could fill
+    // one past 80%, every shard over 74% grows so that it and its incoming states would fill 70%
+    // of it; inserts never rehash. Rebuilding reads the `stored` states in id order and hashes
+    // them again (hash_of(id)): a sequential pass, where rehashing slot by slot would read one
+    // random state per slot.
+    template <class HashOf>
+    void make_room(detail::Pool& pool, const std::array<std::size_t, kShards>& incoming,
+                   std::size_t stored, HashOf&& hash_of) {
+        const unsigned T = pool.size();
+        std::array<std::size_t, kShards> need{};
+        bool any = false;
+        for (std::size_t sh = 0; sh < kShards; ++sh) {
+            need[sh] = shards_[sh].used() + 1 + incoming[sh];
+            any |= need[sh] * 100 > shards_[sh].capacity() * 80;
+        }
+        if (!any) return;
+        // Shards fill at about the same rate, and each rebuild reads every state: the shards
+        // close to full (over 74%) grow in the same pass, to 70% full.
+        std::array<std::size_t, kShards> cap{};
+        for (std::size_t sh = 0; sh < kShards; ++sh)
+            if (need[sh] * 100 > shards_[sh].capacity() * 74) cap[sh] = need[sh] * 10 / 7 + 1;
+        // Ids stay below the shards' total capacity (each state is in one slot). If the grown
+        // shards could hold ids wider than the slots' id field, every slot gets the new layout:
+        // every shard is rebuilt, those not growing at their present size.
+        std::size_t capacity = 0;
+        for (std::size_t sh = 0; sh < kShards; ++sh)
+            capacity += cap[sh] ? cap[sh] : shards_[sh].capacity();
+        if (const SlotLayout wider = SlotLayout::for_capacity(capacity);
+            wider.id_bits > layout_.id_bits) {
+            layout_ = wider;
+            for (std::size_t sh = 0; sh < kShards; ++sh)
+                if (!cap[sh]) cap[sh] = shards_[sh].capacity();
+        }
+        std::vector<Shard> fresh(kShards);
+        pool.run([&](unsigned t) {
+            for (std::size_t sh = t; sh < kShards; sh += T)
+                if (cap[sh]) fresh[sh] = Shard(cap[sh]);
+        });
+        // Blocks of ids: every thread hashes its share of a block and sorts each state that
+        // falls in a growing shard into the list of the thread that owns the shard; then every
+        // thread places its lists' states, from the lowest share up, so in id order. Hashing is
+        // not repeated per thread, and no thread walks another's states.
+        constexpr std::uint8_t kNoOwner = 0xFF;
+        std::array<std::uint8_t, kShards> owner{};
+        for (std::size_t sh = 0; sh < kShards; ++sh) owner[sh] = cap[sh] ? sh % T : kNoOwner;
+        struct Placed {
+            std::uint64_t hash;
+            std::uint64_t id;
+        };
+        // lists[from * T + to]: placed by thread `to`, hashed by thread `from` (each list's
+        // header on a cache line of its own: `from` writes it on every state).
+        struct alignas(64) List : std::vector<Placed> {};
+        std::vector<List> lists(T * T);
+        constexpr std::size_t kBlock = std::size_t{1} << 16;
+        for (std::size_t lo = 0; lo < stored; lo += kBlock) {
+            const std::size_t n = std::min(stored - lo, kBlock);
+            pool.run([&](unsigned t) {
+                for (unsigned to = 0; to < T; ++to) lists[t * T + to].clear();
+                for (std::size_t i = lo + n * t / T; i < lo + n * (t + 1) / T; ++i) {
+                    const std::uint64_t h = hash_of(i);
+                    const std::uint8_t to = owner[shard_of(h)];
+                    if (to != kNoOwner) lists[t * T + to].push_back({h, i});
+                }
+            });
+            pool.run([&](unsigned t) {
+                constexpr std::size_t kAhead = 16;  // home slots prefetched this many states ahead
+                for (unsigned from = 0; from < T; ++from) {
+                    const std::vector<Placed>& in = lists[from * T + t];
+                    for (std::size_t i = 0; i < in.size(); ++i) {
+                        if (i + kAhead < in.size()) {
+                            const Shard& f = fresh[shard_of(in[i + kAhead].hash)];
+                            __builtin_prefetch(f.address(f.home(in[i + kAhead].hash)));
+                        }
+                        const std::uint64_t h = in[i].hash;
+                        fresh[shard_of(h)].place(h,
+                                                 layout_.slot(h, static_cast<StateId>(in[i].id)));
+                    }
+                }
+            });
+        }
+        for (std::size_t sh = 0; sh < kShards; ++sh)
+            if (cap[sh]) shards_[sh] = std::move(fresh[sh]);
+    }
+
+  private:
+    SlotLayout layout_;  // how slots hold tag and id
+    std::vector<Shard> shards_;
+};
+
+}  // namespace cowpin::engine

@@ -34,12 +34,19 @@ union Scratch {
     T at[N];
 };
 
-}  // namespace
+// Whether a value's writer names no live process (an exited one, or no slot at all).
+bool dead_writer(const State& s, std::uint8_t writer) {
+    return writer != kNone && (writer >= kMaxProcs || !s.procs[writer].alive);
+}
 
+// canonicalize(); with forget_dead_writers, values whose writer is not a live process also
+// forget it (canonicalize_symmetric()).
+//
 // The walk and the renumbering are written without data-dependent branches where they can be
 // (a lookup table has one extra entry standing for kNone): a successor's fields are different
 // every time, so branches on them mispredict, and this runs once per transition.
-void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFrames>* frame_map) {
+void canonicalize_values(State& s, const Shape& shape,
+                         std::array<std::uint8_t, kMaxFrames>* frame_map, bool forget_dead_writers) {
     const int P = shape.procs, V = shape.pages, H = shape.handles;
     const int F = shape.frames, S = shape.slots, NV = shape.values;
 
@@ -139,6 +146,7 @@ void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFra
         for (int v = 0; v < nv; ++v) {
             const std::uint8_t cell = s.values[v].cell;
             identity &= cell == kNone || !(cell & kDetachedCell) || (cell & (kDetachedCell - 1)) < nc;
+            identity &= !(forget_dead_writers && dead_writer(s, s.values[v].writer));
         }
     }
     if (identity) return;
@@ -170,6 +178,7 @@ void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFra
     for (int v = 0; v < NV; ++v) {
         if (vmap[v] == kNone) continue;
         Value val = s.values[v];
+        if (forget_dead_writers && dead_writer(s, val.writer)) val.writer = kNone;
         if (val.cell != kNone && (val.cell & kDetachedCell)) {
             const std::uint8_t c = cmap[val.cell & (kDetachedCell - 1)];
             // A detached cell no handle holds any more is no cell: nobody can observe it.
@@ -203,6 +212,12 @@ void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFra
     }
 }
 
+}  // namespace
+
+void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFrames>* frame_map) {
+    canonicalize_values(s, shape, frame_map, false);
+}
+
 namespace {
 
 // Process symmetry. A renaming is a map from old process slot to new slot; every field that
@@ -214,16 +229,6 @@ using ProcMap = std::array<std::uint8_t, kMaxProcs>;
 std::uint8_t rename_proc(std::uint8_t p, const ProcMap& m) { return p < kMaxProcs ? m[p] : p; }
 
 bool is_attached_cell(std::uint8_t cell) { return cell != kNone && !(cell & kDetachedCell); }
-
-// Values whose writer is not a live process forget it (it only labels leak messages); a dead
-// slot then names nothing, so dead slots are interchangeable.
-void forget_dead_writers(State& s, const Shape& shape) {
-    for (int v = 0; v < shape.values; ++v) {
-        Value& val = s.values[v];
-        if (val.writer != kNone && (val.writer >= kMaxProcs || !s.procs[val.writer].alive))
-            val.writer = kNone;
-    }
-}
 
 // dst = src with processes renamed by m (dst and src are different objects).
 void rename_into(State& dst, const State& src, const ProcMap& m, const Shape& shape) {
@@ -303,12 +308,15 @@ struct SigContext {
 
 // How a value relates to process p: who wrote it (nobody, p, another process) and whose cell
 // it is (none, a detached cell a handle holds, p's or another's at which page). It reads the
-// state as canonicalize() leaves it: a detached cell no handle holds counts as no cell.
+// state as canonicalize_symmetric() leaves it: a detached cell no handle holds counts as no
+// cell, and a writer that is not a live process as nobody.
 // All ones for no value.
 std::uint64_t value_relation(const State& s, int p, std::uint8_t value, const SigContext& ctx) {
     if (value == kNone) return (1u << kRelationBits) - 1;
     const Value& val = s.values[value];
-    const std::uint64_t writer = val.writer == kNone ? 0 : val.writer == p ? 1 : 2;
+    const std::uint64_t writer = dead_writer(s, val.writer) || val.writer == kNone ? 0
+                                 : val.writer == p                              ? 1
+                                                                                : 2;
     std::uint64_t cell = 0;
     if (val.cell == kNone)
         cell = 0;
@@ -367,10 +375,11 @@ SigKey pages_key(const State& s, int p, const Shape& shape, const SigContext& ct
 
 void canonicalize_symmetric(State& s, const Shape& shape) {
     const int nprocs = std::min<int>(shape.procs, kMaxProcs);
-    forget_dead_writers(s, shape);
-    // Signatures are read before canonicalize(): they name no frame, slot or value, and
-    // value_relation() reads detached cells as canonicalize() leaves them, so they are those of
-    // the canonical form, and each candidate renaming is canonicalized once.
+    // Values whose writer is not a live process forget it (it only labels leak messages), so
+    // dead slots name nothing and are interchangeable; canonicalize_values() forgets them.
+    // Signatures are read before that: they name no frame, slot or value, and value_relation()
+    // reads detached cells and writers as they will be left, so they are those of the canonical
+    // form, and each candidate renaming is canonicalized once.
 
     // order[k]: the old slot that takes new slot k. Live processes by signature, then dead slots
     // in slot order (nothing names them any more).
@@ -423,7 +432,7 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
             copy_state(raw, s);
             rename_into(s, raw, to_map(), shape);
         }
-        canonicalize(s, shape);
+        canonicalize_values(s, shape, nullptr, true);
         return;
     }
 
@@ -435,7 +444,7 @@ void canonicalize_symmetric(State& s, const Shape& shape) {
     for (;;) {
         State c;
         rename_into(c, s, to_map(), shape);
-        canonicalize(c, shape);
+        canonicalize_values(c, shape, nullptr, true);
         if (!have || std::memcmp(&c, &best, sizeof(State)) < 0) best = c;
         have = true;
         bool advanced = false;

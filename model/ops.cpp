@@ -61,6 +61,14 @@ bool may_unmap(MayUnmap rule, const Frame& fr) {
     return true;
 }
 
+// Whether reclaim (shrink_folio_list()) or migration (migrate_pages()) may take a frame and
+// unmap it: it is mapped (folio_mapped()), not isolated by a migration in flight
+// (isolate_lru_page() took it off the LRU, where neither looks), and the policy's rule for
+// frames with GUP references allows it (may_unmap()).
+bool can_unmap(const Frame& fr, MayUnmap rule) {
+    return fr.in_use && fr.mapcount != 0 && !fr.isolated && may_unmap(rule, fr);
+}
+
 }  // namespace
 
 
@@ -307,8 +315,7 @@ bool do_dma_write(State& s, int handle) {
 }
 
 bool can_swap_out(const State& s, int frame, const OpContext& ctx) {
-    const Frame& fr = s.frames[frame];
-    return fr.in_use && fr.mapcount != 0 && !fr.isolated && may_unmap(ctx.policy.swap_out, fr);
+    return can_unmap(s.frames[frame], ctx.policy.swap_out);
 }
 
 // shrink_folio_list(): add_to_swap() (or reuse the slot of a swapcache frame), then
@@ -356,8 +363,7 @@ bool do_reclaim(State& s, int frame) {
 }
 
 bool can_migrate_start(const State& s, int frame, const OpContext& ctx) {
-    const Frame& fr = s.frames[frame];
-    return fr.in_use && fr.mapcount != 0 && !fr.isolated && may_unmap(ctx.policy.migrate, fr);
+    return can_unmap(s.frames[frame], ctx.policy.migrate);
 }
 
 bool do_migrate_start(State& s, int frame, const OpContext& ctx) {

@@ -49,6 +49,11 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
     map_present(s, cpte, ppte.target, false);
 }
 
+// The policy's rule for a frame that GUP references hold (MayUnmap, policy.hpp).
+// unless_pinned: the linux-5.18 policy's page_maybe_dma_pinned() check before add_to_swap() in
+// shrink_page_list() (feb889fb40fa), and from 5.19 page_try_share_anon_rmap() refusing a
+// pinned exclusive page in try_to_unmap_one() and try_to_migrate_one(). unless_referenced:
+// PreCOP, and FreeBSD's held and NetBSD's wired pages, which no pin or get may leave.
 bool may_unmap(MayUnmap rule, const Frame& fr) {
     switch (rule) {
         case MayUnmap::always:
@@ -70,8 +75,6 @@ bool can_unmap(const Frame& fr, MayUnmap rule) {
 }
 
 }  // namespace
-
-
 
 /*------------------------------------------------------------------------------------------*/
 // Actions.

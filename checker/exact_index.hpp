@@ -72,13 +72,10 @@ class ExactIndex {
     }
 
     // Before a block's inserts: if the shards with `incoming[sh]` more states each could fill
-    // one past 80%, every shard over 74% grows so that it and its incoming states would fill 65%
+    // one past 80%, every shard over 74% grows so that it and its incoming states would fill 70%
     // of it; inserts never rehash. Rebuilding reads the `stored` states in id order and hashes
     // them again (hash_of(id)): a sequential pass, where rehashing slot by slot would read one
-    // random state per slot. Each pass reads every state, so the target sets the cost: from 80%
-    // to 65% is 1.23x a pass, and the passes of a run read each state about 5 times in all. (To
-    // 70%, 1.14x a pass, it was 8 times: 8% of the first 12 M states of (3, 2, 2, 2) on one
-    // thread, 4.7% now.) Tables stay about 65-80% full: 5.0-6.2 bytes of index per state.
+    // random state per slot.
     template <class HashOf>
     void make_room(detail::Pool& pool, const std::array<std::size_t, kShards>& incoming,
                    std::size_t stored, HashOf&& hash_of) {
@@ -91,10 +88,10 @@ class ExactIndex {
         }
         if (!any) return;
         // Shards fill at about the same rate, and each rebuild reads every state: the shards
-        // close to full (over 74%) grow in the same pass, to 65% full.
+        // close to full (over 74%) grow in the same pass, to 70% full.
         std::array<std::size_t, kShards> cap{};
         for (std::size_t sh = 0; sh < kShards; ++sh)
-            if (need[sh] * 100 > shards_[sh].capacity() * 74) cap[sh] = need[sh] * 20 / 13 + 1;
+            if (need[sh] * 100 > shards_[sh].capacity() * 74) cap[sh] = need[sh] * 10 / 7 + 1;
         // Ids stay below the shards' total capacity (each state is in one slot). If the grown
         // shards could hold ids wider than the slots' id field, every slot gets the new layout:
         // every shard is rebuilt, those not growing at their present size.

@@ -16,10 +16,10 @@
 // The index is split into kShards open-addressing tables by the top bits of the hash, so that
 // threads can insert into disjoint tables without locks. Tables are sized to any capacity
 // (fast range reduction, not a power of two). Exact tables grow before a block's inserts when
-// the block could fill them past 80%, to 65% of what they would then hold (ExactIndex::make_room);
+// the block could fill them past 80%, to 70% of what they would then hold (ExactIndex::make_room);
 // candidates that turn out to be duplicates leave them a little emptier, so they stay at most
-// 80% full (5.0–6.2 bytes of index per state). Fingerprint tables grow by half when 90% full
-// (60–90%, at most 13.3 bytes).
+// 80% full (5.1–5.7 bytes of index per state on the benchmark specs). Fingerprint tables grow by
+// half when 90% full (60–90%, at most 13.3 bytes).
 #pragma once
 
 #include <sys/mman.h>

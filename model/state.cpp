@@ -333,11 +333,9 @@ std::uint64_t value_relation(const State& s, int p, std::uint8_t value, const Si
 std::uint64_t page_key(const State& s, int p, int v, const SigContext& ctx) {
     const Pte& pte = s.procs[p].pte[v];
     const std::uint8_t ideal = s.procs[p].ideal[v];
-    // The frame the PTE leads to, looked up once: what p sees is view(s, p, v), read off it.
-    const std::uint8_t f = pte.kind == PteKind::none ? kNone : pte_frame(s, pte);
-    const std::uint8_t seen = pte.kind == PteKind::none ? kNone
-                              : f != kNone              ? s.frames[f].data
-                                                        : s.slots[pte.target].data;
+    // The frame the PTE leads to, looked up once: what p sees (view()) is read off it.
+    const std::uint8_t f = pte_frame(s, pte);
+    const std::uint8_t seen = view_through(s, pte, f);
     std::uint64_t k = static_cast<std::uint64_t>(pte.kind) | std::uint64_t{pte.writable & 1u} << 2 |
                       std::uint64_t{pte.swp_exclusive & 1u} << 3 |
                       static_cast<std::uint64_t>(pte.migration) << 4 |

@@ -233,14 +233,19 @@ inline std::uint8_t pte_frame(const State& s, const Pte& pte) {
     return kNone;
 }
 
-// What P reads at v (MODEL §2 view): the frame's data for present and migration PTEs; for a
-// swap PTE the cached frame's data if the slot is in the swapcache, else the slot's data.
+// What a PTE shows (MODEL §2 view), given `frame = pte_frame(s, pte)`: the frame's data for
+// present and migration PTEs; for a swap PTE the cached frame's data if the slot is in the
+// swapcache, else the slot's data; kNone for no PTE. For callers that need the frame as well.
+inline std::uint8_t view_through(const State& s, const Pte& pte, std::uint8_t frame) {
+    if (pte.kind == PteKind::none) return kNone;
+    if (frame != kNone) return s.frames[frame].data;
+    return s.slots[pte.target].data;
+}
+
+// What P reads at v (MODEL §2 view).
 inline std::uint8_t view(const State& s, int proc, int vaddr) {
     const Pte& pte = s.procs[proc].pte[vaddr];
-    if (pte.kind == PteKind::none) return kNone;
-    const std::uint8_t f = pte_frame(s, pte);
-    if (f != kNone) return s.frames[f].data;
-    return s.slots[pte.target].data;
+    return view_through(s, pte, pte_frame(s, pte));
 }
 
 }  // namespace cowpin

@@ -1,4 +1,4 @@
-// CowModel: the transition system the engine explores (checker/concepts.hpp).
+// CowModel: the transition system the engine explores (checker/engine/concepts.hpp).
 //
 // It binds a policy, the bounds, and either the exhaustive action families (every process,
 // page, handle and frame within the bounds) or scenario programs (every interleaving of the

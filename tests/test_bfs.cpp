@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "checker/bfs.hpp"
-#include "checker/state_store.hpp"
+#include "checker/engine/bfs.hpp"
+#include "checker/engine/state_store.hpp"
 #include "tests/toy_models.hpp"
 
 using namespace cowpin;

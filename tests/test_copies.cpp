@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "checker/copies.hpp"
-#include "checker/explain.hpp"
-#include "checker/trace.hpp"
+#include "checker/run/copies.hpp"
+#include "checker/views/explain.hpp"
+#include "checker/run/trace.hpp"
 #include "tests/model_helpers.hpp"
 
 using namespace cowpin;

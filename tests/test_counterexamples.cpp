@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <map>
 
-#include "checker/trace.hpp"
+#include "checker/run/trace.hpp"
 
 namespace fs = std::filesystem;
 using namespace cowpin;

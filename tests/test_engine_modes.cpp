@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "checker/bfs.hpp"
-#include "checker/run.hpp"
-#include "checker/spec.hpp"
+#include "checker/engine/bfs.hpp"
+#include "checker/run/run.hpp"
+#include "checker/formats/spec.hpp"
 #include "tests/model_helpers.hpp"
 #include "tests/toy_models.hpp"
 

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "checker/policy_json.hpp"
-#include "checker/run.hpp"
-#include "checker/spec.hpp"
-#include "checker/trace.hpp"
+#include "checker/formats/policy_json.hpp"
+#include "checker/run/run.hpp"
+#include "checker/formats/spec.hpp"
+#include "checker/run/trace.hpp"
 
 using namespace cowpin;
 namespace fs = std::filesystem;

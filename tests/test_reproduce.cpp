@@ -7,7 +7,7 @@
 #include <fstream>
 #include <map>
 
-#include "checker/reproduce.hpp"
+#include "checker/kernel/reproduce.hpp"
 #include "tests/model_helpers.hpp"
 
 using namespace cowpin;

@@ -1,4 +1,4 @@
-// The strict spec parser (checker/spec.cpp, MODEL.md §8): every malformed spec is a SpecError
+// The strict spec parser (checker/formats/spec.cpp, MODEL.md §8): every malformed spec is a SpecError
 // "FILE: field 'F': what was expected". Each case starts from one valid spec and breaks one thing,
 // then pins the file, the field and the expectation words of the message.
 #include <doctest/doctest.h>
@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "checker/sha256.hpp"
-#include "checker/spec.hpp"
+#include "checker/formats/sha256.hpp"
+#include "checker/formats/spec.hpp"
 
 namespace {
 

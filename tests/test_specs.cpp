@@ -6,9 +6,9 @@
 #include <string>
 #include <utility>
 
-#include "checker/report.hpp"
-#include "checker/run.hpp"
-#include "checker/spec.hpp"
+#include "checker/views/report.hpp"
+#include "checker/run/run.hpp"
+#include "checker/formats/spec.hpp"
 #include "tests/model_helpers.hpp"
 
 using namespace cowpin;

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "checker/concepts.hpp"
+#include "checker/engine/concepts.hpp"
 
 namespace cowpin::toy {
 

@@ -1,4 +1,4 @@
-#include "checker/explain.hpp"
+#include "checker/views/explain.hpp"
 
 #include <map>
 

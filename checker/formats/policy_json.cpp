@@ -1,10 +1,10 @@
-#include "checker/policy_json.hpp"
+#include "checker/formats/policy_json.hpp"
 
 #include <set>
 
 #include <fmt/format.h>
 
-#include "checker/spec.hpp"
+#include "checker/formats/spec.hpp"
 
 namespace cowpin {
 

@@ -6,7 +6,7 @@
 // id and as many bits of the hash as the ids leave (SlotLayout: 8 at 4 M states) so that
 // probes nearly never touch a state that is not the one looked for. Parent ids are not
 // stored: the explorer keeps where each level begins, and finds a parent again by trying the
-// stored action on the level before (StoredStates::link in checker/stored_states.hpp), which
+// stored action on the level before (StoredStates::link in checker/engine/stored_states.hpp), which
 // costs one level scan per trace step and saves 4 bytes per state.
 //
 // Compact mode (`--compact`, TLC's fingerprint set) keeps only a 64-bit fingerprint per state

@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "checker/pool.hpp"
-#include "checker/state_store.hpp"
+#include "checker/engine/pool.hpp"
+#include "checker/engine/state_store.hpp"
 
 namespace cowpin::engine {
 

@@ -1,4 +1,4 @@
-#include "checker/run.hpp"
+#include "checker/run/run.hpp"
 
 #include <algorithm>
 #include <optional>

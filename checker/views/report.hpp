@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "checker/run.hpp"
+#include "checker/run/run.hpp"
 
 namespace cowpin {
 

@@ -1,4 +1,4 @@
-#include "checker/reproduce.hpp"
+#include "checker/kernel/reproduce.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/reproduce_runtime.hpp"
+#include "checker/kernel/reproduce_runtime.hpp"
 
 namespace cowpin {
 

@@ -1,11 +1,11 @@
-#include "checker/graph_export.hpp"
+#include "checker/views/graph_export.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <fmt/format.h>
 
-#include "checker/bfs.hpp"
-#include "checker/state_json.hpp"
+#include "checker/engine/bfs.hpp"
+#include "checker/formats/state_json.hpp"
 
 namespace cowpin {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "checker/spec.hpp"
+#include "checker/formats/spec.hpp"
 
 namespace cowpin {
 

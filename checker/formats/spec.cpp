@@ -1,4 +1,4 @@
-#include "checker/spec.hpp"
+#include "checker/formats/spec.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "checker/sha256.hpp"
+#include "checker/formats/sha256.hpp"
 
 namespace cowpin {
 

@@ -1,4 +1,4 @@
-#include "checker/trace.hpp"
+#include "checker/run/trace.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "checker/policy_json.hpp"
-#include "checker/state_json.hpp"
+#include "checker/formats/policy_json.hpp"
+#include "checker/formats/state_json.hpp"
 
 namespace cowpin {
 

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "checker/run.hpp"
+#include "checker/run/run.hpp"
 
 namespace cowpin {
 

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "checker/spec.hpp"
+#include "checker/formats/spec.hpp"
 
 namespace cowpin {
 

@@ -1,4 +1,4 @@
-#include "checker/state_json.hpp"
+#include "checker/formats/state_json.hpp"
 
 #include <fmt/format.h>
 

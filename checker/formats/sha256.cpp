@@ -1,4 +1,4 @@
-#include "checker/sha256.hpp"
+#include "checker/formats/sha256.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "checker/report.hpp"
+#include "checker/views/report.hpp"
 
 #include <algorithm>
 #include <map>

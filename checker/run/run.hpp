@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "checker/bfs.hpp"
-#include "checker/spec.hpp"
+#include "checker/engine/bfs.hpp"
+#include "checker/formats/spec.hpp"
 #include "model/model.hpp"
 
 namespace cowpin {

@@ -1,4 +1,4 @@
-#include "checker/copies.hpp"
+#include "checker/run/copies.hpp"
 
 #include <fmt/format.h>
 

@@ -37,17 +37,17 @@
 #include <stdexcept>
 #include <vector>
 
-#include "checker/concepts.hpp"
-#include "checker/exact_index.hpp"
-#include "checker/explore_types.hpp"
-#include "checker/pool.hpp"
-#include "checker/state_store.hpp"
-#include "checker/stored_states.hpp"
+#include "checker/engine/concepts.hpp"
+#include "checker/engine/exact_index.hpp"
+#include "checker/engine/explore_types.hpp"
+#include "checker/engine/pool.hpp"
+#include "checker/engine/state_store.hpp"
+#include "checker/engine/stored_states.hpp"
 
 namespace cowpin::engine {
 
 // The stored states and the trace side (state(), link(), links_to(), path_to(), depth_of())
-// are StoredStates' (checker/stored_states.hpp); this adds the search and the visited set.
+// are StoredStates' (checker/engine/stored_states.hpp); this adds the search and the visited set.
 template <TransitionSystem M>
 class Explorer : public StoredStates<M> {
     using Base = StoredStates<M>;

@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checker/run.hpp"
+#include "checker/run/run.hpp"
 
 namespace cowpin {
 

@@ -1,6 +1,6 @@
 // What an exploration is asked and what it reports (Limits, Options, Progress, Result), and
 // how the engine stores a model's states (detail::Codec: the model's packed encoding, or the
-// state's own bytes). The exploration itself is in checker/bfs.hpp.
+// state's own bytes). The exploration itself is in checker/engine/bfs.hpp.
 #pragma once
 
 #include <array>
@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "checker/state_store.hpp"
+#include "checker/engine/state_store.hpp"
 
 namespace cowpin::engine {
 

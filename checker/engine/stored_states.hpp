@@ -8,7 +8,7 @@
 // discovered it first. A trace costs one scan of a level per step, and no parent id costs
 // 4 bytes a state.
 //
-// Explorer (checker/bfs.hpp) fills these and adds the visited set; this side only reads them,
+// Explorer (checker/engine/bfs.hpp) fills these and adds the visited set; this side only reads them,
 // and is what run.cpp needs to turn a violating id into a counterexample.
 #pragma once
 
@@ -18,9 +18,9 @@
 #include <utility>
 #include <vector>
 
-#include "checker/concepts.hpp"
-#include "checker/explore_types.hpp"
-#include "checker/state_store.hpp"
+#include "checker/engine/concepts.hpp"
+#include "checker/engine/explore_types.hpp"
+#include "checker/engine/state_store.hpp"
 
 namespace cowpin::engine {
 

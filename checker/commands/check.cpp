@@ -1,0 +1,154 @@
+// `cowpin check SPEC|DIR...`: every spec under every policy it names (or the one given), one
+// verdict line per run, then the policy × scenario matrix and a summary.
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "checker/commands/commands.hpp"
+#include "checker/commands/common.hpp"
+#include "checker/run/run.hpp"
+#include "checker/run/trace.hpp"
+#include "checker/views/report.hpp"
+
+namespace cowpin {
+
+namespace {
+
+struct CheckArgs {
+    std::vector<std::string> specs;
+    std::string policy;
+    std::vector<std::string> policy_files;
+    std::vector<std::string> bounds;
+    std::string out = "counterexamples";
+    bool no_write = false;
+    std::uint64_t max_states = 0;
+    std::uint64_t memory_mib = 0;  // 0 = the default share of physical memory
+    unsigned threads = 0;          // 0 = every core
+    std::string symmetry = "auto"; // auto (on where sound), on, off
+    bool compact = false;
+    bool stats = false;
+};
+
+// `--stats`: how big and how fast, on stderr.
+std::string stats_line(const RunResult& r) {
+    const engine::Result& st = r.stats;
+    std::string line = fmt::format(
+        "{} {}: {} states, {} transitions, depth {}, {:.2f} s, {:.0f} states/s, {:.0f} "
+        "transitions/s, {:.2f} B/state (packed state {} B), {} thread{}, symmetry {}",
+        r.spec->name, r.policy->name, st.states, st.transitions, st.depth, st.seconds,
+        st.states / std::max(st.seconds, 1e-9), st.transitions / std::max(st.seconds, 1e-9),
+        double(st.store_bytes) / std::max<double>(st.states, 1), st.packed_bytes, st.threads,
+        st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
+    if (st.compact)
+        line += fmt::format(", compact: omission probability {:.2g}", st.omission_probability);
+    line += fmt::format(
+        " (expand {:.2f} s, grow {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
+        st.phase_seconds[0], st.phase_seconds[1], st.phase_seconds[2], st.phase_seconds[3],
+        st.phase_seconds[4]);
+    return line;
+}
+
+int check(const CheckArgs& args) {
+    // Parse everything first: bad input writes nothing.
+    const std::vector<CowPolicy> files = load_policy_files(args.policy_files);
+    const std::vector<Spec> specs = load_specs(args.specs, files);
+    std::vector<const CowPolicy*> only;
+    if (!args.policy.empty()) only.push_back(&policy_or_throw(args.policy));
+    for (const CowPolicy& p : files) only.push_back(&p);
+    std::vector<std::optional<Bounds>> overrides;
+    for (const Spec& s : specs) overrides.push_back(bounds_override(s, args.bounds));
+
+    std::vector<RunResult> results;
+    int status = kExitOk;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const Spec& spec = specs[i];
+        std::vector<const CowPolicy*> policies = only;
+        if (only.empty())
+            for (const std::string& name : spec.policies) policies.push_back(find_policy(name));
+        for (const CowPolicy* policy : policies) {
+            RunOptions opts;
+            opts.bounds = overrides[i];
+            opts.limits.max_states = args.max_states;
+            opts.limits.max_bytes =
+                args.memory_mib ? args.memory_mib << 20 : default_memory_bytes();
+            opts.threads = args.threads ? args.threads : default_threads();
+            opts.compact = args.compact;
+            opts.symmetry = symmetry_option(args.symmetry);
+            auto last = std::chrono::steady_clock::now();
+            opts.progress = [&](const engine::Progress& p) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - last < std::chrono::seconds(3)) return;
+                last = now;
+                spdlog::info("{} {}: {} states, {:.0f} transitions/s, queue {}, depth {}, "
+                             "{:.0f} MiB, {:.0f} B/state",
+                             spec.name, policy->name, p.states,
+                             p.transitions / std::max(p.seconds, 1e-9), p.queue, p.depth,
+                             p.bytes / 1048576.0, double(p.bytes) / std::max<double>(p.states, 1));
+            };
+            RunResult r = run_check(spec, *policy, opts);
+            if (args.stats) std::cerr << stats_line(r) << '\n';
+            if (!spec.expected(policy->name))
+                spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
+            std::cout << verdict_line(r) << '\n' << std::flush;
+            // A violation found before a limit stopped the run is still a shortest one: every
+            // shallower BFS level was finished.
+            if (!args.no_write)
+                for (const std::string& path : write_counterexamples(r, args.out))
+                    spdlog::debug("wrote {}", path);
+            if (!r.stats.complete && status == kExitOk) status = kExitIncomplete;
+            if (!r.verdict_matches() || !r.states_match()) status = kExitMismatch;
+            results.push_back(std::move(r));
+        }
+    }
+    std::cout << '\n' << verdict_matrix(results);
+    std::size_t mismatches = 0, unexpected = 0, incomplete = 0;
+    for (const RunResult& r : results) {
+        if (!r.verdict_matches() || !r.states_match())
+            ++mismatches;
+        else if (!r.stats.complete)
+            ++incomplete;
+        else if (!r.expected)
+            ++unexpected;
+    }
+    std::cout << fmt::format("\n{} checks, {} as expected, {} not", results.size(),
+                             results.size() - mismatches - unexpected - incomplete, mismatches);
+    if (unexpected) std::cout << fmt::format(", {} without an expectation (?)", unexpected);
+    if (incomplete) std::cout << fmt::format(", {} incomplete", incomplete);
+    std::cout << '\n';
+    return status;
+}
+
+}  // namespace
+
+Command add_check(CLI::App& app) {
+    auto args = std::make_shared<CheckArgs>();
+    CheckArgs& a = *args;
+    auto* c = app.add_subcommand("check", "check specs against every policy they name");
+    c->add_option("specs", a.specs, "spec files or directories of them")->required();
+    c->add_option("--policy", a.policy, "check only this policy (other expectations ignored)");
+    c->add_option("--policy-file", a.policy_files,
+                  "check only the policy in this JSON file (repeatable); specs' expectations "
+                  "apply to it by its name");
+    c->add_option("--bound", a.bounds, "override a bound: name=value (repeatable)");
+    c->add_option("--out", a.out, "directory for counterexamples (default: counterexamples)");
+    c->add_flag("--no-write", a.no_write, "write no counterexample files");
+    c->add_option("--max-states", a.max_states, "stop a run past this many states (exit 4)");
+    c->add_option("--memory", a.memory_mib,
+                  "stop a run when its states take this many MiB (exit 4; default: half of RAM)");
+    c->add_option("--threads", a.threads, "worker threads (default: every core)");
+    c->add_option("--symmetry", a.symmetry,
+                  "process symmetry: auto (on for exhaustive specs, where it is sound), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
+    c->add_flag("--compact", a.compact,
+                "store 64-bit fingerprints, not states (prints the chance a state was missed)");
+    c->add_flag("--stats", a.stats, "print states, speed and memory of each run on stderr");
+    return {c, [args] { return check(*args); }};
+}
+
+}  // namespace cowpin

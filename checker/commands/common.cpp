@@ -1,0 +1,73 @@
+#include "checker/commands/common.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "checker/formats/policy_json.hpp"
+
+namespace cowpin {
+
+std::vector<std::string> expand_spec_args(const std::vector<std::string>& args) {
+    std::vector<std::string> files;
+    for (const std::string& a : args) {
+        if (std::filesystem::is_directory(a)) {
+            for (std::string& f : spec_files_in(a)) files.push_back(std::move(f));
+        } else {
+            files.push_back(a);
+        }
+    }
+    return files;
+}
+
+std::vector<CowPolicy> load_policy_files(const std::vector<std::string>& files) {
+    std::vector<CowPolicy> out;
+    for (const std::string& f : files) out.push_back(load_policy_file(f));
+    return out;
+}
+
+std::vector<Spec> load_specs(const std::vector<std::string>& args,
+                             const std::vector<CowPolicy>& policy_files) {
+    std::vector<std::string> names;
+    for (const CowPolicy& p : policy_files) names.push_back(p.name);
+    std::vector<Spec> specs;
+    for (const std::string& f : expand_spec_args(args)) specs.push_back(load_spec(f, names));
+    return specs;
+}
+
+const CowPolicy& policy_or_throw(const std::string& name) {
+    const CowPolicy* p = find_policy(name);
+    if (!p)
+        throw SpecError(fmt::format("--policy: unknown policy '{}' (expected one of: {})", name,
+                                    policy_names()));
+    return *p;
+}
+
+std::optional<Bounds> bounds_override(const Spec& spec, const std::vector<std::string>& bounds) {
+    if (bounds.empty()) return std::nullopt;
+    Bounds b = spec.bounds;
+    for (const std::string& a : bounds) apply_bound(b, a);
+    return b;
+}
+
+unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+std::optional<bool> symmetry_option(const std::string& value) {
+    if (value == "on") return true;
+    if (value == "off") return false;
+    return std::nullopt;
+}
+
+std::uint64_t default_memory_bytes() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    std::uint64_t kib = 0;
+    while (meminfo >> key >> kib)
+        if (key == "MemTotal:") return kib * 1024 / 2;
+    return std::uint64_t{8} << 30;
+}
+
+}  // namespace cowpin

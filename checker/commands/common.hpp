@@ -1,0 +1,39 @@
+// What the subcommands share: exit codes, loading specs and policy files, and the defaults of a
+// run (threads, memory cap, symmetry). Every loader throws SpecError on bad input, which main()
+// turns into one line on stderr and exit 2, before anything is written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/formats/spec.hpp"
+
+namespace cowpin {
+
+// 0 everything as expected, 1 a verdict differs from the spec (or a replay diverges), 2 bad input
+// (nothing written), 4 inconclusive (a limit cut a run short, or nothing could run).
+inline constexpr int kExitOk = 0, kExitMismatch = 1, kExitBadInput = 2, kExitIncomplete = 4;
+
+// Spec files and directories as given on the command line, directories expanded (sorted).
+std::vector<std::string> expand_spec_args(const std::vector<std::string>& args);
+// Every spec named, parsed; `policy_files` are policy names the specs may use besides the
+// built-ins.
+std::vector<Spec> load_specs(const std::vector<std::string>& args,
+                             const std::vector<CowPolicy>& policy_files);
+std::vector<CowPolicy> load_policy_files(const std::vector<std::string>& files);
+// A built-in policy by name, or a SpecError naming `--policy` and the known names.
+const CowPolicy& policy_or_throw(const std::string& name);
+// The spec's bounds with "--bound name=value" applied, or nullopt if none is given.
+std::optional<Bounds> bounds_override(const Spec& spec, const std::vector<std::string>& bounds);
+
+// Every core.
+unsigned default_threads();
+// "--symmetry on|off|auto" as RunOptions::symmetry (auto: nullopt, on where sound).
+std::optional<bool> symmetry_option(const std::string& value);
+// The default memory cap: half the machine's memory, so a run stops cleanly (exit 4) long
+// before the OOM killer would end it.
+std::uint64_t default_memory_bytes();
+
+}  // namespace cowpin

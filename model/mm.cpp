@@ -48,7 +48,24 @@ void maybe_free_slot(State& s, std::uint8_t sl) {
 // put_page(): drop one reference; a frame is freed exactly when its refcount reaches 0.
 void put_frame(State& s, std::uint8_t f) {
     Frame& fr = s.frames[f];
-    if (--fr.refcount == 0) fr = Frame{};
+    if (--fr.refcount == 0)
+        fr = Frame{};
+    else if (fr.isolated && fr.refcount == 1)
+        forget_if_only_isolated(s, f);
+}
+
+// A page under migration whose every entry was zapped (zapping does not wait for a migration)
+// and that nothing else references: the migration goes on with a page nobody can see, and its
+// moved copy is freed as soon as it is made. The model finishes it at once: postponing it would
+// only pile up garbage frames, one per migration of a page whose process exited.
+void forget_if_only_isolated(State& s, std::uint8_t f) {
+    Frame& fr = s.frames[f];
+    if (!fr.isolated || fr.refcount != 1) return;
+    for (const Process& p : s.procs)
+        if (p.alive)
+            for (const Pte& pte : p.pte)
+                if (pte.kind == PteKind::migration && pte.target == f) return;
+    fr = Frame{};
 }
 
 // delete_from_swap_cache(): the frame leaves the swapcache; the slot keeps its swap PTEs.
@@ -64,6 +81,14 @@ void delete_from_swap_cache(State& s, std::uint8_t f) {
 void try_to_free_swap(State& s, std::uint8_t f) {
     const std::uint8_t sl = s.frames[f].swapcache;
     if (sl != kNone && s.slots[sl].count == 0) delete_from_swap_cache(s, f);
+}
+
+// free_swap_cache(): a swapcache page nothing maps leaves the swapcache once no swap entry
+// names its slot (folio_free_swap()); the folio lock is taken with trylock, which fails while a
+// migration holds it.
+void free_swap_cache(State& s, std::uint8_t f) {
+    const Frame& fr = s.frames[f];
+    if (fr.swapcache != kNone && fr.mapcount == 0 && !fr.isolated) try_to_free_swap(s, f);
 }
 
 // Write-back then free: the slot keeps the data (pageout + __remove_mapping).

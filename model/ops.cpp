@@ -157,19 +157,34 @@ bool do_fork(State& s, int parent, int child, const OpContext& ctx) {
     return true;
 }
 
-// zap_pte_range() of one PTE.
+// zap_pte_range() of one PTE. Migration entries hold no mapcount and no reference
+// (try_to_migrate_one() dropped them): zapping one clears it without waiting for the
+// migration, whose remove_migration_ptes() then finds nothing to restore (zap_pte_range() in
+// 5.7 and 5.19, zap_nonpresent_ptes() in 6.18). Unmapping the last mapping of a swapcache page,
+// or the last swap entry of a slot whose page nothing maps, frees the swapcache entry whatever
+// other references the page has (free_pages_and_swap_cache() → free_swap_cache(), and
+// free_swap_and_cache() → __try_to_reclaim_swap(TTRS_UNMAPPED), in every era).
 static void zap_pte(State& s, Pte& pte) {
     switch (pte.kind) {
         case PteKind::present:
             --s.frames[pte.target].mapcount;
+            free_swap_cache(s, pte.target);
             put_frame(s, pte.target);
             break;
-        case PteKind::swap:
-            --s.slots[pte.target].count;  // free_swap_and_cache()
+        case PteKind::swap: {
+            Slot& sl = s.slots[pte.target];
+            --sl.count;
+            if (sl.count == 0 && sl.cache != kNone) free_swap_cache(s, sl.cache);
             maybe_free_slot(s, pte.target);
             break;
+        }
+        case PteKind::migration: {
+            const std::uint8_t f = pte.target;
+            pte = Pte{};
+            forget_if_only_isolated(s, f);
+            break;
+        }
         case PteKind::none:
-        case PteKind::migration:
             break;
     }
     pte = Pte{};
@@ -178,8 +193,6 @@ static void zap_pte(State& s, Pte& pte) {
 bool do_exit(State& s, int proc) {
     Process& p = s.procs[proc];
     if (!p.alive) return false;
-    for (const Pte& pte : p.pte)
-        if (pte.kind == PteKind::migration) return false;  // waits for the migration
     for (int v = 0; v < kMaxPages; ++v) {
         if (p.pte[v].kind == PteKind::none) continue;
         zap_pte(s, p.pte[v]);
@@ -194,8 +207,7 @@ bool do_exit(State& s, int proc) {
 }
 
 bool can_munmap(const State& s, int proc, int vaddr) {
-    const PteKind kind = s.procs[proc].pte[vaddr].kind;
-    return s.procs[proc].alive && kind != PteKind::none && kind != PteKind::migration;
+    return s.procs[proc].alive && s.procs[proc].pte[vaddr].kind != PteKind::none;
 }
 
 bool do_munmap(State& s, int proc, int vaddr) {
@@ -424,6 +436,9 @@ bool do_migrate_finish(State& s, int frame, const OpContext& ctx) {
                 s.frames[target].anon_exclusive = 1;
         }
     }
+    // A new frame no entry was left to map (each was zapped during the migration) and no
+    // swapcache holds is freed when migration drops its reference.
+    if (moved && s.frames[target].refcount == 0) s.frames[target] = Frame{};
     if (moved)
         s.frames[f] = Frame{};
     else {

@@ -359,8 +359,8 @@ TEST_CASE("symmetry: a search with process symmetry reaches exactly the images o
         families({Op::fork, Op::exit, Op::write, Op::read, Op::swap_out, Op::reclaim});
     const std::uint32_t pinning = families({Op::fork, Op::exit, Op::write, Op::pin, Op::unpin});
     for (const Case& c : {
-             Case{"linux-5.7", {3, 1, 0, 1, 0}, swapping, 6176, 965, 0},
-             Case{"linux-5.19", {3, 1, 0, 1, 0}, swapping, 11399, 1739, 0},
+             Case{"linux-5.7", {3, 1, 0, 1, 0}, swapping, 4633, 742, 0},
+             Case{"linux-5.19", {3, 1, 0, 1, 0}, swapping, 6715, 1077, 0},
              Case{"linux-5.7", {2, 2, 1, 0, 0}, pinning, 19849, 9090, pin_bugs},
              Case{"linux-5.19", {2, 2, 1, 0, 0}, pinning, 19957, 9468, 0},
          }) {

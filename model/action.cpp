@@ -13,7 +13,8 @@ namespace {
 constexpr std::array<std::string_view, kOps> kOpNames = {
     "fork",   "exit",  "write",     "read",     "mprotect", "clear_refs",    "munmap",
     "pin",    "get",   "unpin",     "dma_write", "swap_out", "reclaim", "migrate_start",
-    "migrate_finish", "wait",
+    "migrate_finish", "wait", "vmsplice", "odirect_read", "odirect_write", "iouring_fixed",
+    "uffd_wp",
 };
 
 std::vector<std::string_view> split(std::string_view text) {
@@ -55,13 +56,29 @@ bool is_frame_op(Op op) {
            op == Op::migrate_finish;
 }
 
-bool is_handle_op(Op op) {
-    return op == Op::pin || op == Op::get || op == Op::unpin || op == Op::dma_write;
+bool is_gup_op(Op op) {
+    return op == Op::pin || op == Op::get || op == Op::vmsplice || op == Op::odirect_read ||
+           op == Op::odirect_write || op == Op::iouring_fixed;
 }
+
+bool gup_op_writes(Op op, bool flag) {
+    switch (op) {
+        case Op::pin:
+        case Op::get:
+            return flag;
+        case Op::odirect_read:
+        case Op::iouring_fixed:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_handle_op(Op op) { return is_gup_op(op) || op == Op::unpin || op == Op::dma_write; }
 
 bool is_page_op(Op op) {
     return op == Op::write || op == Op::read || op == Op::mprotect || op == Op::clear_refs ||
-           op == Op::munmap || op == Op::pin || op == Op::get || is_frame_op(op);
+           op == Op::munmap || op == Op::uffd_wp || is_gup_op(op) || is_frame_op(op);
 }
 
 std::string format_step(const Step& st) {
@@ -76,6 +93,11 @@ std::string format_step(const Step& st) {
         case Op::get:
             return fmt::format("{} {} v{} h{}", op_name(st.op), st.write ? "rw" : "ro", st.arg,
                                st.handle);
+        case Op::vmsplice:
+        case Op::odirect_read:
+        case Op::odirect_write:
+        case Op::iouring_fixed:
+            return fmt::format("{} v{} h{}", op_name(st.op), st.arg, st.handle);
         case Op::unpin:
         case Op::dma_write:
             return fmt::format("{} h{}", op_name(st.op), st.handle);
@@ -93,8 +115,9 @@ std::optional<Step> parse_step(std::string_view text, std::string& error) {
     const std::optional<Op> op = parse_op(w[0]);
     if (!op) {
         error = fmt::format("unknown action '{}' (expected one of: fork, exit, write, read, "
-                            "mprotect, clear_refs, munmap, pin, get, unpin, dma_write, swap_out, "
-                            "reclaim, migrate_start, migrate_finish, wait)",
+                            "mprotect, clear_refs, uffd_wp, munmap, pin, get, vmsplice, "
+                            "odirect_read, odirect_write, iouring_fixed, unpin, dma_write, "
+                            "swap_out, reclaim, migrate_start, migrate_finish, wait)",
                             w[0]);
         return std::nullopt;
     }
@@ -139,6 +162,14 @@ std::optional<Step> parse_step(std::string_view text, std::string& error) {
             st.write = w[1] == "rw";
             if (!number(w[2], 'v', st.arg) || !number(w[3], 'h', st.handle)) return std::nullopt;
             return st;
+        case Op::vmsplice:
+        case Op::odirect_read:
+        case Op::odirect_write:
+        case Op::iouring_fixed:
+            if (!expect_words(3, fmt::format("{} vN hK", w[0]))) return std::nullopt;
+            st.write = gup_op_writes(st.op, false);
+            if (!number(w[1], 'v', st.arg) || !number(w[2], 'h', st.handle)) return std::nullopt;
+            return st;
         case Op::unpin:
         case Op::dma_write:
             if (!expect_words(2, fmt::format("{} hK", w[0])) || !number(w[1], 'h', st.handle))
@@ -164,6 +195,11 @@ std::string format_action(const Action& a) {
         case Op::get:
             return fmt::format("{} {} {} v{} h{}", actor, op_name(a.op), a.write() ? "rw" : "ro",
                                a.arg, a.handle);
+        case Op::vmsplice:
+        case Op::odirect_read:
+        case Op::odirect_write:
+        case Op::iouring_fixed:
+            return fmt::format("{} {} v{} h{}", actor, op_name(a.op), a.arg, a.handle);
         case Op::unpin:
         case Op::dma_write:
             return a.proc == kNone ? fmt::format("h{} {}", a.handle, op_name(a.op))

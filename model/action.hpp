@@ -27,8 +27,14 @@ enum class Op : std::uint8_t {
     migrate_start,
     migrate_finish,
     wait,  // scenario only: "wait Pn exited"
+    // The system calls of MODEL.md §10, whose GUP flavour the policy's era decides.
+    vmsplice,       // R/O FOLL_GET (iter_to_pipe() → iov_iter_get_pages())
+    odirect_read,   // a read from a file into the page: R/W, ODirect decides get or pin
+    odirect_write,  // a write of the page to a file: R/O, ODirect decides get or pin
+    iouring_fixed,  // io_uring fixed buffer: FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE
+    uffd_wp,        // UFFDIO_WRITEPROTECT: the PTE becomes R/O, pinned or not
 };
-inline constexpr int kOps = 16;
+inline constexpr int kOps = 21;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);
@@ -36,6 +42,11 @@ std::optional<Op> parse_op(std::string_view name);
 bool is_frame_op(Op op);
 // Ops that name a handle.
 bool is_handle_op(Op op);
+// Ops that take a GUP reference into a handle: pin, get and the system calls that do.
+bool is_gup_op(Op op);
+// Whether a GUP op writes through its reference: pin/get say so in their step ("pin rw"); the
+// system calls imply it (odirect_read and iouring_fixed do).
+bool gup_op_writes(Op op, bool flag);
 // Ops that name a page of the acting process.
 bool is_page_op(Op op);
 

@@ -123,7 +123,7 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
         if (!hd.in_use) continue;
         if (!s.frames[hd.frame].in_use)
             return fails<E>([&] { return fmt::format("h{} holds freed frame {}", h, hd.frame); });
-        (hd.kind == HandleKind::pin ? pins : gets)[hd.frame]++;
+        (hd.kind != HandleKind::get ? pins : gets)[hd.frame]++;
         if (hd.owner != kNone && !s.procs[hd.owner].alive)
             return fails<E>([&] { return fmt::format("h{} is owned by exited P{}", h, hd.owner); });
         if (hd.cell == kNone && (hd.owner == kNone || s.procs[hd.owner].ideal[hd.vaddr] == kNone))
@@ -295,7 +295,7 @@ template <bool E>
 Outcome<E> check_get_no_leak(const State& s) {
     for (int h = 0; h < kMaxHandles; ++h) {
         const Handle& hd = s.handles[h];
-        if (!hd.in_use || hd.kind != HandleKind::get) continue;
+        if (!hd.in_use || hd.kind == HandleKind::pin) continue;  // gets and short-term pins
         const std::uint8_t x = s.frames[hd.frame].data;
         if (x == hd.baseline || s.values[x].cell == handle_cell(hd)) continue;
         return fails<E>([&] {

@@ -6,6 +6,21 @@ namespace cowpin {
 
 namespace {
 
+// The reference a GUP op takes: vmsplice a FOLL_GET, io_uring a longterm FOLL_PIN, O_DIRECT
+// what its era's block layer takes (ODirect).
+HandleKind gup_kind(Op op, const CowPolicy& policy) {
+    switch (op) {
+        case Op::pin:
+        case Op::iouring_fixed:
+            return HandleKind::pin;
+        case Op::odirect_read:
+        case Op::odirect_write:
+            return policy.odirect == ODirect::pin ? HandleKind::short_pin : HandleKind::get;
+        default:
+            return HandleKind::get;
+    }
+}
+
 std::array<std::uint8_t, kMaxProcs> program_lengths(const ModelConfig& c) {
     std::array<std::uint8_t, kMaxProcs> len{};
     if (c.scenario)
@@ -72,13 +87,19 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
             const auto page = static_cast<std::uint8_t>(v);
             for (Op op : {Op::write, Op::read, Op::mprotect, Op::clear_refs, Op::munmap})
                 if (on(op)) out.push_back(Action{op, proc, page});
+            if (on(Op::uffd_wp)) out.push_back(Action{Op::uffd_wp, proc, page});
             const int h = free_handle_slot(s, b.handles);
             if (h < 0) continue;
+            const auto handle = static_cast<std::uint8_t>(h);
             for (Op op : {Op::pin, Op::get}) {
                 if (!on(op)) continue;
                 for (std::uint8_t flags : {std::uint8_t{0}, kWriteFlag})
-                    out.push_back(Action{op, proc, page, static_cast<std::uint8_t>(h), flags});
+                    out.push_back(Action{op, proc, page, handle, flags});
             }
+            for (Op op : {Op::vmsplice, Op::odirect_read, Op::odirect_write, Op::iouring_fixed})
+                if (on(op))
+                    out.push_back(Action{op, proc, page, handle,
+                                         gup_op_writes(op, false) ? kWriteFlag : std::uint8_t{0}});
         }
     }
     for (int h = 0; h < b.handles; ++h) {
@@ -112,13 +133,19 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
         case Op::mprotect:
             return do_mprotect(s, a.proc, a.arg, ctx);
         case Op::clear_refs:
-            return do_clear_refs(s, a.proc, a.arg);
+            return do_clear_refs(s, a.proc, a.arg, ctx);
+        case Op::uffd_wp:
+            return do_uffd_wp(s, a.proc, a.arg);
         case Op::munmap:
             return do_munmap(s, a.proc, a.arg);
         case Op::pin:
         case Op::get:
-            return do_gup(s, a.proc, a.arg, a.op == Op::pin ? HandleKind::pin : HandleKind::get,
-                          a.write(), a.handle, ctx);
+        case Op::vmsplice:
+        case Op::odirect_read:
+        case Op::odirect_write:
+        case Op::iouring_fixed:
+            return do_gup(s, a.proc, a.arg, gup_kind(a.op, *config_.policy),
+                          gup_op_writes(a.op, a.write()), a.handle, ctx);
         case Op::unpin:
             return do_unpin(s, a.handle);
         case Op::dma_write:
@@ -160,6 +187,7 @@ bool CowModel::may_apply(const State& s, const Action& a) const {
             return can_read(s, a.proc, a.arg);
         case Op::mprotect:
         case Op::clear_refs:
+        case Op::uffd_wp:
             return has_present_pte(s, a.proc, a.arg);
         case Op::munmap:
             return can_munmap(s, a.proc, a.arg);

@@ -250,7 +250,23 @@ bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
     return true;
 }
 
-bool do_clear_refs(State& s, int proc, int vaddr) {
+// clear_soft_dirty(): the PTE becomes R/O, unless the policy's era leaves a pinned page alone:
+// pte_is_pinned() is a writable PTE, an mm that has pinned (MMF_HAS_PINNED) and a
+// maybe-DMA-pinned page (a small folio's refcount past GUP_PIN_COUNTING_BIAS: its pins).
+bool do_clear_refs(State& s, int proc, int vaddr, const OpContext& ctx) {
+    if (!has_present_pte(s, proc, vaddr)) return false;
+    Pte& pte = s.procs[proc].pte[vaddr];
+    const bool pinned = pte.writable && s.procs[proc].has_pinned && s.frames[pte.target].pins > 0;
+    if (ctx.policy.clear_refs == ClearRefs::skip_pinned && pinned) return true;
+    pte.writable = 0;
+    return true;
+}
+
+// mwriteprotect_range() → change_protection(MM_CP_UFFD_WP): R/O whatever the pins (no pin
+// check in change_pte_range(), 5.7 to 6.18). A later write faults; the model takes the fault as
+// resolved by the monitor (or UFFD_FEATURE_WP_ASYNC), so do_wp_page() decides as for any
+// R/O-mapped page.
+bool do_uffd_wp(State& s, int proc, int vaddr) {
     if (!has_present_pte(s, proc, vaddr)) return false;
     s.procs[proc].pte[vaddr].writable = 0;
     return true;
@@ -261,7 +277,8 @@ bool do_clear_refs(State& s, int proc, int vaddr) {
 bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int handle,
             const OpContext& ctx) {
     if (!s.procs[proc].alive || s.handles[handle].in_use) return false;
-    const GupRead rule = kind == HandleKind::pin ? ctx.policy.gup_read_pin : ctx.policy.gup_read_get;
+    // gup_must_unshare() and the 5.8 forced COW break look at FOLL_PIN, longterm or not.
+    const GupRead rule = kind != HandleKind::get ? ctx.policy.gup_read_pin : ctx.policy.gup_read_get;
     // FOLL_WRITE (or 5.8's forced FOLL_WRITE) faults with FAULT_FLAG_WRITE, swap-in included.
     if (!fault_in(s, proc, vaddr, write || rule == GupRead::break_cow, ctx)) return false;
     Pte& pte = s.procs[proc].pte[vaddr];
@@ -277,7 +294,7 @@ bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int hand
     }
     Frame& fr = s.frames[pte.target];
     ++fr.refcount;
-    if (kind == HandleKind::pin) {
+    if (kind != HandleKind::get) {  // try_grab_folio(FOLL_PIN); mm_set_has_pinned_flag()
         ++fr.pins;
         s.procs[proc].has_pinned = 1;
     } else {
@@ -291,7 +308,7 @@ bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int hand
     h.owner = static_cast<std::uint8_t>(proc);
     h.vaddr = static_cast<std::uint8_t>(vaddr);
     h.frame = pte.target;
-    if (kind == HandleKind::get) h.baseline = fr.data;
+    if (kind != HandleKind::pin) h.baseline = fr.data;
     return true;
 }
 
@@ -299,12 +316,21 @@ bool do_unpin(State& s, int handle) {
     Handle& h = s.handles[handle];
     if (!h.in_use) return false;
     Frame& fr = s.frames[h.frame];
-    if (h.kind == HandleKind::pin)
+    if (h.kind != HandleKind::get)
         --fr.pins;
     else
         --fr.gets;
     put_frame(s, h.frame);
+    const std::uint8_t cell = h.cell;
     h = Handle{};
+    // A detached cell no handle holds any more is no cell: its values forget it, or a later
+    // detach that reuses the id would adopt them (canonicalize() reads them so already).
+    if (cell != kNone) {
+        for (const Handle& o : s.handles)
+            if (o.in_use && o.cell == cell) return true;
+        for (Value& v : s.values)
+            if (v.cell == (cell | kDetachedCell)) v.cell = kNone;
+    }
     return true;
 }
 

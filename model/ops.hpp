@@ -39,11 +39,13 @@ bool do_write(State& s, int proc, int vaddr, const OpContext& ctx);
 bool do_read(State& s, int proc, int vaddr, const OpContext& ctx);
 // mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE) (change_pte_range).
 bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx);
-// clear_refs soft-dirty / uffd-wp write protection (clear_soft_dirty): PTE becomes R/O.
-bool do_clear_refs(State& s, int proc, int vaddr);
+// clear_refs soft-dirty write protection (clear_soft_dirty): PTE becomes R/O (ClearRefs).
+bool do_clear_refs(State& s, int proc, int vaddr, const OpContext& ctx);
+// UFFDIO_WRITEPROTECT of one page (change_protection(MM_CP_UFFD_WP)): PTE becomes R/O.
+bool do_uffd_wp(State& s, int proc, int vaddr);
 // munmap() / MADV_DONTNEED of one page (zap_pte_range).
 bool do_munmap(State& s, int proc, int vaddr);
-// pin_user_pages(FOLL_LONGTERM) or get_user_pages() into handle slot `handle`.
+// pin_user_pages() (longterm or not) or get_user_pages() into handle slot `handle`.
 bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int handle,
             const OpContext& ctx);
 // unpin_user_page() / put_page() of a handle.

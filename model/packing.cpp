@@ -206,7 +206,7 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
     for (int h = 0; h < H; ++h) {
         const std::size_t ho = offsetof(State, handles) + h * sizeof(Handle);
         L.field(ho + offsetof(Handle, in_use), 1, false);
-        L.field(ho + offsetof(Handle, kind), 1, false);
+        L.field(ho + offsetof(Handle, kind), 2, false);
         L.field(ho + offsetof(Handle, write), 1, false);
         L.field(ho + offsetof(Handle, owner), P - 1, true);
         L.field(ho + offsetof(Handle, vaddr), V - 1, false);

@@ -69,6 +69,21 @@ enum class MprotectUpgrade : std::uint8_t {
     if_anon_exclusive,  // 6.0+ can_change_pte_writable(): writable again iff PageAnonExclusive
 };
 
+// clear_refs soft-dirty (echo 4 > /proc/PID/clear_refs) on a present PTE: clear_soft_dirty().
+enum class ClearRefs : std::uint8_t {
+    wrprotect,    // ≤5.10: every present PTE is write-protected, pinned or not
+    skip_pinned,  // 5.11+ (9348b73c2e1b, 5.10.9 stable) pte_is_pinned(): a writable PTE of a
+                  // maybe-DMA-pinned page in an mm with MMF_HAS_PINNED is left alone
+};
+
+// The GUP flavour of O_DIRECT (block/bio.c bio_iov_iter_get_pages()): the odirect_read and
+// odirect_write steps.
+enum class ODirect : std::uint8_t {
+    get,  // ≤6.4: iov_iter_get_pages() → get_user_pages_fast(), FOLL_GET
+    pin,  // 6.5+ (a7e689dd1c06): iov_iter_extract_pages() → pin_user_pages_fast(): a
+          // short-term FOLL_PIN (no FOLL_LONGTERM), FOLL_WRITE for a read into user memory
+};
+
 struct CowPolicy {
     std::string name;     // used by specs and traces: "linux-5.19"
     std::string summary;  // one line for `cowpin policies`
@@ -87,13 +102,16 @@ struct CowPolicy {
     MayUnmap migrate = MayUnmap::always;
     SwapIn swap_in = SwapIn::mapcount;
     MprotectUpgrade mprotect = MprotectUpgrade::never;
+    ClearRefs clear_refs = ClearRefs::wrprotect;
+    ODirect odirect = ODirect::get;
 
     // Same decisions (name and summary aside).
     bool same_decisions(const CowPolicy& o) const {
         return anon_exclusive == o.anon_exclusive && exclusive_entries == o.exclusive_entries &&
                wp_reuse == o.wp_reuse && gup_read_pin == o.gup_read_pin &&
                gup_read_get == o.gup_read_get && fork == o.fork && swap_out == o.swap_out &&
-               migrate == o.migrate && swap_in == o.swap_in && mprotect == o.mprotect;
+               migrate == o.migrate && swap_in == o.swap_in && mprotect == o.mprotect &&
+               clear_refs == o.clear_refs && odirect == o.odirect;
     }
 };
 

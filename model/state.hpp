@@ -60,7 +60,11 @@ enum class PteKind : std::uint8_t { none, present, swap, migration };
 // make_readable_migration_entry in mm/rmap.c try_to_migrate_one()).
 enum class MigrationKind : std::uint8_t { writable, readable_exclusive, readable };
 
-enum class HandleKind : std::uint8_t { pin, get };  // FOLL_PIN | FOLL_LONGTERM, or FOLL_GET
+// FOLL_PIN | FOLL_LONGTERM (io_uring fixed buffers, RDMA), FOLL_GET (vmsplice, O_DIRECT before
+// 6.5), or a short-term FOLL_PIN (O_DIRECT since 6.5). Every FOLL_PIN counts in Frame::pins, as
+// folio_maybe_dma_pinned() sees it; pinned_exclusive and pin_reliable are about longterm pins,
+// get_no_leak about gets and short-term pins (MODEL.md §10).
+enum class HandleKind : std::uint8_t { pin, get, short_pin };
 
 struct Pte {
     PteKind kind = PteKind::none;
@@ -83,7 +87,8 @@ struct Frame {                       // struct page of order 0, anonymous
     std::uint8_t in_use = 0;
     std::uint8_t mapcount = 0;       // present PTEs mapping it
     std::uint8_t refcount = 0;       // mapcount + swapcache + gets + pins + isolated
-    std::uint8_t pins = 0;           // FOLL_PIN references (counted exactly, not biased by 1024)
+    std::uint8_t pins = 0;           // FOLL_PIN references, longterm or not (counted exactly,
+                                     // not biased by 1024)
     std::uint8_t gets = 0;           // FOLL_GET references
     std::uint8_t anon_exclusive = 0; // PG_anon_exclusive
     std::uint8_t swapcache = kNone;  // slot it caches, or kNone (PageSwapCache)
@@ -111,7 +116,7 @@ struct Handle {
     std::uint8_t frame = kNone;
     std::uint8_t cell = kNone;       // detached cell id, or kNone while attached
     std::uint8_t expect = kNone;     // detached cell's value
-    std::uint8_t baseline = kNone;   // get: the frame's data when the get was taken
+    std::uint8_t baseline = kNone;   // get, short_pin: the frame's data when it was taken
 };
 
 // Value attributes. Values are compared for equality only; `cell` says at which address of

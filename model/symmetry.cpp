@@ -53,7 +53,7 @@ using SigKey = unsigned __int128;
 // Field widths, with the compile-time capacities they rely on.
 inline constexpr int kRelationBits = 5;   // value_relation(): writer 2 bits, cell 3 bits
 inline constexpr int kPageKeyBits = 37;   // page_key()
-inline constexpr int kHandleKeyBits = 5;  // an owned handle, in SigContext::handles
+inline constexpr int kHandleKeyBits = 6;  // an owned handle, in SigContext::handles
 static_assert(kMaxProcs <= 7 && kMaxProcs + kMaxHandles + 2 <= 15 && kMaxHandles <= 3,
               "mapcount, slot count (3 bits), refcount (4 bits), pins and gets (2 bits) fit");
 static_assert(kMaxPages <= 2, "a page number is one bit of a key");
@@ -87,7 +87,8 @@ struct SigContext {
                 handles[hd.owner] |= (1u | std::uint32_t{hd.kind == HandleKind::get} << 1 |
                                       std::uint32_t{hd.write != 0} << 2 |
                                       std::uint32_t{hd.vaddr & 1u} << 3 |
-                                      std::uint32_t{hd.cell == kNone} << 4)
+                                      std::uint32_t{hd.cell == kNone} << 4 |
+                                      std::uint32_t{hd.kind == HandleKind::short_pin} << 5)
                                      << (h * kHandleKeyBits);
         }
     }

@@ -45,6 +45,7 @@ struct Sim {
     bool mprotect(int p, int v) { return act({Op::mprotect, u8(p), u8(v)}); }
     bool clear_refs(int p, int v) { return act({Op::clear_refs, u8(p), u8(v)}); }
     bool munmap(int p, int v) { return act({Op::munmap, u8(p), u8(v)}); }
+    bool uffd_wp(int p, int v) { return act({Op::uffd_wp, u8(p), u8(v)}); }
     bool pin(int p, int v, bool rw, int h) {
         return act({Op::pin, u8(p), u8(v), u8(h), rw ? kWriteFlag : std::uint8_t{0}});
     }

@@ -13,9 +13,9 @@ using namespace cowpin::test;
 namespace {
 
 const std::vector<std::string> kPolicies = {"linux-5.7",  "linux-5.8",  "linux-5.9",
-                                            "linux-5.18", "linux-5.19", "linux-6.18",
-                                            "precop",     "freebsd",    "netbsd",
-                                            "eager-copy"};
+                                            "linux-5.11", "linux-5.18", "linux-5.19",
+                                            "linux-6.18", "precop",     "freebsd",
+                                            "netbsd",     "eager-copy"};
 
 using Table = std::map<std::string, std::string>;
 
@@ -43,8 +43,8 @@ TEST_CASE("the registry lists the policies of MODEL.md §4 in order") {
     for (std::size_t i = 0; i < kPolicies.size(); ++i) CHECK(all_policies()[i]->name == kPolicies[i]);
     CHECK(find_policy("linux-4.0") == nullptr);
     CHECK(policy_names() ==
-          "linux-5.7, linux-5.8, linux-5.9, linux-5.18, linux-5.19, linux-6.18, precop, freebsd, "
-          "netbsd, eager-copy");
+          "linux-5.7, linux-5.8, linux-5.9, linux-5.11, linux-5.18, linux-5.19, linux-6.18, precop, "
+          "freebsd, netbsd, eager-copy");
 }
 
 TEST_CASE("PageAnonExclusive and the exclusive swap/migration entries: 5.19+ and eager-copy only") {
@@ -96,9 +96,9 @@ TEST_CASE("freebsd decides as linux-5.7 and netbsd as linux-5.8, but for swap-ou
 
 TEST_CASE("write fault on a R/O-mapped exclusive page (clear_refs) reuses it everywhere") {
     check_table({{"linux-5.7", "reuse"}, {"linux-5.8", "reuse"}, {"linux-5.9", "reuse"},
-                 {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"}, {"linux-6.18", "reuse"},
-                 {"precop", "reuse"}, {"freebsd", "reuse"}, {"netbsd", "reuse"},
-                 {"eager-copy", "reuse"}},
+                 {"linux-5.11", "reuse"}, {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"},
+                 {"linux-6.18", "reuse"}, {"precop", "reuse"}, {"freebsd", "reuse"},
+                 {"netbsd", "reuse"}, {"eager-copy", "reuse"}},
                 [](Sim& sim) {
                     REQUIRE(sim.clear_refs(0, 0));
                     const int f = sim.frame(0, 0);
@@ -112,9 +112,9 @@ TEST_CASE("write fault on a COW-shared page (child alive) copies everywhere but 
     // PreCOP shares an unreferenced page at fork like everyone; the BSDs copy (vm_fault_cow()
     // with two shadows, an_ref 2 ⇒ promote).
     check_table({{"linux-5.7", "copy"}, {"linux-5.8", "copy"}, {"linux-5.9", "copy"},
-                 {"linux-5.18", "copy"}, {"linux-5.19", "copy"}, {"linux-6.18", "copy"},
-                 {"precop", "copy"}, {"freebsd", "copy"}, {"netbsd", "copy"},
-                 {"eager-copy", "reuse"}},  // nothing is shared: the parent stays writable
+                 {"linux-5.11", "copy"}, {"linux-5.18", "copy"}, {"linux-5.19", "copy"},
+                 {"linux-6.18", "copy"}, {"precop", "copy"}, {"freebsd", "copy"},
+                 {"netbsd", "copy"}, {"eager-copy", "reuse"}},  // nothing is shared: the parent stays writable
                 [](Sim& sim) {
                     REQUIRE(sim.fork(0, 1));
                     const int f = sim.frame(0, 0);
@@ -126,9 +126,9 @@ TEST_CASE("write fault on a COW-shared page (child alive) copies everywhere but 
 TEST_CASE("write fault on a previously-shared page (child exited) reuses it everywhere") {
     // The BSDs: a single shadow / an_ref 1 again ⇒ rename / reuse in place.
     check_table({{"linux-5.7", "reuse"}, {"linux-5.8", "reuse"}, {"linux-5.9", "reuse"},
-                 {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"}, {"linux-6.18", "reuse"},
-                 {"precop", "reuse"}, {"freebsd", "reuse"}, {"netbsd", "reuse"},
-                 {"eager-copy", "reuse"}},
+                 {"linux-5.11", "reuse"}, {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"},
+                 {"linux-6.18", "reuse"}, {"precop", "reuse"}, {"freebsd", "reuse"},
+                 {"netbsd", "reuse"}, {"eager-copy", "reuse"}},
                 [](Sim& sim) {
                     REQUIRE(sim.fork(0, 1));
                     REQUIRE(sim.exit(1));
@@ -141,19 +141,43 @@ TEST_CASE("write fault on a previously-shared page (child exited) reuses it ever
 }
 
 TEST_CASE("write fault on a R/O-mapped page with a R/W pin copies only under the refcount rule") {
-    // cow.c "R/O-mapping a page registered as iouring fixed buffer". PreCOP and the BSDs
-    // ignore pins (wire / hold counts) in the reuse decision: a single mapping is reused.
+    // cow.c "R/O-mapping a page registered as iouring fixed buffer", write-protected by uffd-wp
+    // (no pin check). PreCOP and the BSDs ignore pins (wire / hold counts) in the reuse
+    // decision: a single mapping is reused.
     check_table({{"linux-5.7", "reuse"}, {"linux-5.8", "reuse"}, {"linux-5.9", "copy"},
-                 {"linux-5.18", "copy"}, {"linux-5.19", "reuse"}, {"linux-6.18", "reuse"},
-                 {"precop", "reuse"}, {"freebsd", "reuse"}, {"netbsd", "reuse"},
-                 {"eager-copy", "reuse"}},
+                 {"linux-5.11", "copy"}, {"linux-5.18", "copy"}, {"linux-5.19", "reuse"},
+                 {"linux-6.18", "reuse"}, {"precop", "reuse"}, {"freebsd", "reuse"},
+                 {"netbsd", "reuse"}, {"eager-copy", "reuse"}},
                 [](Sim& sim) {
                     REQUIRE(sim.pin(0, 0, true, 0));
-                    REQUIRE(sim.clear_refs(0, 0));
+                    REQUIRE(sim.uffd_wp(0, 0));
+                    CHECK_FALSE(sim.pte(0, 0).writable);
                     const int f = sim.frame(0, 0);
                     REQUIRE(sim.write(0, 0));
                     return reuse_or_copy(sim, f);
                 });
+}
+
+TEST_CASE("clear_refs write-protects a pinned page until 5.11 leaves it alone (pte_is_pinned)") {
+    // 9348b73c2e1b: a writable PTE of a maybe-pinned page in an mm that has pinned is skipped.
+    // The BSDs have no soft-dirty tracking; their clear_refs stands for a plain write-protection.
+    check_table({{"linux-5.7", "R/O"}, {"linux-5.8", "R/O"}, {"linux-5.9", "R/O"},
+                 {"linux-5.11", "writable"}, {"linux-5.18", "writable"}, {"linux-5.19", "writable"},
+                 {"linux-6.18", "writable"}, {"precop", "writable"}, {"freebsd", "R/O"},
+                 {"netbsd", "R/O"}, {"eager-copy", "writable"}},
+                [](Sim& sim) {
+                    REQUIRE(sim.pin(0, 0, true, 0));
+                    REQUIRE(sim.clear_refs(0, 0));
+                    return std::string(sim.pte(0, 0).writable ? "writable" : "R/O");
+                });
+    // A get is no pin: clear_refs write-protects the page in every era.
+    for (const std::string& name : kPolicies) {
+        Sim sim(name);
+        REQUIRE(sim.get(0, 0, true, 0));
+        REQUIRE(sim.clear_refs(0, 0));
+        INFO("policy " << name);
+        CHECK_FALSE(sim.pte(0, 0).writable);
+    }
 }
 
 TEST_CASE("write fault on a page still in the swapcache copies only under 5.9's refcount rule") {
@@ -161,9 +185,9 @@ TEST_CASE("write fault on a page still in the swapcache copies only under 5.9's 
     // PreCOP and the BSDs never swap out a page with a get ("refused"): the next row asks them
     // the same question about a page read back from the swap device.
     check_table({{"linux-5.7", "reuse"}, {"linux-5.8", "reuse"}, {"linux-5.9", "copy"},
-                 {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"}, {"linux-6.18", "reuse"},
-                 {"precop", "refused"}, {"freebsd", "refused"}, {"netbsd", "refused"},
-                 {"eager-copy", "reuse"}},
+                 {"linux-5.11", "copy"}, {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"},
+                 {"linux-6.18", "reuse"}, {"precop", "refused"}, {"freebsd", "refused"},
+                 {"netbsd", "refused"}, {"eager-copy", "reuse"}},
                 [](Sim& sim) {
                     REQUIRE(sim.get(0, 0, false, 0));
                     const int f = sim.frame(0, 0);
@@ -180,9 +204,9 @@ TEST_CASE("write fault on a page read back from swap (nothing else holds it) cop
     // swap_out of an unreferenced page frees the frame; a read fault brings it back into a new
     // frame that stays in the swapcache (swapcount 0); then write. 5.9 sees page_count 2.
     check_table({{"linux-5.7", "reuse"}, {"linux-5.8", "reuse"}, {"linux-5.9", "copy"},
-                 {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"}, {"linux-6.18", "reuse"},
-                 {"precop", "reuse"}, {"freebsd", "reuse"}, {"netbsd", "reuse"},
-                 {"eager-copy", "reuse"}},
+                 {"linux-5.11", "copy"}, {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"},
+                 {"linux-6.18", "reuse"}, {"precop", "reuse"}, {"freebsd", "reuse"},
+                 {"netbsd", "reuse"}, {"eager-copy", "reuse"}},
                 [](Sim& sim) {
                     REQUIRE(sim.swap_out(sim.frame(0, 0)));
                     CHECK(sim.frame(0, 0) == kNone);  // written back and freed
@@ -201,9 +225,9 @@ TEST_CASE("a R/O pin of a COW-shared page: taken as is, COW broken, or unshared"
     // rule 3: "R/O pin keeps PTE R/O"); eager-copy shares nothing. FreeBSD's R/O hold takes the
     // page as is; NetBSD's wire fault asks for full access (cow_now).
     check_table({{"linux-5.7", "none"}, {"linux-5.8", "break"}, {"linux-5.9", "none"},
-                 {"linux-5.18", "none"}, {"linux-5.19", "unshare"}, {"linux-6.18", "unshare"},
-                 {"precop", "unshare"}, {"freebsd", "none"}, {"netbsd", "break"},
-                 {"eager-copy", "none"}},
+                 {"linux-5.11", "none"}, {"linux-5.18", "none"}, {"linux-5.19", "unshare"},
+                 {"linux-6.18", "unshare"}, {"precop", "unshare"}, {"freebsd", "none"},
+                 {"netbsd", "break"}, {"eager-copy", "none"}},
                 [](Sim& sim) {
                     REQUIRE(sim.fork(0, 1));
                     const int f = sim.frame(0, 0);
@@ -220,9 +244,9 @@ TEST_CASE("a R/O get (vmsplice) of a COW-shared page: Linux never unshares, only
     // Words as for the pin. PreCOP copies on a get as on a pin (it knows every GUP reference);
     // NetBSD wires for physio as for any I/O, so the get breaks COW as 5.8's does.
     check_table({{"linux-5.7", "none"}, {"linux-5.8", "break"}, {"linux-5.9", "none"},
-                 {"linux-5.18", "none"}, {"linux-5.19", "none"}, {"linux-6.18", "none"},
-                 {"precop", "unshare"}, {"freebsd", "none"}, {"netbsd", "break"},
-                 {"eager-copy", "none"}},
+                 {"linux-5.11", "none"}, {"linux-5.18", "none"}, {"linux-5.19", "none"},
+                 {"linux-6.18", "none"}, {"precop", "unshare"}, {"freebsd", "none"},
+                 {"netbsd", "break"}, {"eager-copy", "none"}},
                 [](Sim& sim) {
                     REQUIRE(sim.fork(0, 1));
                     const int f = sim.frame(0, 0);
@@ -239,10 +263,11 @@ TEST_CASE("a R/O pin or get of a R/O-mapped exclusive page copies nowhere (copy-
     // "writable": the forced write fault reuses it (5.8, NetBSD). PreCOP copies only a page some
     // other process maps (mapcount + swapcount > 1), 5.19+ only a page not PageAnonExclusive.
     check_table({{"linux-5.7", "as is, as is"}, {"linux-5.8", "writable, writable"},
-                 {"linux-5.9", "as is, as is"}, {"linux-5.18", "as is, as is"},
-                 {"linux-5.19", "as is, as is"}, {"linux-6.18", "as is, as is"},
-                 {"precop", "as is, as is"}, {"freebsd", "as is, as is"},
-                 {"netbsd", "writable, writable"}, {"eager-copy", "as is, as is"}},
+                 {"linux-5.9", "as is, as is"}, {"linux-5.11", "as is, as is"},
+                 {"linux-5.18", "as is, as is"}, {"linux-5.19", "as is, as is"},
+                 {"linux-6.18", "as is, as is"}, {"precop", "as is, as is"},
+                 {"freebsd", "as is, as is"}, {"netbsd", "writable, writable"},
+                 {"eager-copy", "as is, as is"}},
                 [](Sim& sim) {
                     REQUIRE(sim.clear_refs(0, 0));
                     REQUIRE(sim.clear_refs(0, 1));
@@ -263,9 +288,9 @@ TEST_CASE("fork() of a pinned page shares it before 5.9 and copies it for the ch
     // The BSDs copy only wired *map entries* (vm_map_copy_entry(), amap_cow_now()); a held or
     // wired page in an ordinary entry is shared. PreCOP never shares a pinned page.
     check_table({{"linux-5.7", "share"}, {"linux-5.8", "share"}, {"linux-5.9", "copy"},
-                 {"linux-5.18", "copy"}, {"linux-5.19", "copy"}, {"linux-6.18", "copy"},
-                 {"precop", "copy"}, {"freebsd", "share"}, {"netbsd", "share"},
-                 {"eager-copy", "copy"}},
+                 {"linux-5.11", "copy"}, {"linux-5.18", "copy"}, {"linux-5.19", "copy"},
+                 {"linux-6.18", "copy"}, {"precop", "copy"}, {"freebsd", "share"},
+                 {"netbsd", "share"}, {"eager-copy", "copy"}},
                 [](Sim& sim) {
                     REQUIRE(sim.pin(0, 0, true, 0));
                     REQUIRE(sim.fork(0, 1));
@@ -280,9 +305,9 @@ TEST_CASE("fork() of a page with only a FOLL_GET reference shares it in every Li
     // PreCOP copies a page with any GUP reference for the child (the paper's test3 fix: "don't
     // share the page during fork"); the BSDs share it as they share a pinned one.
     check_table({{"linux-5.7", "share"}, {"linux-5.8", "share"}, {"linux-5.9", "share"},
-                 {"linux-5.18", "share"}, {"linux-5.19", "share"}, {"linux-6.18", "share"},
-                 {"precop", "copy"}, {"freebsd", "share"}, {"netbsd", "share"},
-                 {"eager-copy", "copy"}},
+                 {"linux-5.11", "share"}, {"linux-5.18", "share"}, {"linux-5.19", "share"},
+                 {"linux-6.18", "share"}, {"precop", "copy"}, {"freebsd", "share"},
+                 {"netbsd", "share"}, {"eager-copy", "copy"}},
                 [](Sim& sim) {
                     REQUIRE(sim.get(0, 0, true, 0));
                     const int f = sim.frame(0, 0);
@@ -300,9 +325,9 @@ TEST_CASE("fork() that shares a page always clears PageAnonExclusive") {
     // R/O by both and never PageAnonExclusive (page_try_dup_anon_rmap(); ≤5.8 and the BSDs have
     // no flag); a page copied for the child leaves the parent's flag alone.
     check_table({{"linux-5.7", "share"}, {"linux-5.8", "share"}, {"linux-5.9", "share"},
-                 {"linux-5.18", "share"}, {"linux-5.19", "share"}, {"linux-6.18", "share"},
-                 {"precop", "share"}, {"freebsd", "share"}, {"netbsd", "share"},
-                 {"eager-copy", "copy"}},
+                 {"linux-5.11", "share"}, {"linux-5.18", "share"}, {"linux-5.19", "share"},
+                 {"linux-6.18", "share"}, {"precop", "share"}, {"freebsd", "share"},
+                 {"netbsd", "share"}, {"eager-copy", "copy"}},
                 [](Sim& sim) {
                     const int f = sim.frame(0, 0);
                     CHECK(sim.fr(f).anon_exclusive == sim.model.policy().anon_exclusive);
@@ -319,11 +344,11 @@ TEST_CASE("fork() that shares a page always clears PageAnonExclusive") {
                 });
 }
 
-TEST_CASE("swap_out of a pinned page is allowed until 5.18 refuses it") {
+TEST_CASE("swap_out of a pinned page is allowed until 5.11 refuses it (feb889fb40fa)") {
     check_table({{"linux-5.7", "allowed"}, {"linux-5.8", "allowed"}, {"linux-5.9", "allowed"},
-                 {"linux-5.18", "refused"}, {"linux-5.19", "refused"}, {"linux-6.18", "refused"},
-                 {"precop", "refused"}, {"freebsd", "refused"}, {"netbsd", "refused"},
-                 {"eager-copy", "refused"}},
+                 {"linux-5.11", "refused"}, {"linux-5.18", "refused"}, {"linux-5.19", "refused"},
+                 {"linux-6.18", "refused"}, {"precop", "refused"}, {"freebsd", "refused"},
+                 {"netbsd", "refused"}, {"eager-copy", "refused"}},
                 [](Sim& sim) {
                     REQUIRE(sim.pin(0, 0, true, 0));
                     const bool ok = sim.swap_out(sim.frame(0, 0));
@@ -337,9 +362,9 @@ TEST_CASE("swap_out of a pinned page is allowed until 5.18 refuses it") {
 
 TEST_CASE("migrate_start of a pinned page is allowed (to fail later) until 5.19 refuses it") {
     check_table({{"linux-5.7", "restored"}, {"linux-5.8", "restored"}, {"linux-5.9", "restored"},
-                 {"linux-5.18", "restored"}, {"linux-5.19", "refused"}, {"linux-6.18", "refused"},
-                 {"precop", "refused"}, {"freebsd", "refused"}, {"netbsd", "refused"},
-                 {"eager-copy", "refused"}},
+                 {"linux-5.11", "restored"}, {"linux-5.18", "restored"}, {"linux-5.19", "refused"},
+                 {"linux-6.18", "refused"}, {"precop", "refused"}, {"freebsd", "refused"},
+                 {"netbsd", "refused"}, {"eager-copy", "refused"}},
                 [](Sim& sim) {
                     REQUIRE(sim.pin(0, 0, true, 0));
                     const int f = sim.frame(0, 0);
@@ -357,9 +382,9 @@ TEST_CASE("swap_out of a page with only a get is allowed in Linux and refused by
     // reference is invisible to it. PreCOP refuses any referenced page, FreeBSD a held one,
     // NetBSD a wired one.
     check_table({{"linux-5.7", "allowed"}, {"linux-5.8", "allowed"}, {"linux-5.9", "allowed"},
-                 {"linux-5.18", "allowed"}, {"linux-5.19", "allowed"}, {"linux-6.18", "allowed"},
-                 {"precop", "refused"}, {"freebsd", "refused"}, {"netbsd", "refused"},
-                 {"eager-copy", "allowed"}},
+                 {"linux-5.11", "allowed"}, {"linux-5.18", "allowed"}, {"linux-5.19", "allowed"},
+                 {"linux-6.18", "allowed"}, {"precop", "refused"}, {"freebsd", "refused"},
+                 {"netbsd", "refused"}, {"eager-copy", "allowed"}},
                 [](Sim& sim) {
                     REQUIRE(sim.get(0, 0, true, 0));
                     const int f = sim.frame(0, 0);
@@ -376,7 +401,7 @@ TEST_CASE("swap_out of a page with only a get is allowed in Linux and refused by
 
 TEST_CASE("migrate_start of a page with only a get is allowed in Linux and refused by PreCOP and the BSDs") {
     check_table({{"linux-5.7", "restored"}, {"linux-5.8", "restored"}, {"linux-5.9", "restored"},
-                 {"linux-5.18", "restored"}, {"linux-5.19", "restored"},
+                 {"linux-5.11", "restored"}, {"linux-5.18", "restored"}, {"linux-5.19", "restored"},
                  {"linux-6.18", "restored"}, {"precop", "refused"}, {"freebsd", "refused"},
                  {"netbsd", "refused"}, {"eager-copy", "restored"}},
                 [](Sim& sim) {
@@ -393,7 +418,7 @@ TEST_CASE("migrate_start of a page with only a get is allowed in Linux and refus
 
 TEST_CASE("read swap-in of an exclusive page maps it writable only in 6.18") {
     check_table({{"linux-5.7", "R/O"}, {"linux-5.8", "R/O"}, {"linux-5.9", "R/O"},
-                 {"linux-5.18", "R/O"}, {"linux-5.19", "R/O exclusive"},
+                 {"linux-5.11", "R/O"}, {"linux-5.18", "R/O"}, {"linux-5.19", "R/O exclusive"},
                  {"linux-6.18", "writable exclusive"}, {"precop", "R/O"}, {"freebsd", "R/O"},
                  {"netbsd", "R/O"}, {"eager-copy", "R/O exclusive"}},
                 [](Sim& sim) {
@@ -412,9 +437,9 @@ TEST_CASE("write swap-in of an exclusive page reuses it and frees the swapcache 
     // PreCOP and the BSDs refuse the swap_out of a page with a get; the next row swaps in from
     // the swap device for every policy.
     check_table({{"linux-5.7", "reuse"}, {"linux-5.8", "reuse"}, {"linux-5.9", "reuse"},
-                 {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"}, {"linux-6.18", "reuse"},
-                 {"precop", "refused"}, {"freebsd", "refused"}, {"netbsd", "refused"},
-                 {"eager-copy", "reuse"}},
+                 {"linux-5.11", "reuse"}, {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"},
+                 {"linux-6.18", "reuse"}, {"precop", "refused"}, {"freebsd", "refused"},
+                 {"netbsd", "refused"}, {"eager-copy", "reuse"}},
                 [](Sim& sim) {
                     REQUIRE(sim.get(0, 0, false, 0));  // keeps the frame in the swapcache
                     const int f = sim.frame(0, 0);
@@ -431,9 +456,9 @@ TEST_CASE("write swap-in from the swap device maps the page read in, writable, e
     // Nothing holds the page: swap_out writes it back and frees it; the write fault reads it
     // into a new frame and maps that one ("reuse") or copies it again ("copy").
     check_table({{"linux-5.7", "reuse"}, {"linux-5.8", "reuse"}, {"linux-5.9", "reuse"},
-                 {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"}, {"linux-6.18", "reuse"},
-                 {"precop", "reuse"}, {"freebsd", "reuse"}, {"netbsd", "reuse"},
-                 {"eager-copy", "reuse"}},
+                 {"linux-5.11", "reuse"}, {"linux-5.18", "reuse"}, {"linux-5.19", "reuse"},
+                 {"linux-6.18", "reuse"}, {"precop", "reuse"}, {"freebsd", "reuse"},
+                 {"netbsd", "reuse"}, {"eager-copy", "reuse"}},
                 [](Sim& sim) {
                     REQUIRE(sim.swap_out(sim.frame(0, 0)));
                     REQUIRE(sim.frame(0, 0) == kNone);
@@ -447,9 +472,9 @@ TEST_CASE("write swap-in from the swap device maps the page read in, writable, e
 
 TEST_CASE("mprotect(RO) then mprotect(RW) maps an exclusive page writable again only in 6.18") {
     check_table({{"linux-5.7", "R/O"}, {"linux-5.8", "R/O"}, {"linux-5.9", "R/O"},
-                 {"linux-5.18", "R/O"}, {"linux-5.19", "R/O"}, {"linux-6.18", "writable"},
-                 {"precop", "R/O"}, {"freebsd", "R/O"}, {"netbsd", "R/O"},
-                 {"eager-copy", "R/O"}},
+                 {"linux-5.11", "R/O"}, {"linux-5.18", "R/O"}, {"linux-5.19", "R/O"},
+                 {"linux-6.18", "writable"}, {"precop", "R/O"}, {"freebsd", "R/O"},
+                 {"netbsd", "R/O"}, {"eager-copy", "R/O"}},
                 [](Sim& sim) {
                     REQUIRE(sim.mprotect(0, 0));
                     return std::string(sim.pte(0, 0).writable ? "writable" : "R/O");

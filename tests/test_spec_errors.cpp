@@ -71,8 +71,9 @@ std::string field_error(std::string_view field, std::string_view rest) {
 }
 
 const std::string kActionList =
-    "fork, exit, write, read, mprotect, clear_refs, munmap, pin, get, unpin, dma_write, swap_out, "
-    "reclaim, migrate_start, migrate_finish";
+    "fork, exit, write, read, mprotect, clear_refs, uffd_wp, munmap, pin, get, vmsplice, "
+    "odirect_read, odirect_write, iouring_fixed, unpin, dma_write, swap_out, reclaim, "
+    "migrate_start, migrate_finish";
 const std::string kInvariantList =
     "refcounts_consistent, pinned_exclusive, writable_exclusive, anon_exclusive_sound, "
     "memory_private, pin_reliable, get_no_leak";

@@ -294,7 +294,7 @@ TEST_CASE("cowpin replay reproduces a written trace and names the step where a t
         return cowpin("replay " + quote(p.string()), tmp);
     };
 
-    // Step 2 was "P1 get ro v0 h0"; "P0 write v0" is also enabled there but leads elsewhere.
+    // Step 2 was "P1 vmsplice v0 h0"; "P0 write v0" is also enabled there but leads elsewhere.
     const Run other = replay_modified("other-action.json", [](json& t) {
         json& s = t["steps"][1];
         s["actor"] = "P0";
@@ -319,7 +319,7 @@ TEST_CASE("cowpin replay reproduces a written trace and names the step where a t
         frame["refcount"] = 4;
     });
     CHECK(state.code == 1);
-    CHECK(state.err == "cowpin: diverges at step 2: P1 get ro v0 h0 leads to a different state than the trace records\n");
+    CHECK(state.err == "cowpin: diverges at step 2: P1 vmsplice v0 h0 leads to a different state than the trace records\n");
 
     const Run initial = replay_modified("initial.json", [](json& t) {
         t["initial_state"]["frames"][0]["data"] = "x1";
@@ -357,7 +357,7 @@ TEST_CASE("cowpin replay of a file that is not a trace exits 2 naming the file")
     CHECK(g.err.rfind("cowpin: " + garbage + ": not valid JSON: ", 0) == 0);
 }
 
-TEST_CASE("cowpin policies lists the ten policies in order") {
+TEST_CASE("cowpin policies lists the eleven policies in order") {
     TempDir tmp("policies");
     const Run r = cowpin("policies", tmp);
     CHECK(r.code == 0);
@@ -367,9 +367,9 @@ TEST_CASE("cowpin policies lists the ten policies in order") {
         CHECK(line.find("  ") != std::string::npos);  // name, then a summary
         names.push_back(line.substr(0, line.find(' ')));
     }
-    CHECK(names == std::vector<std::string>{"linux-5.7", "linux-5.8", "linux-5.9", "linux-5.18",
-                                            "linux-5.19", "linux-6.18", "precop", "freebsd",
-                                            "netbsd", "eager-copy"});
+    CHECK(names == std::vector<std::string>{"linux-5.7", "linux-5.8", "linux-5.9", "linux-5.11",
+                                            "linux-5.18", "linux-5.19", "linux-6.18", "precop",
+                                            "freebsd", "netbsd", "eager-copy"});
 }
 
 TEST_CASE("cowpin explain prints every step in kernel words and ends with the violation") {
@@ -381,7 +381,7 @@ TEST_CASE("cowpin explain prints every step in kernel words and ends with the vi
     CHECK(r.code == 0);
     CHECK(r.out.rfind("vmsplice-unmap-in-child under linux-5.7: get_no_leak violated after 4 steps\n", 0) == 0);
     CHECK(has(r.out, "Step 1: P0 fork P1\n"));
-    CHECK(has(r.out, "Step 2: P1 get ro v0 h0\n"));
+    CHECK(has(r.out, "Step 2: P1 vmsplice v0 h0\n"));
     CHECK(has(r.out, "Step 3: P1 munmap v0\n"));
     CHECK(has(r.out, "Step 4: P0 write v0\n"));
     CHECK_FALSE(has(r.out, "Step 5:"));

@@ -22,6 +22,8 @@ const std::vector<std::string> kMayUnmap = {"always", "unless_pinned", "unless_r
 const std::vector<std::string> kSwapIn = {"mapcount", "refcount", "anon_exclusive",
                                           "anon_exclusive_writable"};
 const std::vector<std::string> kMprotect = {"never", "if_anon_exclusive"};
+const std::vector<std::string> kClearRefs = {"wrprotect", "skip_pinned"};
+const std::vector<std::string> kODirect = {"get", "pin"};
 
 std::string joined(const std::vector<std::string>& v) {
     std::string out;
@@ -35,7 +37,8 @@ const std::vector<DecisionPoint>& decision_points() {
     static const std::vector<DecisionPoint> points = {
         {"write_fault", kWpReuse},   {"gup_read_pin", kGupRead}, {"gup_read_get", kGupRead},
         {"fork", kFork},             {"swap_out", kMayUnmap},    {"migrate", kMayUnmap},
-        {"swap_in", kSwapIn},        {"mprotect", kMprotect},
+        {"swap_in", kSwapIn},        {"mprotect", kMprotect},    {"clear_refs", kClearRefs},
+        {"odirect", kODirect},
     };
     return points;
 }
@@ -58,7 +61,7 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
             fail("field", it.key(),
                  fmt::format("unknown (expected name, summary, anon_exclusive, exclusive_entries, "
                              "or a decision point: write_fault, gup_read_pin, gup_read_get, fork, "
-                             "swap_out, migrate, swap_in, mprotect)"));
+                             "swap_out, migrate, swap_in, mprotect, clear_refs, odirect)"));
     CowPolicy p;
     if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
         fail("field", "name", "expected a non-empty string");
@@ -92,6 +95,8 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     p.migrate = static_cast<MayUnmap>(pick(dp[5]));
     p.swap_in = static_cast<SwapIn>(pick(dp[6]));
     p.mprotect = static_cast<MprotectUpgrade>(pick(dp[7]));
+    p.clear_refs = static_cast<ClearRefs>(pick(dp[8]));
+    p.odirect = static_cast<ODirect>(pick(dp[9]));
     // Behaviours that read or write PageAnonExclusive need the flag.
     auto needs_flag = [&](bool uses, const char* key) {
         if (uses && !p.anon_exclusive)
@@ -127,6 +132,8 @@ nlohmann::ordered_json policy_to_json(const CowPolicy& p) {
     j["migrate"] = kMayUnmap[static_cast<int>(p.migrate)];
     j["swap_in"] = kSwapIn[static_cast<int>(p.swap_in)];
     j["mprotect"] = kMprotect[static_cast<int>(p.mprotect)];
+    j["clear_refs"] = kClearRefs[static_cast<int>(p.clear_refs)];
+    j["odirect"] = kODirect[static_cast<int>(p.odirect)];
     return j;
 }
 

@@ -5,7 +5,8 @@
 //     "anon_exclusive": true, "exclusive_entries": true,
 //     "write_fault": "anon_exclusive", "gup_read_pin": "unshare", "gup_read_get": "none",
 //     "fork": "share", "swap_out": "unless_pinned", "migrate": "unless_pinned",
-//     "swap_in": "anon_exclusive", "mprotect": "never" }
+//     "swap_in": "anon_exclusive", "mprotect": "never", "clear_refs": "skip_pinned",
+//     "odirect": "get" }
 //
 // Every decision point is required; an unknown key, an unknown behaviour, or a behaviour that
 // needs PageAnonExclusive in a policy without it is refused naming the decision point.

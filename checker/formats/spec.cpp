@@ -66,7 +66,8 @@ struct Parser {
         const std::optional<Op> o = parse_op(j.get<std::string>());
         if (!o || *o == Op::wait)
             fail(field, fmt::format("unknown action '{}' (expected one of: fork, exit, write, "
-                                    "read, mprotect, clear_refs, munmap, pin, get, unpin, "
+                                    "read, mprotect, clear_refs, uffd_wp, munmap, pin, get, "
+                                    "vmsplice, odirect_read, odirect_write, iouring_fixed, unpin, "
                                     "dma_write, swap_out, reclaim, migrate_start, migrate_finish)",
                                     j.get<std::string>()));
         return *o;

@@ -8,6 +8,18 @@ using nlohmann::json;
 
 std::string value_name(std::uint8_t v) { return v == kNone ? "none" : fmt::format("x{}", v); }
 
+std::string_view handle_kind_name(HandleKind k) {
+    switch (k) {
+        case HandleKind::pin:
+            return "pin";
+        case HandleKind::short_pin:
+            return "short_pin";
+        case HandleKind::get:
+            break;
+    }
+    return "get";
+}
+
 namespace {
 
 json opt(std::uint8_t x, const char* prefix) {
@@ -95,14 +107,14 @@ json state_to_json(const State& s, const CowModel& model) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use) continue;
         json j{{"handle", fmt::format("h{}", h)},
-               {"kind", hd.kind == HandleKind::pin ? "pin" : "get"},
+               {"kind", handle_kind_name(hd.kind)},
                {"access", hd.write ? "rw" : "ro"},
                {"owner", opt(hd.owner, "P")},
                {"vaddr", fmt::format("v{}", hd.vaddr)},
                {"frame", hd.frame},
                {"cell", hd.cell == kNone ? "attached" : fmt::format("detached{}", hd.cell)}};
         if (hd.cell != kNone) j["expect"] = value_name(hd.expect);
-        if (hd.kind == HandleKind::get) j["baseline"] = value_name(hd.baseline);
+        if (hd.kind != HandleKind::pin) j["baseline"] = value_name(hd.baseline);
         handles.push_back(j);
     }
     json values = json::array();
@@ -141,6 +153,13 @@ json action_to_json(const Action& a) {
         case Op::get:
             args["vaddr"] = fmt::format("v{}", a.arg);
             args["access"] = a.write() ? "rw" : "ro";
+            args["handle"] = fmt::format("h{}", a.handle);
+            break;
+        case Op::vmsplice:
+        case Op::odirect_read:
+        case Op::odirect_write:
+        case Op::iouring_fixed:
+            args["vaddr"] = fmt::format("v{}", a.arg);
             args["handle"] = fmt::format("h{}", a.handle);
             break;
         case Op::unpin:
@@ -225,6 +244,13 @@ std::optional<Action> action_from_json(const json& j, std::string& error) {
                 error = "pin/get needs args.access ro or rw";
                 return std::nullopt;
             }
+            break;
+        case Op::vmsplice:
+        case Op::odirect_read:
+        case Op::odirect_write:
+        case Op::iouring_fixed:
+            if (!need("vaddr", 'v', a.arg) || !need("handle", 'h', a.handle)) return std::nullopt;
+            if (gup_op_writes(a.op, false)) a.flags |= kWriteFlag;
             break;
         case Op::unpin:
         case Op::dma_write:

@@ -15,6 +15,8 @@ namespace cowpin {
 
 // Value names are "x0", "x1", ... in canonical order.
 std::string value_name(std::uint8_t v);
+// "pin" (longterm FOLL_PIN), "short_pin" (FOLL_PIN) or "get" (FOLL_GET).
+std::string_view handle_kind_name(HandleKind kind);
 
 nlohmann::json state_to_json(const State& s, const CowModel& model);
 

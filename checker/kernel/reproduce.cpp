@@ -39,6 +39,8 @@ void dfs(const CowModel& model, const State& s, std::vector<Action>& path,
     }
 }
 
+// The runtime's command for a step, or nullptr for a step with no C equivalent (why_not_
+// reproducible() says why for each of those).
 const char* c_op(Op op) {
     switch (op) {
         case Op::fork: return "OP_FORK";
@@ -47,14 +49,17 @@ const char* c_op(Op op) {
         case Op::read: return "OP_READ";
         case Op::mprotect: return "OP_MPROTECT";
         case Op::clear_refs: return "OP_CLEAR_REFS";
+        case Op::uffd_wp: return "OP_UFFD_WP";
         case Op::munmap: return "OP_MUNMAP";
-        case Op::pin: return "OP_PIN";
-        case Op::get: return "OP_GET";
+        case Op::pin:
+        case Op::iouring_fixed: return "OP_PIN";
+        case Op::get:
+        case Op::vmsplice: return "OP_GET";
         case Op::unpin: return "OP_UNPIN";
         case Op::dma_write: return "OP_DMA_WRITE";
         case Op::swap_out: return "OP_SWAP_OUT";
         case Op::wait: return "OP_WAIT";
-        default: return "OP_QUIT";
+        default: return nullptr;
     }
 }
 
@@ -126,6 +131,10 @@ std::optional<std::string> why_not_reproducible(const Spec& spec, const CowPolic
                     return "a R/W get is an O_DIRECT read, which completes when the kernel "
                            "decides: its reference cannot be held to a chosen step";
                 break;
+            case Op::odirect_read:
+            case Op::odirect_write:
+                return "O_DIRECT completes when the kernel decides: its reference cannot be held "
+                       "to a chosen step";
             case Op::clear_refs:
                 if (spec.bounds.pages > 1)
                     return "clear_refs write-protects the whole process, the model one page";
@@ -151,6 +160,7 @@ std::optional<std::string> why_not_reproducible(const Spec& spec, const CowPolic
             default:
                 break;
         }
+        if (!c_op(a.op)) return fmt::format("{} has no userspace equivalent", op_name(a.op));
         if (!model.step(s, a)) return "the interleaving does not replay through the model";
     }
     return std::nullopt;

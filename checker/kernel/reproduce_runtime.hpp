@@ -16,12 +16,15 @@ namespace cowpin {
 inline constexpr const char* kReproduceRuntime = R"C(
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <liburing.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -34,10 +37,13 @@ inline constexpr const char* kReproduceRuntime = R"C(
 #define KSFT_PASS 0
 #define KSFT_FAIL 1
 #define KSFT_SKIP 4
+#ifndef UFFD_FEATURE_WP_ASYNC  /* Linux 6.7; Debian bookworm's headers are 6.1 */
+#define UFFD_FEATURE_WP_ASYNC (1 << 15)
+#endif
 
 enum op {
-	OP_FORK, OP_EXIT, OP_WRITE, OP_READ, OP_MPROTECT, OP_CLEAR_REFS, OP_MUNMAP, OP_PIN,
-	OP_GET, OP_UNPIN, OP_DMA_WRITE, OP_SWAP_OUT, OP_WAIT,
+	OP_FORK, OP_EXIT, OP_WRITE, OP_READ, OP_MPROTECT, OP_CLEAR_REFS, OP_UFFD_WP, OP_MUNMAP,
+	OP_PIN, OP_GET, OP_UNPIN, OP_DMA_WRITE, OP_SWAP_OUT, OP_WAIT,
 	OP_CHECK_PAGE, OP_CHECK_SWAPPED, OP_CHECK_PIN, OP_QUIT,
 };
 
@@ -182,6 +188,27 @@ static void serve(void)
 				close(fd);
 			break;
 		}
+		case OP_UFFD_WP: {
+			/* Write-protect the page with userfaultfd; UFFD_FEATURE_WP_ASYNC resolves the
+			 * later write fault in the kernel (clear the bit, then do_wp_page() as for any
+			 * R/O-mapped page), so no monitor thread is needed. The descriptor stays open:
+			 * closing it would unregister the range and drop the protection. */
+			struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_WP_ASYNC };
+			struct uffdio_register reg = { .range = { (uintptr_t)page, PAGE },
+						       .mode = UFFDIO_REGISTER_MODE_WP };
+			struct uffdio_writeprotect wp = { .range = { (uintptr_t)page, PAGE },
+							  .mode = UFFDIO_WRITEPROTECT_MODE_WP };
+			int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+			if (fd < 0)
+				reply_with(1, 0, "userfaultfd unavailable");
+			else if (ioctl(fd, UFFDIO_API, &api))
+				reply_with(1, 0, "userfaultfd: no UFFD_FEATURE_WP_ASYNC (Linux 6.7+)");
+			else if (ioctl(fd, UFFDIO_REGISTER, &reg) || ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+				reply_with(1, 0, "userfaultfd: write-protect registration failed");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		}
 		case OP_MUNMAP:
 			if (munmap(page, PAGE))
 				reply_with(2, 0, "munmap failed");
@@ -260,8 +287,10 @@ static void serve(void)
 		case OP_WAIT:
 			reply_with(0, 0, NULL);
 			break;
-		default:
+		case OP_QUIT:
 			_exit(0);
+		default:
+			reply_with(2, 0, "unknown command");
 		}
 	}
 }
@@ -310,6 +339,16 @@ static int run(void)
 	if (pipe(reply_pipe))
 		return KSFT_FAIL;
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* Every scenario process on one CPU: a page faulted in sits in that CPU's LRU batch
+	 * until drained, and MADV_PAGEOUT drains only the CPU it runs on (lru_add_drain() in
+	 * madvise_pageout()); a page left in another CPU's batch is not paged out. */
+	{
+		cpu_set_t one;
+		int cpu = sched_getcpu();
+		CPU_ZERO(&one);
+		CPU_SET(cpu < 0 ? 0 : cpu, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
 	pids[0] = fork();
 	if (pids[0] == 0) {
 		struct reply r;

@@ -78,7 +78,7 @@ std::string state_label(const State& s, const CowModel& model) {
     for (int h = 0; h < b.handles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use) continue;
-        out += fmt::format("h{} {} {} f{}", h, hd.kind == HandleKind::pin ? "pin" : "get",
+        out += fmt::format("h{} {} {} f{}", h, handle_kind_name(hd.kind),
                            hd.write ? "rw" : "ro", hd.frame);
         out += hd.owner == kNone ? " orphan\n" : fmt::format(" P{} v{}\n", hd.owner, hd.vaddr);
     }

@@ -20,6 +20,8 @@ extern const CowPolicy eager_copy{
     .migrate = MayUnmap::unless_pinned,
     .swap_in = SwapIn::anon_exclusive,
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
+    .odirect = ODirect::get,
 };
 
 }  // namespace cowpin

@@ -27,6 +27,8 @@ extern const CowPolicy freebsd{
     .migrate = MayUnmap::unless_referenced,
     .swap_in = SwapIn::mapcount,
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::wrprotect,   // write-protection knows no holds
+    .odirect = ODirect::get,              // vm_fault_quick_hold_pages(): a hold
 };
 
 }  // namespace cowpin

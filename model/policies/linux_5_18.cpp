@@ -2,8 +2,7 @@
 //
 // do_wp_page() tests the refcount after trying to free the swapcache (53a05ad9f21d, the
 // try_to_free_swap() in the reuse path), do_swap_page() is refcount-based too (c145e0b47c77,
-// reuse_swap_page() removed), and shrink_page_list() no longer swaps out a maybe-pinned page
-// (feb889fb40fa). fork() as 5.9.
+// reuse_swap_page() removed). Swap-out, clear_refs and fork() as 5.11.
 //
 // R/O pins are still unreliable: nothing unshares a possibly shared page before a R/O pin, and
 // a write fault still copies away from a pinned page that is mapped R/O.
@@ -23,6 +22,8 @@ extern const CowPolicy linux_5_18{
     .migrate = MayUnmap::always,
     .swap_in = SwapIn::refcount,              // do_swap_page(): should_try_to_free_swap()
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
+    .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
 };
 
 }  // namespace cowpin

@@ -27,6 +27,8 @@ extern const CowPolicy linux_5_19{
     .migrate = MayUnmap::unless_pinned,     // try_to_migrate_one() → page_try_share_anon_rmap()
     .swap_in = SwapIn::anon_exclusive,      // do_swap_page(): pte_swp_exclusive()
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
+    .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
 };
 
 }  // namespace cowpin

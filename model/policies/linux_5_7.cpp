@@ -24,6 +24,8 @@ extern const CowPolicy linux_5_7{
     .migrate = MayUnmap::always,        // migrate_page_move_mapping() fails on the refcount
     .swap_in = SwapIn::mapcount,        // do_swap_page() → reuse_swap_page() on a write fault
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::wrprotect,   // clear_soft_dirty(): no pin check before 5.11
+    .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
 };
 
 }  // namespace cowpin

@@ -23,6 +23,8 @@ extern const CowPolicy linux_5_8{
     .migrate = MayUnmap::always,
     .swap_in = SwapIn::mapcount,
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::wrprotect,   // clear_soft_dirty(): no pin check before 5.11
+    .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
 };
 
 }  // namespace cowpin

@@ -1,10 +1,13 @@
-// linux-5.9 (5.9 – 5.17): refcount-based COW (09854ba94c6a "mm: do_wp_page() simplification")
+// linux-5.9 (5.9 – 5.10.8): refcount-based COW (09854ba94c6a "mm: do_wp_page() simplification")
 // plus the fork-time copy of pinned pages (70e806e4e645, copy_present_page()).
 //
 // do_wp_page() reuses only when page_count() == 1: any GUP reference, pin, or the swapcache
 // forces a copy. The forced COW break of 5.8 is gone (a308c71bf1e6). fork() copies a page for
 // the child when the parent has MMF_HAS_PINNED and page_maybe_dma_pinned(). do_swap_page() still
 // decides by mapcount (reuse_swap_page()).
+//
+// 5.11 (and 5.10.9 stable) stopped write-protecting and swapping out pinned pages: that is
+// linux-5.11.
 //
 // Fixes the vmsplice leaks and "fork() with an iouring fixed buffer"; breaks R/O pins (cow.c
 // "R/O GUP pin on R/O-mapped shared / previously-shared / exclusive page") and any
@@ -26,6 +29,8 @@ extern const CowPolicy linux_5_9{
     .migrate = MayUnmap::always,
     .swap_in = SwapIn::mapcount,           // do_swap_page() → reuse_swap_page()
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::wrprotect,   // clear_soft_dirty(): no pin check before 5.11
+    .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
 };
 
 }  // namespace cowpin

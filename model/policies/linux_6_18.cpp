@@ -26,6 +26,8 @@ extern const CowPolicy linux_6_18{
     .migrate = MayUnmap::unless_pinned,     // try_to_migrate_one()
     .swap_in = SwapIn::anon_exclusive_writable,  // do_swap_page()
     .mprotect = MprotectUpgrade::if_anon_exclusive,  // can_change_pte_writable()
+    .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
+    .odirect = ODirect::pin,              // bio_iov_iter_get_pages() → iov_iter_extract_pages()
 };
 
 }  // namespace cowpin

@@ -26,6 +26,8 @@ extern const CowPolicy netbsd{
     .migrate = MayUnmap::unless_referenced,
     .swap_in = SwapIn::mapcount,
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::wrprotect,   // write-protection knows no wiring
+    .odirect = ODirect::get,              // uvm_vslock(): wiring, as for any physio
 };
 
 }  // namespace cowpin

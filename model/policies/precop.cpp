@@ -27,6 +27,8 @@ extern const CowPolicy precop{
     .migrate = MayUnmap::unless_referenced,
     .swap_in = SwapIn::mapcount,
     .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::skip_pinned, // the artifact's kernel is 5.18
+    .odirect = ODirect::get,
 };
 
 }  // namespace cowpin

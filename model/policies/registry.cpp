@@ -4,12 +4,12 @@
 
 namespace cowpin {
 
-extern const CowPolicy linux_5_7, linux_5_8, linux_5_9, linux_5_18, linux_5_19, linux_6_18,
+extern const CowPolicy linux_5_7, linux_5_8, linux_5_9, linux_5_11, linux_5_18, linux_5_19, linux_6_18,
     precop, freebsd, netbsd, eager_copy;
 
 namespace {
-const std::array<const CowPolicy*, 10> kPolicies = {
-    &linux_5_7, &linux_5_8,  &linux_5_9, &linux_5_18, &linux_5_19,
+const std::array<const CowPolicy*, 11> kPolicies = {
+    &linux_5_7, &linux_5_8,  &linux_5_9, &linux_5_11, &linux_5_18, &linux_5_19,
     &linux_6_18, &precop, &freebsd, &netbsd, &eager_copy,
 };
 }  // namespace

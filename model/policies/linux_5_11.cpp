@@ -1,0 +1,34 @@
+// linux-5.11 (5.11 – 5.17, and 5.10.9+ stable): linux-5.9's refcount COW, with two fixes for
+// pinned pages that Linus merged for 5.11 and that were backported to 5.10.9:
+//
+// - 9348b73c2e1b "mm: don't play games with pinned pages in clear_page_refs": clear_soft_dirty()
+//   leaves a writable PTE of a maybe-pinned page in an mm that has pinned alone
+//   (pte_is_pinned()), so the pin's own reference can no longer make the owner's next write
+//   fault copy away from the pinned page ("R/O-mapping a page registered as iouring fixed
+//   buffer" passes with clear_refs). uffd-wp still write-protects it, and then it breaks.
+// - feb889fb40fa "mm: don't put pinned pages into the swap cache": shrink_page_list() keeps a
+//   page_maybe_dma_pinned() page off the swapcache.
+//
+// Still broken: R/O pins of R/O-mapped pages (no unshare before 5.19), and any write-protection
+// of a pinned page other than clear_refs.
+#include "model/policy.hpp"
+
+namespace cowpin {
+
+extern const CowPolicy linux_5_11{
+    .name = "linux-5.11",
+    .summary = "as 5.9, but clear_refs and swap-out leave pinned pages alone",
+    .anon_exclusive = false,
+    .wp_reuse = WpReuse::refcount,         // do_wp_page(): page_count(page) != 1 ⇒ copy
+    .gup_read_pin = GupRead::none,
+    .gup_read_get = GupRead::none,
+    .fork = ForkPresent::copy_if_pinned,   // copy_present_page(): page_needs_cow_for_dma()
+    .swap_out = MayUnmap::unless_pinned,   // shrink_page_list(): page_maybe_dma_pinned()
+    .migrate = MayUnmap::always,
+    .swap_in = SwapIn::mapcount,           // do_swap_page() → reuse_swap_page()
+    .mprotect = MprotectUpgrade::never,
+    .clear_refs = ClearRefs::skip_pinned,  // clear_soft_dirty() → pte_is_pinned()
+    .odirect = ODirect::get,               // bio_iov_iter_get_pages() → iov_iter_get_pages()
+};
+
+}  // namespace cowpin

@@ -54,6 +54,7 @@ void wp_fault(State& s, int proc, int vaddr, bool unshare, const OpContext& ctx)
             if (reuse) s.frames[f].anon_exclusive = 1;  // page_move_anon_rmap()
             break;
     }
+    record(ctx.effects, Decision::write_fault, !reuse);
     if (!reuse)
         wp_page_copy(s, proc, pte, unshare, ctx);
     else if (!unshare)
@@ -104,6 +105,7 @@ void swap_in(State& s, int proc, int vaddr, bool write, const OpContext& ctx) {
             break;
         }
     }
+    record(ctx.effects, Decision::swap_in, !writable);
     maybe_free_slot(s, sl);
     map_present(s, pte, f, writable);
     put_frame(s, f);  // drop the fault's reference; the mapping keeps the page

@@ -120,6 +120,23 @@ bool referenced_by_others(const State& s, std::uint8_t f, int proc) {
     return false;
 }
 
+// The policy's rule for a frame that GUP references hold (MayUnmap, policy.hpp).
+// unless_pinned: the page_maybe_dma_pinned() check before add_to_swap() in shrink_page_list()
+// (feb889fb40fa, 5.11 and 5.10.9), and from 5.19 page_try_share_anon_rmap() refusing a
+// pinned exclusive page in try_to_unmap_one() and try_to_migrate_one(). unless_referenced:
+// PreCOP, and FreeBSD's held and NetBSD's wired pages, which no pin or get may leave.
+bool may_unmap(MayUnmap rule, const Frame& fr) {
+    switch (rule) {
+        case MayUnmap::always:
+            return true;
+        case MayUnmap::unless_pinned:
+            return fr.pins == 0;
+        case MayUnmap::unless_referenced:
+            return fr.pins + fr.gets == 0;
+    }
+    return true;
+}
+
 /*------------------------------------------------------------------------------------------*/
 // The ideal world (MODEL §2).
 

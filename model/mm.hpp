@@ -22,6 +22,7 @@ void free_swap_cache(State& s, std::uint8_t frame);
 void write_back_and_free(State& s, std::uint8_t frame);
 void map_present(State& s, Pte& pte, std::uint8_t frame, bool writable);
 bool referenced_by_others(const State& s, std::uint8_t frame, int proc);
+bool may_unmap(MayUnmap rule, const Frame& fr);
 
 // The ideal world.
 void store(State& s, int proc, int vaddr, std::uint8_t value);

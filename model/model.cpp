@@ -1,25 +1,12 @@
 #include "model/model.hpp"
 
+#include "model/syscalls.hpp"
+
 #include <utility>
 
 namespace cowpin {
 
 namespace {
-
-// The reference a GUP op takes: vmsplice a FOLL_GET, io_uring a longterm FOLL_PIN, O_DIRECT
-// what its era's block layer takes (ODirect).
-HandleKind gup_kind(Op op, const CowPolicy& policy) {
-    switch (op) {
-        case Op::pin:
-        case Op::iouring_fixed:
-            return HandleKind::pin;
-        case Op::odirect_read:
-        case Op::odirect_write:
-            return policy.odirect == ODirect::pin ? HandleKind::short_pin : HandleKind::get;
-        default:
-            return HandleKind::get;
-    }
-}
 
 std::array<std::uint8_t, kMaxProcs> program_lengths(const ModelConfig& c) {
     std::array<std::uint8_t, kMaxProcs> len{};
@@ -116,11 +103,8 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
 
 bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
     const OpContext ctx{*config_.policy, config_.bounds.swap_slots, effects};
-    int frame = a.arg;
-    if (is_frame_op(a.op) && a.from_program()) {  // "swap_out vN": the frame P maps at vN
-        frame = frame_at(s, a.proc, a.arg);
-        if (frame == kNone) return false;
-    }
+    if (a.from_program()) return program_step(s, a, ctx);
+    const int frame = a.arg;
     switch (a.op) {
         case Op::fork:
             return do_fork(s, a.proc, a.arg, ctx);
@@ -144,8 +128,7 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
         case Op::odirect_read:
         case Op::odirect_write:
         case Op::iouring_fixed:
-            return do_gup(s, a.proc, a.arg, gup_kind(a.op, *config_.policy),
-                          gup_op_writes(a.op, a.write()), a.handle, ctx);
+            return take_gup(s, a, ctx);
         case Op::unpin:
             return do_unpin(s, a.handle);
         case Op::dma_write:
@@ -158,8 +141,8 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
             return do_migrate_start(s, frame, ctx);
         case Op::migrate_finish:
             return do_migrate_finish(s, frame, ctx);
-        case Op::wait:  // "wait Pn exited": Pn's program started and Pn is gone
-            return s.program.started[a.arg] && !s.procs[a.arg].alive;
+        case Op::wait:  // only a program waits
+            return false;
     }
     return false;
 }

@@ -38,6 +38,7 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
             copy = true;
             break;
     }
+    record(ctx.effects, Decision::fork, copy);
     if (copy) {  // copy_present_page(): parent PTE untouched
         copy_for_child(s, cpte, fr.data, ctx);
         return;
@@ -49,29 +50,19 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
     map_present(s, cpte, ppte.target, false);
 }
 
-// The policy's rule for a frame that GUP references hold (MayUnmap, policy.hpp).
-// unless_pinned: the linux-5.18 policy's page_maybe_dma_pinned() check before add_to_swap() in
-// shrink_page_list() (feb889fb40fa), and from 5.19 page_try_share_anon_rmap() refusing a
-// pinned exclusive page in try_to_unmap_one() and try_to_migrate_one(). unless_referenced:
-// PreCOP, and FreeBSD's held and NetBSD's wired pages, which no pin or get may leave.
-bool may_unmap(MayUnmap rule, const Frame& fr) {
-    switch (rule) {
-        case MayUnmap::always:
-            return true;
-        case MayUnmap::unless_pinned:
-            return fr.pins == 0;
-        case MayUnmap::unless_referenced:
-            return fr.pins + fr.gets == 0;
-    }
-    return true;
-}
-
 // Whether reclaim (shrink_folio_list()) or migration (migrate_pages()) may take a frame and
 // unmap it: it is mapped (folio_mapped()), not isolated by a migration in flight
 // (isolate_lru_page() took it off the LRU, where neither looks), and the policy's rule for
 // frames with GUP references allows it (may_unmap()).
 bool can_unmap(const Frame& fr, MayUnmap rule) {
     return fr.in_use && fr.mapcount != 0 && !fr.isolated && may_unmap(rule, fr);
+}
+
+// Coverage: the swap-out or migration rule decides for a page it could unmap that GUP
+// references hold (may_unmap()).
+void consult_unmap_rule(const Frame& fr, Decision point, MayUnmap rule, const OpContext& ctx) {
+    if (fr.in_use && fr.mapcount != 0 && !fr.isolated && fr.pins + fr.gets > 0)
+        record(ctx.effects, point, !may_unmap(rule, fr));
 }
 
 }  // namespace
@@ -93,6 +84,28 @@ State initial_state(int pages, bool anon_exclusive) {
         p0.ideal[v] = static_cast<std::uint8_t>(v);
     }
     return s;
+}
+
+// The reference a GUP op takes: vmsplice a FOLL_GET, io_uring a longterm FOLL_PIN, O_DIRECT
+// what its era's block layer takes (ODirect).
+HandleKind gup_kind(Op op, const CowPolicy& policy) {
+    switch (op) {
+        case Op::pin:
+        case Op::iouring_fixed:
+            return HandleKind::pin;
+        case Op::odirect_read:
+        case Op::odirect_write:
+            return policy.odirect == ODirect::pin ? HandleKind::short_pin : HandleKind::get;
+        default:
+            return HandleKind::get;
+    }
+}
+
+bool take_gup(State& s, const Action& a, const OpContext& ctx) {
+    if (a.op == Op::odirect_read || a.op == Op::odirect_write)
+        record(ctx.effects, Decision::odirect, ctx.policy.odirect == ODirect::pin);
+    return do_gup(s, a.proc, a.arg, gup_kind(a.op, ctx.policy), gup_op_writes(a.op, a.write()),
+                  a.handle, ctx);
 }
 
 int free_process_slot(const State& s, int procs) {
@@ -247,6 +260,7 @@ bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
     // the upgrade of every exclusive page.
     pte.writable = ctx.policy.mprotect == MprotectUpgrade::if_anon_exclusive &&
                    s.frames[pte.target].anon_exclusive;
+    record(ctx.effects, Decision::mprotect, !pte.writable);
     return true;
 }
 
@@ -257,7 +271,9 @@ bool do_clear_refs(State& s, int proc, int vaddr, const OpContext& ctx) {
     if (!has_present_pte(s, proc, vaddr)) return false;
     Pte& pte = s.procs[proc].pte[vaddr];
     const bool pinned = pte.writable && s.procs[proc].has_pinned && s.frames[pte.target].pins > 0;
-    if (ctx.policy.clear_refs == ClearRefs::skip_pinned && pinned) return true;
+    const bool skip = ctx.policy.clear_refs == ClearRefs::skip_pinned && pinned;
+    if (pinned) record(ctx.effects, Decision::clear_refs, skip);
+    if (skip) return true;
     pte.writable = 0;
     return true;
 }
@@ -279,19 +295,30 @@ bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int hand
     if (!s.procs[proc].alive || s.handles[handle].in_use) return false;
     // gup_must_unshare() and the 5.8 forced COW break look at FOLL_PIN, longterm or not.
     const GupRead rule = kind != HandleKind::get ? ctx.policy.gup_read_pin : ctx.policy.gup_read_get;
+    // The read rule matters for a R/O GUP of a page that is not mapped writable.
+    const Pte& before = s.procs[proc].pte[vaddr];
+    const bool read_rule = !write && !(before.kind == PteKind::present && before.writable);
+    bool faulted = read_rule && rule == GupRead::break_cow;
     // FOLL_WRITE (or 5.8's forced FOLL_WRITE) faults with FAULT_FLAG_WRITE, swap-in included.
     if (!fault_in(s, proc, vaddr, write || rule == GupRead::break_cow, ctx)) return false;
     Pte& pte = s.procs[proc].pte[vaddr];
     if (!pte.writable) {
         const Frame& fr = s.frames[pte.target];
         const int swapcount = fr.swapcache != kNone ? s.slots[fr.swapcache].count : 0;
-        if (write || rule == GupRead::break_cow)
+        if (write || rule == GupRead::break_cow) {
             wp_fault(s, proc, vaddr, false, ctx);
-        else if (rule == GupRead::unshare && !fr.anon_exclusive)
+        } else if (rule == GupRead::unshare && !fr.anon_exclusive) {
             wp_fault(s, proc, vaddr, true, ctx);
-        else if (rule == GupRead::copy_if_shared && fr.mapcount + swapcount > 1)
+            faulted = true;
+        } else if (rule == GupRead::copy_if_shared && fr.mapcount + swapcount > 1) {
             wp_page_copy(s, proc, pte, true, ctx);
+            faulted = true;
+        }
     }
+    if (read_rule)
+        record(ctx.effects,
+               kind != HandleKind::get ? Decision::gup_read_pin : Decision::gup_read_get,
+               faulted);
     Frame& fr = s.frames[pte.target];
     ++fr.refcount;
     if (kind != HandleKind::get) {  // try_grab_folio(FOLL_PIN); mm_set_has_pinned_flag()
@@ -364,6 +391,7 @@ bool can_swap_out(const State& s, int frame, const OpContext& ctx) {
 // page_try_share_anon_rmap() and records it in the swap PTE (pte_swp_mkexclusive()) — then
 // pageout() and free if only the swapcache still holds the frame.
 bool do_swap_out(State& s, int frame, const OpContext& ctx) {
+    consult_unmap_rule(s.frames[frame], Decision::swap_out, ctx.policy.swap_out, ctx);
     if (!can_swap_out(s, frame, ctx)) return false;
     const std::uint8_t f = static_cast<std::uint8_t>(frame);
     Frame& fr = s.frames[f];
@@ -408,6 +436,7 @@ bool can_migrate_start(const State& s, int frame, const OpContext& ctx) {
 }
 
 bool do_migrate_start(State& s, int frame, const OpContext& ctx) {
+    consult_unmap_rule(s.frames[frame], Decision::migrate, ctx.policy.migrate, ctx);
     if (!can_migrate_start(s, frame, ctx)) return false;
     const std::uint8_t f = static_cast<std::uint8_t>(frame);
     Frame& fr = s.frames[f];

@@ -9,16 +9,12 @@
 
 #include <cstdint>
 
+#include "model/action.hpp"
+#include "model/effects.hpp"
 #include "model/policy.hpp"
 #include "model/state.hpp"
 
 namespace cowpin {
-
-// Counters a step adds to, for needless-copy accounting (MODEL §5, "also measured").
-struct StepEffects {
-    std::uint8_t copies = 0;     // COW copies and unshares (wp_page_copy)
-    std::uint8_t needless = 0;   // of those, of a frame no other process mapped or referenced
-};
 
 struct OpContext {
     const CowPolicy& policy;
@@ -75,6 +71,13 @@ bool can_swap_out(const State& s, int frame, const OpContext& ctx);
 bool can_reclaim(const State& s, int frame);
 bool can_migrate_start(const State& s, int frame, const OpContext& ctx);
 bool can_migrate_finish(const State& s, int frame);
+
+// The reference a GUP op takes: vmsplice a FOLL_GET, io_uring a longterm FOLL_PIN, O_DIRECT
+// what its era's block layer takes (ODirect).
+HandleKind gup_kind(Op op, const CowPolicy& policy);
+// A GUP op (pin, get, vmsplice, odirect_*, iouring_fixed): do_gup() with the reference its op
+// and the policy's era take.
+bool take_gup(State& s, const Action& a, const OpContext& ctx);
 
 // Lowest process slot below `procs` that is not alive, or -1.
 int free_process_slot(const State& s, int procs);

@@ -134,6 +134,10 @@ struct Value {
 };
 
 // Scenario bookkeeping (MODEL §8): program counter per process and whether its program started.
+// A program counter is a byte and counts up to the program's length: the parser refuses longer
+// programs (spec.cpp).
+inline constexpr int kMaxProgramSteps = 200;
+static_assert(kMaxProgramSteps < 255, "a program counter is a byte");
 struct Program {
     std::array<std::uint8_t, kMaxProcs> pc{};
     std::array<std::uint8_t, kMaxProcs> started{};

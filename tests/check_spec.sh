@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# ctest: one spec meets every expectation it carries (verdicts and state counts), and the
-# counterexamples `cowpin check` writes for it are byte-identical to the checked-in ones.
+# ctest: one spec meets every expectation it carries (verdicts and state counts), exercises what
+# it claims (`--coverage` warns of no step that never fires and no decision point of interest that
+# never fires), and the counterexamples `cowpin check` writes for it are byte-identical to the
+# checked-in ones.
 set -euo pipefail
 cowpin=$1 spec=$2 src=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$cowpin" check "$spec" --out "$tmp"
+"$cowpin" check "$spec" --out "$tmp" --coverage 2> "$tmp/stderr" || { cat "$tmp/stderr"; exit 1; }
+if grep -q '^\[warning\]' "$tmp/stderr"; then
+  grep '^\[warning\]' "$tmp/stderr"
+  echo "the spec does not exercise what it claims"
+  exit 1
+fi
+rm "$tmp/stderr"
 name=$(basename "$spec" .json)
 written=$(cd "$tmp" && ls -1 | grep -F "$name." | grep -v '\.tmp$' || true)
 checked_in=$(cd "$src/counterexamples" && ls -1 | grep -F "$name." || true)

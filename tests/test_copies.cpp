@@ -73,12 +73,14 @@ TEST_CASE("min and max differ when only some interleavings copy") {
 }
 
 TEST_CASE("a scenario whose every execution is stuck has no copy range") {
+    // The write faults on the migration entry and waits for a migration nothing finishes.
     const Spec s = parse_spec(R"({"name": "stuck", "bounds": {"processes": 1, "pages": 1,
-        "handles": 1, "swap_slots": 1}, "programs": {"P0": ["pin rw v0 h0", "swap_out v0"]},
-        "expect": {"default": "holds"}})", "stuck.json");
+        "handles": 1, "swap_slots": 1}, "programs": {"P0": ["migrate_start v0", "write v0"]},
+        "expect": {"default": "stuck"}})", "stuck.json");
     const CopyReport rep = analyze_copies(s, test::policy("linux-5.19"));
     CHECK_FALSE(rep.copies.has_value());
-    CHECK(rep.run.stuck_states == 1);
+    CHECK(rep.run.stuck_states == 2);
+    CHECK(rep.run.complete_states == 0);
 }
 
 TEST_CASE("a needless-copy witness is written like a counterexample and replays") {

@@ -161,14 +161,14 @@ TEST_CASE("An unknown invariant names the verdict or list entry and lists the in
     const std::string one = error_of(scenario([](json& j) { j["expect"]["linux-5.7"] = "no_leak"; }));
     INFO(one);
     CHECK(one == field_error("expect.linux-5.7", "unknown invariant 'no_leak' (expected one of: " +
-                                                     kInvariantList + ")"));
+                                                     kInvariantList + ", or stuck)"));
 
     const std::string listed = error_of(scenario(
         [](json& j) { j["expect"]["linux-5.7"] = json::array({"get_no_leak", "pin_reliabel"}); }));
     INFO(listed);
     CHECK(listed == field_error("expect.linux-5.7[1]",
                                 "unknown invariant 'pin_reliabel' (expected one of: " +
-                                    kInvariantList + ")"));
+                                    kInvariantList + ", or stuck)"));
 
     CHECK(error_of(scenario([](json& j) { j["invariants"] = json::array({"memory_private", "x"}); })) ==
           field_error("invariants[1]",
@@ -181,7 +181,7 @@ TEST_CASE("An unknown invariant names the verdict or list entry and lists the in
     // "holds" is a verdict, not an invariant: it cannot appear inside a list.
     CHECK(error_of(scenario([](json& j) { j["expect"]["default"] = json::array({"holds"}); })) ==
           field_error("expect.default[0]",
-                      "unknown invariant 'holds' (expected one of: " + kInvariantList + ")"));
+                      "unknown invariant 'holds' (expected one of: " + kInvariantList + ", or stuck)"));
 }
 
 TEST_CASE("A bound out of range names the bound and its range") {
@@ -364,7 +364,8 @@ TEST_CASE("An unknown top-level field is rejected with the list of fields") {
     INFO(msg);
     CHECK(msg == field_error("program", "unknown field (expected name, title, about, bounds, "
                                         "programs or actions, environment, policies, expect, "
-                                        "states, invariants)"));
+                                        "states, symmetric_states, invariants, depth_bounded, "
+                                        "exercises)"));
 }
 
 TEST_CASE("A policy with no verdict and no default is rejected naming the policy") {

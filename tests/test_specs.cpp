@@ -241,6 +241,17 @@ const Row kRows[] = {
     {"rw-foll-get-before-fork", "freebsd", 5, 4, 4, 1, 0, "memory_private:4"},
     {"rw-foll-get-before-fork", "netbsd", 5, 4, 4, 1, 0, "memory_private:4"},
     {"rw-foll-get-before-fork", "eager-copy", 5, 4, 4, 1, 0, ""},
+    {"pinned-page-refused-calls", "linux-5.7", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "linux-5.8", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "linux-5.9", 6, 5, 5, 1, 0, "memory_private:5 pin_reliable:4"},
+    {"pinned-page-refused-calls", "linux-5.11", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "linux-5.18", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "linux-5.19", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "linux-6.18", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "precop", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "freebsd", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "netbsd", 6, 5, 5, 1, 0, ""},
+    {"pinned-page-refused-calls", "eager-copy", 6, 5, 5, 1, 0, ""},
 };
 
 std::string violations(const RunResult& r) {
@@ -256,7 +267,7 @@ std::string violations(const RunResult& r) {
 }  // namespace
 
 TEST_CASE("every shipped scenario gives its pinned numbers under every policy") {
-    CHECK(std::size(kRows) == 198);  // 18 scenarios × 11 policies
+    CHECK(std::size(kRows) == 209);  // 19 scenarios × 11 policies
     for (const Row& row : kRows) {
         const Spec spec = load_spec(spec_path(row.spec));
         const RunResult r = run_check(spec, test::policy(row.policy));
@@ -283,8 +294,9 @@ TEST_CASE("the pinned numbers cover every scenario spec under every built-in pol
         const Spec spec = load_spec(f);
         if (spec.name.rfind("exhaustive", 0) != 0) scenarios.insert(spec.name);
     }
-    CHECK(scenarios.size() == 18);  // MODEL.md §7, the paper's 4 tests, 2 needless-copy, the
-                                    // uffd-wp twin and the mechanism-level FOLL_GET leak
+    CHECK(scenarios.size() == 19);  // MODEL.md §7, the paper's 4 tests, 2 needless-copy, the
+                                    // uffd-wp twin, the mechanism-level FOLL_GET leak, and a
+                                    // pinned page's refused calls
     CHECK(seen.size() == scenarios.size() * all_policies().size());
     for (const std::string& name : scenarios)
         for (const CowPolicy* p : all_policies()) {
@@ -318,7 +330,7 @@ TEST_CASE("no scenario tells freebsd from linux-5.7 or netbsd from linux-5.8") {
 
 TEST_CASE("every shipped spec parses and has a verdict for every policy it checks") {
     const std::vector<std::string> files = spec_files_in(std::string(COWPIN_SOURCE_DIR) + "/specs");
-    CHECK(files.size() == 20);  // 18 scenarios and 2 exhaustive specs
+    CHECK(files.size() == 21);  // 19 scenarios and 2 exhaustive specs
     for (const std::string& f : files) {
         const Spec spec = load_spec(f);
         CHECK(spec.sha256.size() == 64);
@@ -348,38 +360,53 @@ TEST_CASE("a violation that follows an earlier one is named a consequence of it"
     // 5.19: a R/W get survives fork (memory_private), then the child R/O-pins its page, which
     // was never what the child should see: the pin is unreliable only because of the leak.
     const Spec spec = parse_spec(R"({
-        "name": "get-fork-dma-then-pin", "bounds": {"processes": 2, "pages": 1, "handles": 1,
+        "name": "get-fork-dma-then-pin", "bounds": {"processes": 2, "pages": 1, "handles": 2,
         "swap_slots": 0}, "programs": {"P0": ["get rw v0 h0", "fork P1", "dma_write h0",
-        "unpin h0"], "P1": ["pin ro v0 h0"]}, "expect": {"default": "holds"}})",
+        "unpin h0"], "P1": ["pin ro v0 h1"]}, "expect": {"default": "holds"}})",
                                  "inline.json");
     const RunResult r = run_check(spec, test::policy("linux-5.19"));
     CHECK(verdict_string(r.violated) == "memory_private, pin_reliable");
     REQUIRE(r.counterexamples.size() == 2);
     const Counterexample& pr = r.counterexamples[1];
     CHECK(pr.invariant == Inv::pin_reliable);
-    CHECK(pr.steps() == 5);
+    CHECK(pr.steps() == 4);  // get, fork, DMA (the leak), the child's pin
     REQUIRE(pr.cause().has_value());
     CHECK(pr.cause()->first == Inv::memory_private);
     CHECK(pr.cause()->second == 3);
     CHECK(r.counterexamples[0].cause() == std::nullopt);
 }
 
-TEST_CASE("a step that never becomes enabled leaves the execution stuck, not violated") {
-    // 5.19 refuses to swap out a pinned page; 5.7 swaps it out and the write then copies.
+TEST_CASE("every shipped scenario has complete executions and none that is stuck") {
+    // Nothing may hold over zero complete executions; a stuck scenario must say so.
+    for (const std::string& f : spec_files_in(std::string(COWPIN_SOURCE_DIR) + "/specs")) {
+        const Spec spec = load_spec(f);
+        if (!spec.scenario) continue;
+        for (const std::string& name : spec.policies) {
+            const RunResult r = run_check(spec, test::policy(name));
+            INFO(spec.name << " under " << name);
+            CHECK(r.complete_states > 0);
+            CHECK(r.stuck_states == 0);
+            CHECK((r.violated & kStuckVerdict) == 0);
+        }
+    }
+}
+
+TEST_CASE("a refused swap-out is a step that changes nothing: the execution goes on") {
+    // 5.19 refuses to swap out a pinned page (MADV_PAGEOUT returns, the page stays); 5.7 swaps it
+    // out and the swapcache keeps the pinned page, which the write reuses.
     const std::string text = R"({"name": "pinned-swap-out", "bounds": {"processes": 1,
-        "pages": 1, "handles": 1, "swap_slots": 1}, "programs": {"P0": ["pin rw v0 h0",
+        "pages": 1, "handles": 1, "swap_slots": 1}, "programs": {"P0": ["iouring_fixed v0 h0",
         "swap_out v0", "write v0"]}, "expect": {"default": "holds"}})";
     const Spec spec = parse_spec(text, "inline.json");
     const RunResult relcop = run_check(spec, test::policy("linux-5.19"));
-    CHECK(relcop.stats.states == 2);
-    CHECK(relcop.stuck_states == 1);
-    CHECK(relcop.complete_states == 0);
+    CHECK(relcop.stats.states == 4);
+    CHECK(relcop.stuck_states == 0);
+    CHECK(relcop.complete_states == 1);
     CHECK(relcop.violated == 0);
     const RunResult old = run_check(spec, test::policy("linux-5.7"));
     CHECK(old.stats.states == 4);
-    CHECK(old.stuck_states == 0);
     CHECK(old.complete_states == 1);
-    CHECK(verdict_string(old.violated) == "holds");  // the swapcache keeps the pinned page
+    CHECK(verdict_string(old.violated) == "holds");
 }
 
 TEST_CASE("environment actions interleave with the programs on any frame") {

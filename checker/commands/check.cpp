@@ -33,6 +33,7 @@ struct CheckArgs {
     std::string symmetry = "auto"; // auto (on where sound), on, off
     bool compact = false;
     bool stats = false;
+    bool coverage = false;
 };
 
 // `--stats`: how big and how fast, on stderr.
@@ -80,6 +81,7 @@ int check(const CheckArgs& args) {
             opts.threads = args.threads ? args.threads : default_threads();
             opts.compact = args.compact;
             opts.symmetry = symmetry_option(args.symmetry);
+            opts.coverage = args.coverage;
             auto last = std::chrono::steady_clock::now();
             opts.progress = [&](const engine::Progress& p) {
                 const auto now = std::chrono::steady_clock::now();
@@ -96,6 +98,11 @@ int check(const CheckArgs& args) {
             if (!spec.expected(policy->name))
                 spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
             std::cout << verdict_line(r) << '\n' << std::flush;
+            if (r.coverage) {
+                if (args.coverage) std::cout << coverage_text(spec, *policy, *r.coverage);
+                for (const std::string& w : coverage_warnings(spec, *policy, *r.coverage))
+                    spdlog::warn("{}", w);
+            }
             // A violation found before a limit stopped the run is still a shortest one: every
             // shallower BFS level was finished.
             if (!args.no_write)
@@ -148,6 +155,8 @@ Command add_check(CLI::App& app) {
     c->add_flag("--compact", a.compact,
                 "store 64-bit fingerprints, not states (prints the chance a state was missed)");
     c->add_flag("--stats", a.stats, "print states, speed and memory of each run on stderr");
+    c->add_flag("--coverage", a.coverage,
+                "print how often each action, decision point outcome and program step fired");
     return {c, [args] { return check(*args); }};
 }
 

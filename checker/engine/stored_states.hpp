@@ -71,6 +71,10 @@ public:
     // The stored action index of `id`: its place in its parent's actions() list.
     unsigned action_index(StateId id) const { return *actions_.at(id); }
     // The BFS depth of a stored state.
+    // The first id of level `depth` (the size for a level past the last).
+    std::size_t level_start(std::size_t depth) const {
+        return depth < level_begin_.size() ? level_begin_[depth] : size_;
+    }
     std::size_t depth_of(StateId id) const {
         return static_cast<std::size_t>(
                    std::upper_bound(level_begin_.begin(), level_begin_.end(), std::size_t{id}) -

@@ -72,8 +72,11 @@ struct Parser {
                                     j.get<std::string>()));
         return *o;
     }
-    std::uint32_t invariant_set(const json& j, const std::string& field) const {
+    // A verdict ("holds", invariant names and "stuck"), or with `verdict` false a set of
+    // invariants to check.
+    std::uint32_t invariant_set(const json& j, const std::string& field, bool verdict) const {
         if (j.is_string() && j.get<std::string>() == "holds") return 0;
+        if (verdict && j.is_string() && j.get<std::string>() == "stuck") return kStuckVerdict;
         std::vector<json> names;
         if (j.is_string())
             names.push_back(j);
@@ -86,10 +89,15 @@ struct Parser {
         for (std::size_t i = 0; i < names.size(); ++i) {
             const std::string f = j.is_array() ? fmt::format("{}[{}]", field, i) : field;
             want(names[i], f, names[i].is_string(), "an invariant name");
+            if (verdict && names[i].get<std::string>() == "stuck") {
+                set |= kStuckVerdict;
+                continue;
+            }
             const std::optional<Inv> inv = find_invariant(names[i].get<std::string>());
             if (!inv)
-                fail(f, fmt::format("unknown invariant '{}' (expected one of: {})",
-                                    names[i].get<std::string>(), invariant_names()));
+                fail(f, fmt::format("unknown invariant '{}' (expected one of: {}{})",
+                                    names[i].get<std::string>(), invariant_names(),
+                                    verdict ? ", or stuck" : ""));
             set |= 1u << static_cast<int>(*inv);
         }
         return set;
@@ -99,7 +107,7 @@ struct Parser {
 const std::set<std::string> kFields = {"name",   "title",       "about",    "bounds",
                                        "programs", "actions",   "environment", "policies",
                                        "expect", "states",      "invariants",
-                                       "symmetric_states"};
+                                       "symmetric_states", "depth_bounded", "exercises"};
 
 void parse_bounds(const Parser& p, const json& j, Bounds& b) {
     p.want(j, "bounds", j.is_object(), "an object");
@@ -120,6 +128,79 @@ void parse_bounds(const Parser& p, const json& j, Bounds& b) {
     }
     for (const char* key : {"processes", "pages", "handles", "swap_slots"})
         if (!j.contains(key)) p.fail(fmt::format("bounds.{}", key), "missing (expected an integer)");
+}
+
+// What each program step may name, followed through the programs in program order (a child's
+// program starts with its parent's pages at the fork): a page step on a page the process no
+// longer maps (munmap is for good; in the kernel the access would fault with SIGSEGV, the GUP
+// with EFAULT) is refused, and so is a handle used by more than one program, taken while it
+// is held, or released or written through when it holds nothing (or only a R/O reference).
+void check_pages_and_handles(const Parser& p, const Spec& spec) {
+    struct Held {
+        bool held = false, writes = false;
+        std::size_t at = 0;  // the step that took it
+    };
+    std::array<int, kMaxHandles> owner;
+    owner.fill(-1);
+    // Depth first from P0: (process, its mapped pages at its start, where it lost each page).
+    struct Start {
+        int proc;
+        std::uint32_t mapped;
+        std::array<std::string, kMaxPages> lost;
+    };
+    std::vector<Start> todo = {{0, (1u << spec.bounds.pages) - 1, {}}};
+    while (!todo.empty()) {
+        Start st = todo.back();
+        todo.pop_back();
+        std::array<Held, kMaxHandles> handles{};
+        const std::vector<Step>& prog = spec.programs[st.proc];
+        for (std::size_t i = 0; i < prog.size(); ++i) {
+            const Step& s = prog[i];
+            const std::string f = fmt::format("programs.P{}[{}]", st.proc, i);
+            const std::string text = format_step(s);
+            if (is_page_op(s.op) && !(st.mapped >> s.arg & 1))
+                p.fail(f, fmt::format("'{}': v{} is no longer mapped here ({}); an access would "
+                                      "fault with SIGSEGV, a GUP with EFAULT",
+                                      text, s.arg, st.lost[s.arg]));
+            if (s.op == Op::munmap) {
+                st.mapped &= ~(1u << s.arg);
+                st.lost[s.arg] = fmt::format("munmap at programs.P{}[{}]", st.proc, i);
+            }
+            if (s.op == Op::fork) {
+                Start child{s.arg, st.mapped, st.lost};
+                for (int v = 0; v < kMaxPages; ++v)
+                    if (!(st.mapped >> v & 1))
+                        child.lost[v] = fmt::format("P{} unmapped it before forking P{}",
+                                                    st.proc, s.arg);
+                todo.push_back(child);
+            }
+            if (!is_handle_op(s.op)) continue;
+            Held& h = handles[s.handle];
+            if (is_gup_op(s.op)) {
+                if (owner[s.handle] >= 0 && owner[s.handle] != st.proc)
+                    p.fail(f, fmt::format("'{}': h{} is taken by P{}'s program; a handle is the "
+                                          "reference of one program",
+                                          text, s.handle, owner[s.handle]));
+                if (h.held)
+                    p.fail(f, fmt::format("'{}': h{} still holds the reference taken at "
+                                          "programs.P{}[{}]",
+                                          text, s.handle, st.proc, h.at));
+                owner[s.handle] = st.proc;
+                h = Held{true, gup_op_writes(s.op, s.write), i};
+                continue;
+            }
+            if (!h.held)
+                p.fail(f, fmt::format("'{}': h{} holds no reference here (take it first with pin, "
+                                      "get, vmsplice, odirect_read, odirect_write or "
+                                      "iouring_fixed in this program)",
+                                      text, s.handle));
+            if (s.op == Op::dma_write && !h.writes)
+                p.fail(f, fmt::format("'{}': h{} is a R/O reference (taken at programs.P{}[{}]); "
+                                      "the device cannot write through it",
+                                      text, s.handle, st.proc, h.at));
+            if (s.op == Op::unpin) h.held = false;
+        }
+    }
 }
 
 void parse_programs(const Parser& p, const json& j, Spec& spec) {
@@ -163,6 +244,11 @@ void parse_programs(const Parser& p, const json& j, Spec& spec) {
         }
     }
     if (!j.contains("P0")) p.fail("programs.P0", "missing (P0 is the initial process)");
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (it->size() > static_cast<std::size_t>(kMaxProgramSteps))
+            p.fail("programs." + it.key(),
+                   fmt::format("{} steps; a program has at most {} (the state's program counter)",
+                               it->size(), kMaxProgramSteps));
     // Every program must be reachable from P0 through forks (no orphans, no fork cycles).
     std::array<bool, kMaxProcs> reached{};
     reached[0] = true;
@@ -175,9 +261,53 @@ void parse_programs(const Parser& p, const json& j, Spec& spec) {
                    forked_by[q] < 0 ? fmt::format("no program forks P{}", q)
                                     : fmt::format("P{} is forked only by a program P0 never "
                                                   "starts", q));
+    check_pages_and_handles(p, spec);
+}
+
+// "exercises": a list of decision points (for every policy), or an object of such lists by
+// policy name and "default".
+void parse_exercises(const Parser& p, const json& e, Spec& spec) {
+    if (!spec.scenario)
+        p.fail("exercises", "only a scenario names what it exercises (an exhaustive spec is held "
+                            "to every decision point its actions can reach)");
+    auto points = [&](const json& list, const std::string& field) {
+        p.want(list, field, list.is_array(), "an array of decision points");
+        std::uint32_t set = 0;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string f = fmt::format("{}[{}]", field, i);
+            p.want(list[i], f, list[i].is_string(), "a decision point");
+            const std::optional<Decision> d = find_decision(list[i].get<std::string>());
+            if (!d)
+                p.fail(f, fmt::format("unknown decision point '{}' (expected one of: write_fault, "
+                                      "gup_read_pin, gup_read_get, fork, swap_out, migrate, "
+                                      "swap_in, mprotect, clear_refs, odirect)",
+                                      list[i].get<std::string>()));
+            set |= 1u << static_cast<int>(*d);
+        }
+        return set;
+    };
+    if (e.is_array()) {
+        spec.exercises["default"] = points(e, "exercises");
+        return;
+    }
+    p.want(e, "exercises", e.is_object(), "an array of decision points, or an object of them by "
+                                          "policy");
+    for (auto it = e.begin(); it != e.end(); ++it) {
+        const std::string f = "exercises." + it.key();
+        if (it.key() != "default" && !p.known_policy(it.key()))
+            p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})", it.key(),
+                                  policy_names()));
+        spec.exercises[it.key()] = points(*it, f);
+    }
 }
 
 }  // namespace
+
+std::uint32_t Spec::exercised(const std::string& policy) const {
+    if (auto it = exercises.find(policy); it != exercises.end()) return it->second;
+    if (auto it = exercises.find("default"); it != exercises.end()) return it->second;
+    return 0;
+}
 
 std::optional<std::uint32_t> Spec::expected(const std::string& policy) const {
     if (auto it = expect.find(policy); it != expect.end()) return it->second;
@@ -230,7 +360,8 @@ Spec parse_spec(const std::string& text, const std::string& path,
     for (auto it = j.begin(); it != j.end(); ++it)
         if (!kFields.count(it.key()))
             p.fail(it.key(), "unknown field (expected name, title, about, bounds, programs or "
-                             "actions, environment, policies, expect, states, invariants)");
+                             "actions, environment, policies, expect, states, symmetric_states, "
+                             "invariants, depth_bounded, exercises)");
     Spec spec;
     spec.path = path;
     spec.sha256 = sha256_hex(text);
@@ -270,8 +401,15 @@ Spec parse_spec(const std::string& text, const std::string& path,
         }
     }
     if (j.contains("invariants")) {
-        spec.invariants = p.invariant_set(j["invariants"], "invariants");
+        spec.invariants = p.invariant_set(j["invariants"], "invariants", false);
         if (spec.invariants == 0) p.fail("invariants", "expected at least one invariant");
+    }
+    if (j.contains("exercises")) parse_exercises(p, j["exercises"], spec);
+    if (j.contains("depth_bounded")) {
+        p.want(j["depth_bounded"], "depth_bounded", j["depth_bounded"].is_boolean(), "true or false");
+        spec.depth_bounded = j["depth_bounded"].get<bool>();
+        if (spec.depth_bounded && spec.bounds.depth == 0)
+            p.fail("depth_bounded", "true needs a depth bound (bounds.depth > 0)");
     }
     if (j.contains("policies")) {
         const json& ps = j["policies"];
@@ -296,10 +434,13 @@ Spec parse_spec(const std::string& text, const std::string& path,
         if (it.key() != "default" && !p.known_policy(it.key()))
             p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})",
                                   it.key(), policy_names()));
-        spec.expect[it.key()] = p.invariant_set(*it, f);
-        if (spec.expect[it.key()] & ~spec.invariants)
+        spec.expect[it.key()] = p.invariant_set(*it, f, true);
+        if (spec.expect[it.key()] & ~spec.invariants & ~kStuckVerdict)
             p.fail(f, fmt::format("expects {}, which 'invariants' does not check",
-                                  verdict_string(spec.expect[it.key()] & ~spec.invariants)));
+                                  verdict_string(spec.expect[it.key()] & ~spec.invariants &
+                                                 ~kStuckVerdict)));
+        if ((spec.expect[it.key()] & kStuckVerdict) && !spec.scenario)
+            p.fail(f, "only a scenario can be stuck (an exhaustive spec has no programs)");
     }
     for (const std::string& pol : spec.policies)
         if (!spec.expected(pol))
@@ -354,7 +495,7 @@ std::vector<std::string> spec_files_in(const std::string& dir) {
 
 namespace {
 
-// The invariants of a bit set, in table order, by name or by tag.
+// The invariants of a bit set, in table order, by name or by tag; then "stuck" ("ST").
 std::string join_invariants(std::uint32_t set, bool tags, const char* sep) {
     std::string out;
     for (int i = 0; i < kInvariants; ++i)
@@ -362,6 +503,7 @@ std::string join_invariants(std::uint32_t set, bool tags, const char* sep) {
             if (!out.empty()) out += sep;
             out += tags ? invariant_table()[i].tag : invariant_table()[i].name;
         }
+    if (set & kStuckVerdict) out += std::string(out.empty() ? "" : sep) + (tags ? "ST" : "stuck");
     return out;
 }
 

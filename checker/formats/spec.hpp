@@ -22,6 +22,10 @@ struct SpecError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A verdict is a set of violated invariants (bit per Inv) and, for a scenario, whether some
+// execution is stuck (MODEL.md §8): "stuck" in a spec's expectations, "ST" in the matrix.
+inline constexpr std::uint32_t kStuckVerdict = 1u << kInvariants;
+
 struct Spec {
     std::string path;    // as given on the command line
     std::string sha256;  // of the file's bytes
@@ -32,8 +36,14 @@ struct Spec {
     std::array<std::vector<Step>, kMaxProcs> programs;  // scenario form
     std::uint32_t environment = 0;
     std::uint32_t invariants = kAllInvariants;
+    // The expectations are for the executions up to bounds.depth ("depth_bounded": true); without
+    // it a run that reaches the depth bound is incomplete.
+    bool depth_bounded = false;
+    // The decision points (bit per Decision, model/effects.hpp) a scenario claims to exercise,
+    // by policy name or "default": `check` warns when a run never consults one ("exercises").
+    std::map<std::string, std::uint32_t> exercises;
     std::vector<std::string> policies;  // names, in the spec's order (all if omitted)
-    // Expected set of violated invariants (bit per Inv; 0 = holds), by policy name or "default".
+    // Expected verdict (bit per Inv, kStuckVerdict; 0 = holds), by policy name or "default".
     std::map<std::string, std::uint32_t> expect;
     // Expected number of canonical states, by policy name (optional).
     std::map<std::string, std::uint64_t> expect_states;
@@ -42,6 +52,8 @@ struct Spec {
 
     // The expectation for a policy: its own entry, else "default", else none.
     std::optional<std::uint32_t> expected(const std::string& policy) const;
+    // The decision points claimed for a policy: its own entry, else "default", else none.
+    std::uint32_t exercised(const std::string& policy) const;
     std::optional<std::uint64_t> expected_states(const std::string& policy,
                                                  bool symmetry = false) const;
     ModelConfig model_config(const CowPolicy& policy) const;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "checker/kernel/reproduce_runtime.hpp"
+#include "model/syscalls.hpp"
 
 namespace cowpin {
 
@@ -151,12 +152,6 @@ std::optional<std::string> why_not_reproducible(const Spec& spec, const CowPolic
                         return "the kernel closes a process's io_uring rings and pipes at exit, "
                                "dropping the reference the model keeps";
                 break;
-            case Op::swap_out: {
-                const std::uint8_t f = frame_at(s, a.proc, a.arg);
-                if (f == kNone || s.frames[f].mapcount != 1)
-                    return "MADV_PAGEOUT only pages out a page mapped exactly once";
-                break;
-            }
             default:
                 break;
         }
@@ -224,7 +219,11 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
         }
         if (a.op == Op::fork) arg = a.arg;
         if (a.op == Op::dma_write) arg = s.handles[a.handle].vaddr;
-        if (!model.step(s, a)) throw std::logic_error("interleaving does not replay");
+        StepEffects fx;
+        if (!model.step(s, a, &fx)) throw std::logic_error("interleaving does not replay");
+        // MADV_PAGEOUT: whether the model swaps the page out (arg 1) or the kernel must leave
+        // it present (arg 0: a refused call, which the program checks rather than skips).
+        if (a.op == Op::swap_out) arg = fx.noop == NoOp::none;
         if (a.op == Op::write) {
             m = kStepMarker + i + 1;
             marker[s.procs[a.proc].ideal[a.arg]] = m;
@@ -234,6 +233,11 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
             marker[s.frames[s.handles[a.handle].frame].data] = m;
         }
         add_step(a, m, arg);
+        if (a.op == Op::swap_out && fx.noop != NoOp::none)
+            obs.push_back(fmt::format(
+                "\t{{ {}, {}, OP_CHECK_SWAPPED, {}, 0, 0, {} }},", i, a.proc, a.arg,
+                c_string(fmt::format("{}: P{} v{} is not swapped out ({})", after, a.proc, a.arg,
+                                     noop_reason(fx.noop)))));
         if (device_read)
             obs.push_back(fmt::format(
                 "\t{{ {}, {}, OP_UNPIN, 0, {}, {:#x}ULL, {} }},", i, a.proc, a.handle, *device_read,

@@ -1,5 +1,7 @@
 #include "checker/run/run.hpp"
 
+#include "checker/run/stuck.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
@@ -32,19 +34,25 @@ void check_programs_fit(const Spec& spec, const Bounds& b) {
         }
 }
 
-Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& ex,
-                       engine::StateId last, Inv inv) {
-    Counterexample cx = raw_path(model, ex, last);
-    cx.invariant = inv;
-    cx.message = violation_message(cx.states.back(), inv, model.policy());
+// The invariants (other than `except`) the path violated before its last state, each with the
+// first step that did.
+void note_earlier(const CowModel& model, Counterexample& cx, int except) {
     for (int i = 0; i < kInvariants; ++i) {
-        if (i == static_cast<int>(inv) || !model.checks(i)) continue;
+        if (i == except || !model.checks(i)) continue;
         for (std::size_t k = 0; k + 1 < cx.states.size(); ++k)
             if (!model.invariant_holds(cx.states[k], i)) {
                 cx.earlier.emplace_back(static_cast<Inv>(i), k);
                 break;
             }
     }
+}
+
+Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& ex,
+                       engine::StateId last, Inv inv) {
+    Counterexample cx = raw_path(model, ex, last);
+    cx.invariant = inv;
+    cx.message = violation_message(cx.states.back(), inv, model.policy());
+    note_earlier(model, cx, static_cast<int>(inv));
     return cx;
 }
 
@@ -150,11 +158,17 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
     const CowModel model(config);
     // Fingerprints keep no states to walk back through: scenarios (small, and scanned after the
     // search for complete and stuck executions) and callers that scan the store run exact.
-    const bool compact = options.compact && !config.scenario && !after;
+    const bool compact = options.compact && !config.scenario && !after && !options.coverage;
     engine::Explorer<CowModel> explorer(model, engine::Options{options.threads, compact});
     engine::Limits limits = options.limits;
     limits.max_depth = static_cast<std::uint32_t>(config.bounds.depth);
     r.stats = explorer.run(limits, options.progress);
+    // A depth bound is a limit like any other, unless the spec asks for the verdict up to its
+    // own depth (and the command line did not move it).
+    if (r.stats.depth_limited) {
+        r.depth_bounded = true;
+        if (!spec.depth_bounded || config.bounds.depth != spec.bounds.depth) r.stats.complete = false;
+    }
     for (int i = 0; i < kInvariants; ++i)
         if (r.stats.first_violation[i]) r.violated |= 1u << i;
     // Fingerprints keep no states: rebuild the traces from an exact search as deep as
@@ -180,14 +194,25 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
         if (r.stats.first_violation[i])
             r.counterexamples.push_back(
                 rebuild(model, searched, *r.stats.first_violation[i], static_cast<Inv>(i)));
-    if (config.scenario)
-        for (std::size_t id = 0; id < explorer.size(); ++id) {
-            const State s = explorer.state(static_cast<engine::StateId>(id));
-            if (model.complete(s))
-                ++r.complete_states;
-            else if (model.stuck(s))
-                ++r.stuck_states;
+    if (config.scenario && (r.stats.complete || r.stats.depth_limited)) {
+        const std::size_t expanded_below =
+            r.stats.depth_limited ? explorer.level_start(r.stats.depth) : explorer.size();
+        const StuckReport stuck = find_stuck(model, explorer, expanded_below);
+        r.complete_states = stuck.complete;
+        r.stuck_states = stuck.doomed;
+        if (stuck.doomed && !stuck.first)
+            throw std::logic_error("doomed states, but none where every program waits (model bug)");
+        if (stuck.first) {
+            r.violated |= kStuckVerdict;
+            Counterexample cx = raw_path(model, explorer, *stuck.first);
+            cx.kind = TraceKind::stuck;
+            cx.message = stuck_message(model, cx.states.back());
+            note_earlier(model, cx, -1);
+            r.counterexamples.push_back(std::move(cx));
         }
+    }
+    if ((options.coverage || config.scenario) && (r.stats.complete || r.stats.depth_limited))
+        r.coverage = measure_coverage(spec, model, explorer);
     if (after) after(model, explorer);
     return r;
 }

@@ -13,6 +13,7 @@
 
 #include "checker/engine/bfs.hpp"
 #include "checker/formats/spec.hpp"
+#include "checker/run/coverage.hpp"
 #include "model/model.hpp"
 
 namespace cowpin {
@@ -23,6 +24,7 @@ namespace cowpin {
 enum class TraceKind : std::uint8_t {
     violation,      // the last state violates `invariant`
     needless_copy,  // the last step copies a page no other process maps or references
+    stuck,          // from the last state no execution reaches the end of every program
 };
 
 struct Counterexample {
@@ -46,6 +48,8 @@ struct RunOptions {
     bool compact = false;          // fingerprints (traces are rebuilt by an exact re-run)
     // Process symmetry; default: on where sound (exhaustive specs), off for scenarios.
     std::optional<bool> symmetry;
+    // Measure coverage (checker/run/coverage.hpp); scenarios always do, they are small.
+    bool coverage = false;
 };
 
 struct RunResult {
@@ -53,10 +57,15 @@ struct RunResult {
     const CowPolicy* policy = nullptr;
     Bounds bounds;
     engine::Result stats;
-    std::uint32_t violated = 0;                   // bit per Inv
-    std::vector<Counterexample> counterexamples;  // in invariant order
+    std::uint32_t violated = 0;                   // bit per Inv, and kStuckVerdict
+    // In invariant order, then the stuck trace (kind stuck) if the verdict has kStuckVerdict.
+    std::vector<Counterexample> counterexamples;
     std::uint64_t complete_states = 0;            // scenario: all programs finished
-    std::uint64_t stuck_states = 0;               // scenario: a program can never go on
+    std::uint64_t stuck_states = 0;               // scenario: no complete state is reachable
+    // The search stopped at a depth bound: a verdict for the executions up to it, which counts
+    // only where the spec says so ("depth_bounded"); otherwise the run is incomplete.
+    bool depth_bounded = false;
+    std::optional<Coverage> coverage;
     std::optional<std::uint32_t> expected;
     std::optional<std::uint64_t> expected_states;
     bool symmetry = false;                        // processes were interchangeable

@@ -8,6 +8,8 @@
 
 #include "checker/formats/policy_json.hpp"
 #include "checker/formats/state_json.hpp"
+#include "checker/run/stuck.hpp"
+#include "model/syscalls.hpp"
 
 namespace cowpin {
 
@@ -15,6 +17,14 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
+
+// Why a program step changed nothing ("" if it changed something, or is no program step).
+std::string_view noop_of(const CowModel& model, const State& before, const Action& a) {
+    StepEffects fx;
+    State s = before;
+    model.step(s, a, &fx);
+    return noop_reason(fx.noop);
+}
 
 json bounds_json(const Bounds& b) {
     json j{{"processes", b.processes}, {"pages", b.pages}, {"handles", b.handles},
@@ -42,9 +52,23 @@ std::string inv_name(Inv inv) { return std::string(invariant_table()[static_cast
 
 }  // namespace
 
+// The trace's kind as its file and JSON name it: "violation", "needless_copy" or "stuck".
+std::string_view kind_name(TraceKind kind) {
+    switch (kind) {
+        case TraceKind::needless_copy:
+            return "needless_copy";
+        case TraceKind::stuck:
+            return "stuck";
+        case TraceKind::violation:
+            break;
+    }
+    return "violation";
+}
+
 std::string counterexample_filename(const RunResult& r, const Counterexample& cx) {
     return fmt::format("{}.{}.{}.json", r.spec->name, r.policy->name,
-                       cx.kind == TraceKind::needless_copy ? "needless_copy" : inv_name(cx.invariant));
+                       cx.kind == TraceKind::violation ? inv_name(cx.invariant)
+                                                       : std::string(kind_name(cx.kind)));
 }
 
 json counterexample_json(const RunResult& r, const Counterexample& cx, const std::string& spec_path) {
@@ -65,6 +89,9 @@ json counterexample_json(const RunResult& r, const Counterexample& cx, const std
         json out{{"index", i + 1}, {"actor", step["actor"]}, {"action", step["action"]},
                  {"args", step["args"]}, {"text", format_action(cx.actions[i])}};
         if (step.contains("program_step")) out["program_step"] = true;
+        if (const std::string_view why = noop_of(bound_model, cx.states[i], cx.actions[i]);
+            !why.empty())
+            out["noop"] = why;
         out["changes"] = json::diff(prev, state);
         out["state"] = state;
         steps.push_back(out);
@@ -88,6 +115,13 @@ json counterexample_json(const RunResult& r, const Counterexample& cx, const std
         j["initial_state"] = initial;
         j["steps"] = steps;
         j["needless_copy"] = {{"step", cx.steps()}, {"message", cx.message}};
+    } else if (cx.kind == TraceKind::stuck) {
+        j["kind"] = "stuck";
+        j["message"] = cx.message;
+        j["already_violated"] = earlier;
+        j["initial_state"] = initial;
+        j["steps"] = steps;
+        j["stuck"] = {{"step", cx.steps()}, {"message", cx.message}};
     } else {
         j["kind"] = "violation";
         j["invariant"] = inv_name(cx.invariant);
@@ -123,7 +157,7 @@ std::vector<std::string> write_counterexamples(const RunResult& r, const std::st
         const std::string name = e.path().filename().string();
         if (name.rfind(prefix, 0) == 0 && e.path().extension() == ".json") {
             const std::string rest = name.substr(prefix.size(), name.size() - prefix.size() - 5);
-            if (find_invariant(rest)) fs::remove(e.path());
+            if (find_invariant(rest) || rest == "stuck") fs::remove(e.path());
         }
     }
     std::vector<std::string> written;
@@ -141,11 +175,18 @@ json load_trace(const std::string& path) {
     }
     if (!j.is_object() || j.value("format", "") != kTraceFormat)
         throw SpecError(fmt::format("{}: field 'format': expected \"{}\"", path, kTraceFormat));
-    if (j.value("version", 0) != kTraceVersion)
+    if (j.contains("version") && j["version"] == 1)
+        throw SpecError(fmt::format(
+            "{}: field 'version': 1 is a trace of cowpin before program steps became system calls "
+            "(refused calls, O_DIRECT, clear_refs and migration zaps per era): it cannot replay; "
+            "regenerate it with cowpin check",
+            path));
+    if (!j.contains("version") || j["version"] != kTraceVersion)
         throw SpecError(fmt::format("{}: field 'version': expected {}", path, kTraceVersion));
-    const std::string kind = j.value("kind", "");
-    if (kind != "violation" && kind != "needless_copy")
-        throw SpecError(fmt::format("{}: field 'kind': expected \"violation\" or \"needless_copy\"", path));
+    const std::string kind = j.contains("kind") && j["kind"].is_string() ? j["kind"].get<std::string>() : "";
+    if (kind != "violation" && kind != "needless_copy" && kind != "stuck")
+        throw SpecError(fmt::format(
+            "{}: field 'kind': expected \"violation\", \"needless_copy\" or \"stuck\"", path));
     for (const char* key : {"spec", "policy", "bounds", "steps", "initial_state"})
         if (!j.contains(key)) throw SpecError(fmt::format("{}: field '{}': missing", path, key));
     if (kind == "violation" && !j.contains("invariant"))
@@ -201,9 +242,9 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
         builtin && !builtin->same_decisions(*policy))
         notes += fmt::format("note: the trace's policy '{}' decides differently from the built-in "
                              "of that name\n", policy_name);
-    const bool needless = t["kind"] == "needless_copy";
+    const bool needless = t["kind"] == "needless_copy", stuck = t["kind"] == "stuck";
     const std::optional<Inv> inv =
-        needless ? std::optional<Inv>(Inv::refcounts_consistent)
+        needless || stuck ? std::optional<Inv>(Inv::refcounts_consistent)
                  : find_invariant(t["invariant"].is_string() ? t["invariant"].get<std::string>() : "");
     if (!inv) return {2, fmt::format("{}: field 'invariant': unknown invariant", trace_path)};
     ModelConfig config = spec.model_config(*policy);
@@ -253,8 +294,28 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
             return {1, notes + fmt::format("diverges at step {}: the recorded changes are not "
                                            "what {} changes",
                                            index, format_action(*a))};
+        const std::string_view noop = noop_reason(last_effects.noop);
+        if (step.value("noop", std::string()) != noop)
+            return {1, notes + fmt::format("diverges at step {}: {} {}", index, format_action(*a),
+                                           noop.empty() ? std::string("changes the state; the trace "
+                                                                      "says it had no effect")
+                                                        : fmt::format("has no effect ({}); the "
+                                                                      "trace does not say so",
+                                                                      noop))};
         s = next;
         prev = std::move(state);
+    }
+    if (stuck) {
+        State canonical = s;
+        model.canonicalize_state(canonical);
+        if (model.complete(s) || !cannot_complete(model, canonical))
+            return {1, notes + fmt::format("diverges at the end: after {} steps an execution can "
+                                           "still end every program", index)};
+        const std::string message = stuck_message(model, s);
+        if (t.contains("message") && t["message"] != message)
+            return {1, notes + fmt::format("diverges at the end: the stuck state is '{}', the trace "
+                                           "says '{}'", message, t["message"].dump())};
+        return {0, notes + fmt::format("reproduced: stuck after {} steps: {}", index, message)};
     }
     if (needless) {
         if (last_effects.needless == 0)

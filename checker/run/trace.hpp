@@ -21,7 +21,7 @@
 namespace cowpin {
 
 inline constexpr const char* kTraceFormat = "cowpin-trace";
-inline constexpr int kTraceVersion = 1;
+inline constexpr int kTraceVersion = 2;  // 2: system-call steps, "noop" steps, kind "stuck"
 
 // "<spec>.<policy>.<invariant>.json"
 std::string counterexample_filename(const RunResult& r, const Counterexample& cx);

@@ -110,9 +110,11 @@ std::string changes(const Flat& before, const Flat& after) {
 // A hand-edited trace missing a field makes json::at() throw (json::out_of_range); the command
 // line turns that into a one-line error and exit 2.
 std::string explain_trace(const json& t) {
-    const bool needless = t.value("kind", "") == "needless_copy";
-    const std::string what =
-        needless ? "a needless copy" : t.value("invariant", std::string("?")) + " violated";
+    const std::string kind = t.value("kind", "");
+    const bool needless = kind == "needless_copy", stuck = kind == "stuck";
+    const std::string what = needless ? "a needless copy"
+                             : stuck  ? "stuck"
+                                      : t.value("invariant", std::string("?")) + " violated";
     std::string out = fmt::format(
         "{} under {}: {} after {} steps\nspec {} (sha256 {})\nbounds {}\n\n",
         t.at("spec").value("name", "?"), t.value("policy", std::string("?")), what,
@@ -129,13 +131,19 @@ std::string explain_trace(const json& t) {
         const std::size_t i = step.value("index", std::size_t{0});
         out += fmt::format("\nStep {}: {}\n", i, step.value("text", scalar(step.at("action"))));
         Flat next = flatten(step.at("state"));
-        out += changes(prev, next);
+        if (step.contains("noop"))
+            out += fmt::format("    (no effect: {})\n", scalar(step.at("noop")));
+        else
+            out += changes(prev, next);
         if (earlier.count(i)) out += earlier[i];
         prev = std::move(next);
     }
     if (needless)
         out += fmt::format("\nNeedless copy at step {}:\n  {}\n", t.at("steps").size(),
                            t.value("message", std::string()));
+    else if (stuck)
+        out += fmt::format("\nStuck after step {}: no execution from here ends every program\n  {}\n",
+                           t.at("steps").size(), t.value("message", std::string()));
     else
         out += fmt::format("\nViolation after step {}: {}\n  {}\n", t.at("steps").size(),
                            t.value("invariant", std::string("?")), t.value("message", std::string()));

@@ -23,10 +23,14 @@ std::string pad(const std::string& s, std::size_t w) {
 std::string verdict_line(const RunResult& r) {
     std::string verdict;
     if (r.counterexamples.empty())
-        verdict = r.stats.complete ? "holds" : "no violation in the states explored";
+        verdict = !r.stats.complete ? "no violation in the states explored"
+                  : r.depth_bounded ? fmt::format("holds up to depth {}", r.bounds.depth)
+                                    : "holds";
     for (const Counterexample& cx : r.counterexamples) {
         if (!verdict.empty()) verdict += "; ";
-        const std::string_view name = invariant_table()[static_cast<int>(cx.invariant)].name;
+        const std::string_view name = cx.kind == TraceKind::stuck
+                                          ? std::string_view("stuck")
+                                          : invariant_table()[static_cast<int>(cx.invariant)].name;
         std::string after;
         if (auto cause = cx.cause())
             after = fmt::format(", consequence: after {} at step {}",
@@ -45,9 +49,16 @@ std::string verdict_line(const RunResult& r) {
                              r.stats.complete ? "" : " (found in an incomplete run)");
     else if (!r.stats.complete)
         status = fmt::format("INCOMPLETE ({} reached after {} states, depth {}: verdicts are for "
-                             "the states explored)",
-                             r.stats.memory_limited ? "memory limit" : "state limit",
-                             r.stats.states, r.stats.depth);
+                             "the states explored{})",
+                             r.stats.memory_limited  ? "memory limit"
+                             : r.stats.time_limited  ? "time limit"
+                             : r.stats.depth_limited ? "depth bound"
+                                                     : "state limit",
+                             r.stats.states, r.stats.depth,
+                             r.stats.depth_limited && !r.spec->depth_bounded
+                                 ? "; a spec may expect a verdict up to its depth with "
+                                   "\"depth_bounded\": true"
+                                 : "");
     else if (!r.expected)
         status = "no expectation for this policy";
     else if (!r.states_match())
@@ -65,6 +76,7 @@ std::string verdict_matrix(const std::vector<RunResult>& results) {
         if (std::find(rows.begin(), rows.end(), r.spec->name) == rows.end())
             rows.push_back(r.spec->name);
         std::string cell = verdict_tags(r.violated);
+        if (r.depth_bounded && r.stats.complete) cell += fmt::format(" ≤{}", r.bounds.depth);
         if (!r.verdict_matches())
             cell += fmt::format("!({})", verdict_tags(*r.expected));
         else if (!r.stats.complete)

@@ -17,7 +17,7 @@ namespace cowpin {
 
 extern const CowPolicy linux_5_11{
     .name = "linux-5.11",
-    .summary = "as 5.9, but clear_refs and swap-out leave pinned pages alone",
+    .summary = "5.11-5.17: as 5.9, but clear_refs and swap-out leave pinned pages alone",
     .anon_exclusive = false,
     .wp_reuse = WpReuse::refcount,         // do_wp_page(): page_count(page) != 1 ⇒ copy
     .gup_read_pin = GupRead::none,

@@ -12,7 +12,7 @@ namespace cowpin {
 
 extern const CowPolicy linux_5_18{
     .name = "linux-5.18",
-    .summary = "refcount reuse after try_to_free_swap; swap-out refuses pinned pages",
+    .summary = "refcount reuse after try_to_free_swap, in do_swap_page() too; swap-out refuses pinned pages",
     .anon_exclusive = false,
     .wp_reuse = WpReuse::refcount_free_swap,  // do_wp_page()
     .gup_read_pin = GupRead::none,

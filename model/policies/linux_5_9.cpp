@@ -19,7 +19,7 @@ namespace cowpin {
 
 extern const CowPolicy linux_5_9{
     .name = "linux-5.9",
-    .summary = "refcount reuse (page_count == 1); fork copies pinned pages for the child",
+    .summary = "5.9-5.10: refcount reuse (page_count == 1); fork copies pinned pages for the child",
     .anon_exclusive = false,
     .wp_reuse = WpReuse::refcount,         // do_wp_page(): page_count(page) != 1 ⇒ copy
     .gup_read_pin = GupRead::none,

@@ -15,7 +15,8 @@ namespace cowpin {
 
 extern const CowPolicy linux_6_18{
     .name = "linux-6.18",
-    .summary = "as 5.19; mprotect upgrades only exclusive pages; exclusive swap-in maps writable",
+    .summary = "as 5.19; mprotect upgrades only exclusive pages; exclusive swap-in maps writable; "
+               "O_DIRECT takes short-term pins",
     .anon_exclusive = true,
     .exclusive_entries = true,          // pte_swp_mkexclusive(), readable_exclusive entries
     .wp_reuse = WpReuse::anon_exclusive,    // do_wp_page() → wp_can_reuse_anon_folio()

@@ -1,0 +1,161 @@
+#include "model/syscalls.hpp"
+
+#include <array>
+
+#include "model/mm.hpp"
+
+namespace cowpin {
+
+using namespace mm;
+
+namespace {
+
+constexpr std::array<std::string_view, kNoOps> kReasons = {
+    "",
+    "a read of a present page reads it",
+    "mprotect of a swap entry changes nothing (change_pte_range())",
+    "clear_refs leaves a writable pinned page alone (pte_is_pinned())",
+    "clear_refs of a page that is not present only clears soft-dirty bits",
+    "uffd-wp of a page that is not present: the model keeps no uffd-wp bit in swap and "
+    "migration entries",
+    "MADV_PAGEOUT: the page is not present (swapped out or under migration)",
+    "MADV_PAGEOUT skips a page another process maps (folio_mapcount() != 1)",
+    "MADV_PAGEOUT: reclaim keeps the page (the policy's swap-out rule: pinned or referenced)",
+    "MADV_PAGEOUT: no free swap slot",
+    "reclaim: the page is not a swapcache page that only the swapcache holds",
+    "migration: the page is not present",
+    "migration refused (the policy's migration rule: pinned or referenced)",
+    "migrate_finish: no migration in flight",
+    "the handle holds no reference",
+};
+
+bool noop(const OpContext& ctx, NoOp why) {
+    if (ctx.effects) ctx.effects->noop = why;
+    return true;
+}
+
+// A fault (CPU access or GUP) on this PTE waits: a migration entry, or a swap entry whose
+// swapcache page is under migration (migration_entry_wait(), do_swap_page()).
+bool fault_waits(const State& s, const Pte& pte) {
+    return pte.kind == PteKind::migration || (pte.kind == PteKind::swap && swap_entry_waits(s, pte));
+}
+
+// MADV_PAGEOUT of one page (madvise_cold_or_pageout_pte_range() → reclaim_pages() →
+// shrink_folio_list()): present PTEs only, folios mapped exactly once (a page shared after fork
+// is skipped in every era since 5.4), then the policy's swap-out rule.
+bool pageout(State& s, int proc, int vaddr, const OpContext& ctx) {
+    const Pte& pte = s.procs[proc].pte[vaddr];
+    if (pte.kind != PteKind::present) return noop(ctx, NoOp::pageout_not_present);
+    const Frame& fr = s.frames[pte.target];
+    if (fr.mapcount != 1) return noop(ctx, NoOp::pageout_shared);
+    if (!may_unmap(ctx.policy.swap_out, fr)) {
+        record(ctx.effects, Decision::swap_out, true);
+        return noop(ctx, NoOp::pageout_refused);
+    }
+    if (!do_swap_out(s, pte.target, ctx)) return noop(ctx, NoOp::pageout_no_slot);
+    return true;
+}
+
+// mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE): change_pte_range() makes a writable
+// migration entry readable (readable_exclusive for an anonymous page where entries remember
+// exclusivity, 5.19+), and leaves a swap entry alone.
+bool mprotect_step(State& s, int proc, int vaddr, const OpContext& ctx) {
+    Pte& pte = s.procs[proc].pte[vaddr];
+    switch (pte.kind) {
+        case PteKind::present:
+            return do_mprotect(s, proc, vaddr, ctx);
+        case PteKind::migration:
+            if (pte.migration == MigrationKind::writable)
+                pte.migration = ctx.policy.exclusive_entries ? MigrationKind::readable_exclusive
+                                                             : MigrationKind::readable;
+            return true;
+        default:
+            return noop(ctx, NoOp::mprotect_swapped);
+    }
+}
+
+bool clear_refs_step(State& s, int proc, int vaddr, const OpContext& ctx) {
+    const Pte& pte = s.procs[proc].pte[vaddr];
+    if (pte.kind != PteKind::present) return noop(ctx, NoOp::clear_refs_not_present);
+    const bool was_writable = pte.writable;
+    do_clear_refs(s, proc, vaddr, ctx);
+    if (was_writable && pte.writable) return noop(ctx, NoOp::clear_refs_pinned);
+    return true;
+}
+
+bool migrate_start_step(State& s, int proc, int vaddr, const OpContext& ctx) {
+    const Pte& pte = s.procs[proc].pte[vaddr];
+    if (pte.kind != PteKind::present) return noop(ctx, NoOp::migrate_not_present);
+    if (!can_migrate_start(s, pte.target, ctx)) {
+        record(ctx.effects, Decision::migrate, true);
+        return noop(ctx, NoOp::migrate_refused);
+    }
+    return do_migrate_start(s, pte.target, ctx);
+}
+
+}  // namespace
+
+std::string_view noop_reason(NoOp why) { return kReasons[static_cast<int>(why)]; }
+
+bool program_step(State& s, const Action& a, const OpContext& ctx) {
+    const int p = a.proc, v = a.arg;
+    switch (a.op) {
+        case Op::fork:
+            return do_fork(s, p, v, ctx);
+        case Op::exit:
+            return do_exit(s, p);
+        case Op::wait:  // "wait Pn exited": Pn's program started and Pn is gone
+            return s.program.started[v] && !s.procs[v].alive;
+        case Op::unpin:
+            return s.handles[a.handle].in_use ? do_unpin(s, a.handle) : noop(ctx, NoOp::handle_free);
+        case Op::dma_write:
+            return s.handles[a.handle].in_use ? do_dma_write(s, a.handle)
+                                              : noop(ctx, NoOp::handle_free);
+        default:
+            break;
+    }
+    // A page step. The parser refuses a step on a page its process no longer maps (munmap is
+    // for good), so the PTE is never none here.
+    const Pte& pte = s.procs[p].pte[v];
+    switch (a.op) {
+        case Op::write:
+            return !fault_waits(s, pte) && do_write(s, p, v, ctx);
+        case Op::read:
+            if (fault_waits(s, pte)) return false;
+            return pte.kind == PteKind::present ? noop(ctx, NoOp::read_present) : do_read(s, p, v, ctx);
+        case Op::pin:
+        case Op::get:
+        case Op::vmsplice:
+        case Op::odirect_read:
+        case Op::odirect_write:
+        case Op::iouring_fixed:
+            return !fault_waits(s, pte) && take_gup(s, a, ctx);
+        case Op::mprotect:
+            return mprotect_step(s, p, v, ctx);
+        case Op::clear_refs:
+            return clear_refs_step(s, p, v, ctx);
+        case Op::uffd_wp:
+            return pte.kind == PteKind::present ? do_uffd_wp(s, p, v)
+                                                : noop(ctx, NoOp::uffd_wp_not_present);
+        case Op::munmap:
+            return do_munmap(s, p, v);
+        case Op::swap_out:
+            return pageout(s, p, v, ctx);
+        case Op::reclaim: {
+            const std::uint8_t f = frame_at(s, p, v);
+            if (f == kNone || !can_reclaim(s, f)) return noop(ctx, NoOp::reclaim_not_possible);
+            return do_reclaim(s, f);
+        }
+        case Op::migrate_start:
+            return migrate_start_step(s, p, v, ctx);
+        case Op::migrate_finish: {
+            const std::uint8_t f = frame_at(s, p, v);
+            if (f == kNone || !can_migrate_finish(s, f)) return noop(ctx, NoOp::migrate_none);
+            return do_migrate_finish(s, f, ctx);
+        }
+        default:
+            return false;
+    }
+}
+
+}  // namespace cowpin

@@ -69,7 +69,13 @@ int check(const CheckArgs& args) {
     int status = kExitOk;
     for (std::size_t i = 0; i < specs.size(); ++i) {
         const Spec& spec = specs[i];
-        std::vector<const CowPolicy*> policies = only;
+        std::vector<const CowPolicy*> policies;
+        for (const CowPolicy* p : only)
+            if (spec.checks_policy(p->name))
+                policies.push_back(p);
+            else
+                spdlog::info("{}: not checked under {}: the spec's \"policies\" leave it out",
+                             spec.path, p->name);
         if (only.empty())
             for (const std::string& name : spec.policies) policies.push_back(find_policy(name));
         for (const CowPolicy* policy : policies) {

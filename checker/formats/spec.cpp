@@ -303,6 +303,11 @@ void parse_exercises(const Parser& p, const json& e, Spec& spec) {
 
 }  // namespace
 
+bool Spec::checks_policy(const std::string& policy) const {
+    return !policies_named || !find_policy(policy) ||
+           std::find(policies.begin(), policies.end(), policy) != policies.end();
+}
+
 std::uint32_t Spec::exercised(const std::string& policy) const {
     if (auto it = exercises.find(policy); it != exercises.end()) return it->second;
     if (auto it = exercises.find("default"); it != exercises.end()) return it->second;
@@ -412,6 +417,7 @@ Spec parse_spec(const std::string& text, const std::string& path,
             p.fail("depth_bounded", "true needs a depth bound (bounds.depth > 0)");
     }
     if (j.contains("policies")) {
+        spec.policies_named = true;
         const json& ps = j["policies"];
         p.want(ps, "policies", ps.is_array() && !ps.empty(), "a non-empty array of policy names");
         for (std::size_t i = 0; i < ps.size(); ++i) {

@@ -43,6 +43,10 @@ struct Spec {
     // by policy name or "default": `check` warns when a run never consults one ("exercises").
     std::map<std::string, std::uint32_t> exercises;
     std::vector<std::string> policies;  // names, in the spec's order (all if omitted)
+    bool policies_named = false;        // "policies" was given
+    // Whether a run under `policy` is one the spec asks for: every policy when "policies" is
+    // omitted; else the ones named, and any policy that is not a built-in (a policy file's idea).
+    bool checks_policy(const std::string& policy) const;
     // Expected verdict (bit per Inv, kStuckVerdict; 0 = holds), by policy name or "default".
     std::map<std::string, std::uint32_t> expect;
     // Expected number of canonical states, by policy name (optional).

@@ -27,8 +27,10 @@ enum class NoOp : std::uint8_t {
     migrate_refused,      // the policy's migrate rule (try_to_migrate_one() refuses a pin)
     migrate_none,         // migrate_finish with no migration in flight
     handle_free,          // unpin or dma_write of a handle that holds no reference
+    clear_refs_hugetlb,   // clear_refs_walk_ops has no hugetlb_entry: hugetlb PTEs stay
+    pageout_hugetlb,      // MADV_PAGEOUT refuses a hugetlb VMA (-EINVAL)
 };
-inline constexpr int kNoOps = 15;
+inline constexpr int kNoOps = 17;
 
 // The decision points of a policy (policy.hpp; the keys of a policy file) and the two ways each
 // can go, as a step consults them: the coverage of a run (Murphi's and TLC's "which rules
@@ -37,14 +39,15 @@ inline constexpr int kNoOps = 15;
 // with GUP references, clear_refs for a writable pinned page.
 enum class Decision : std::uint8_t {
     write_fault, gup_read_pin, gup_read_get, fork, swap_out, migrate, swap_in, mprotect,
-    clear_refs, odirect,
+    clear_refs, odirect, hugetlb_fork, hugetlb_write_fault,
 };
-inline constexpr int kDecisionPoints = 10;
+inline constexpr int kDecisionPoints = 12;
 inline constexpr std::uint32_t kAllDecisions = (1u << kDecisionPoints) - 1;
 // Their names: the keys of a policy file (checker/formats/policy_json.hpp).
 inline constexpr std::array<std::string_view, kDecisionPoints> kDecisionNames = {
     "write_fault", "gup_read_pin", "gup_read_get", "fork",       "swap_out",
     "migrate",     "swap_in",      "mprotect",     "clear_refs", "odirect",
+    "hugetlb_fork", "hugetlb_write_fault",
 };
 inline std::optional<Decision> find_decision(std::string_view name) {
     for (int i = 0; i < kDecisionPoints; ++i)
@@ -52,7 +55,8 @@ inline std::optional<Decision> find_decision(std::string_view name) {
     return std::nullopt;
 }
 // Outcome 0 or 1 of each point: reuse | copy, as is | fault, share | copy, allowed | refused,
-// allowed | refused, writable | R/O, writable | R/O, write-protect | skip, get | pin.
+// allowed | refused, writable | R/O, writable | R/O, write-protect | skip, get | pin,
+// share | copy, reuse | copy.
 inline constexpr std::uint32_t decision_bit(Decision d, bool second) {
     return 1u << (2 * static_cast<int>(d) + (second ? 1 : 0));
 }

@@ -29,32 +29,55 @@ static bool can_reuse_by_refcount(State& s, std::uint8_t f) {
     return s.frames[f].refcount == 1;
 }
 
-// do_wp_page() on a present R/O PTE of an anonymous page (FAULT_FLAG_WRITE, or
-// FAULT_FLAG_UNSHARE with `unshare`: reuse keeps the PTE R/O).
-void wp_fault(State& s, int proc, int vaddr, bool unshare, const OpContext& ctx) {
-    Pte& pte = s.procs[proc].pte[vaddr];
-    const std::uint8_t f = pte.target;
+// The policy's write_fault rule (WpReuse) for an order-0 page: reuse it? Frees the swapcache
+// where the rule does, and sets PageAnonExclusive on reuse where the era has it.
+static bool reuse_page(State& s, std::uint8_t f, const OpContext& ctx) {
     Frame& fr = s.frames[f];
-    bool reuse = false;
     switch (ctx.policy.wp_reuse) {
         case WpReuse::mapcount: {  // reuse_swap_page()
             const int swapcount = fr.swapcache != kNone ? s.slots[fr.swapcache].count : 0;
-            reuse = fr.mapcount + swapcount == 1;
+            const bool reuse = fr.mapcount + swapcount == 1;
             if (reuse && fr.swapcache != kNone) delete_from_swap_cache(s, f);
-            break;
+            return reuse;
         }
         case WpReuse::refcount:  // 5.9: page_count(page) != 1 ⇒ copy
-            reuse = fr.refcount == 1;
-            break;
+            return fr.refcount == 1;
         case WpReuse::refcount_free_swap:
-            reuse = can_reuse_by_refcount(s, f);
-            break;
-        case WpReuse::anon_exclusive:  // PageAnonExclusive ⇒ reuse; else prove it, set the flag
-            reuse = fr.anon_exclusive || can_reuse_by_refcount(s, f);
+            return can_reuse_by_refcount(s, f);
+        case WpReuse::anon_exclusive: {  // PageAnonExclusive ⇒ reuse; else prove it, set the flag
+            const bool reuse = fr.anon_exclusive || can_reuse_by_refcount(s, f);
             if (reuse) s.frames[f].anon_exclusive = 1;  // page_move_anon_rmap()
-            break;
+            return reuse;
+        }
     }
-    record(ctx.effects, Decision::write_fault, !reuse);
+    return false;
+}
+
+// hugetlb_cow() (≤5.18) / hugetlb_wp() (5.19+) on a private anonymous hugetlb page: reuse iff
+// page_mapcount() == 1 (no swapcache, no refcount test: GUP references do not count, which is
+// why FOLL_GET users still see leaks on hugetlb in 6.18, cow.c's XFAILs); 5.19+ sets
+// PageAnonExclusive (page_move_anon_rmap()). Unshare copies map the new page R/O, as
+// make_huge_pte(…, !unshare) does.
+static bool reuse_hugetlb_page(State& s, std::uint8_t f, const OpContext& ctx) {
+    if (ctx.policy.hugetlb_write_fault == HugetlbWp::as_base) return reuse_page(s, f, ctx);
+    const bool reuse = s.frames[f].mapcount == 1;
+    if (reuse && ctx.policy.anon_exclusive) s.frames[f].anon_exclusive = 1;
+    return reuse;
+}
+
+// do_wp_page() (hugetlb_wp() for hugetlb memory) on a present R/O PTE of an anonymous page
+// (FAULT_FLAG_WRITE, or FAULT_FLAG_UNSHARE with `unshare`: reuse keeps the PTE R/O).
+void wp_fault(State& s, int proc, int vaddr, bool unshare, const OpContext& ctx) {
+    Pte& pte = s.procs[proc].pte[vaddr];
+    const std::uint8_t f = pte.target;
+    bool reuse;
+    if (ctx.hugetlb()) {
+        reuse = reuse_hugetlb_page(s, f, ctx);
+        record(ctx.effects, Decision::hugetlb_write_fault, !reuse);
+    } else {
+        reuse = reuse_page(s, f, ctx);
+        record(ctx.effects, Decision::write_fault, !reuse);
+    }
     if (!reuse)
         wp_page_copy(s, proc, pte, unshare, ctx);
     else if (!unshare)

@@ -102,7 +102,7 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
 }
 
 bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
-    const OpContext ctx{*config_.policy, config_.bounds.swap_slots, effects};
+    const OpContext ctx = context(effects);
     if (a.from_program()) return program_step(s, a, ctx);
     const int frame = a.arg;
     switch (a.op) {
@@ -164,7 +164,6 @@ bool CowModel::step(State& s, const Action& a, StepEffects* effects) const {
 // steps name a page).
 bool CowModel::may_apply(const State& s, const Action& a) const {
     if (a.from_program()) return true;
-    const OpContext ctx{*config_.policy, config_.bounds.swap_slots, nullptr};
     switch (a.op) {
         case Op::read:
             return can_read(s, a.proc, a.arg);
@@ -177,11 +176,11 @@ bool CowModel::may_apply(const State& s, const Action& a) const {
         case Op::dma_write:
             return can_dma_write(s, a.handle);
         case Op::swap_out:
-            return can_swap_out(s, a.arg, ctx);
+            return can_swap_out(s, a.arg, context(nullptr));
         case Op::reclaim:
             return can_reclaim(s, a.arg);
         case Op::migrate_start:
-            return can_migrate_start(s, a.arg, ctx);
+            return can_migrate_start(s, a.arg, context(nullptr));
         case Op::migrate_finish:
             return can_migrate_finish(s, a.arg);
         default:

@@ -39,6 +39,7 @@ struct ModelConfig {
     std::uint32_t environment = 0;    // scenario form: op_bit() of frame ops that may happen
     std::uint32_t invariants = kAllInvariants;  // bit per Inv
     bool symmetry = false;            // process symmetry (exhaustive form only)
+    Memory memory = Memory::base;     // what the VMA is made of (MODEL.md §9)
 };
 
 class CowModel {
@@ -89,6 +90,9 @@ public:
 private:
     bool apply(State& s, const Action& a, StepEffects* effects) const;
     bool may_apply(const State& s, const Action& a) const;
+    OpContext context(StepEffects* effects) const {
+        return OpContext{*config_.policy, config_.bounds.swap_slots, effects, config_.memory};
+    }
     void program_actions(const State& s, std::vector<Action>& out) const;
     void family_actions(const State& s, std::uint32_t families, std::vector<Action>& out) const;
 

@@ -17,12 +17,15 @@ void copy_for_child(State& s, Pte& child_pte, std::uint8_t data, const OpContext
     map_present(s, child_pte, f, true);
 }
 
-// copy_present_pte(): share or copy one present anonymous PTE of the parent.
+// copy_present_pte(): share or copy one present anonymous PTE of the parent. A hugetlb page
+// follows copy_hugetlb_page_range() under the policy's hugetlb_fork rule, with the same
+// choices: share (≤5.11), page_needs_cow_for_dma() ⇒ copy (5.12+), hugetlb_try_dup_anon_rmap()
+// (5.19+); the parent's huge PTE is write-protected when shared and untouched when copied.
 void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const OpContext& ctx) {
     Frame& fr = s.frames[ppte.target];
     const bool maybe_pinned = parent.has_pinned && fr.pins > 0;  // page_needs_cow_for_dma()
     bool copy = false;
-    switch (ctx.policy.fork) {
+    switch (ctx.hugetlb() ? ctx.policy.hugetlb_fork : ctx.policy.fork) {
         case ForkPresent::share:  // no pin check
             break;
         case ForkPresent::copy_if_pinned:
@@ -38,7 +41,7 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
             copy = true;
             break;
     }
-    record(ctx.effects, Decision::fork, copy);
+    record(ctx.effects, ctx.hugetlb() ? Decision::hugetlb_fork : Decision::fork, copy);
     if (copy) {  // copy_present_page(): parent PTE untouched
         copy_for_child(s, cpte, fr.data, ctx);
         return;
@@ -256,6 +259,12 @@ bool has_present_pte(const State& s, int proc, int vaddr) {
 bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
     if (!has_present_pte(s, proc, vaddr)) return false;
     Pte& pte = s.procs[proc].pte[vaddr];
+    // hugetlb_change_protection() has no can_change_pte_writable(): a private huge PTE stays
+    // R/O until a write fault, in every era.
+    if (ctx.hugetlb()) {
+        pte.writable = 0;
+        return true;
+    }
     // Soft-dirty and uffd-wp state is not modelled: can_change_pte_writable() is taken to allow
     // the upgrade of every exclusive page.
     pte.writable = ctx.policy.mprotect == MprotectUpgrade::if_anon_exclusive &&
@@ -267,8 +276,10 @@ bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
 // clear_soft_dirty(): the PTE becomes R/O, unless the policy's era leaves a pinned page alone:
 // pte_is_pinned() is a writable PTE, an mm that has pinned (MMF_HAS_PINNED) and a
 // maybe-DMA-pinned page (a small folio's refcount past GUP_PIN_COUNTING_BIAS: its pins).
+// clear_refs_walk_ops has no hugetlb_entry: a hugetlb VMA is walked without visiting its PTEs.
 bool do_clear_refs(State& s, int proc, int vaddr, const OpContext& ctx) {
     if (!has_present_pte(s, proc, vaddr)) return false;
+    if (ctx.hugetlb()) return true;
     Pte& pte = s.procs[proc].pte[vaddr];
     const bool pinned = pte.writable && s.procs[proc].has_pinned && s.frames[pte.target].pins > 0;
     const bool skip = ctx.policy.clear_refs == ClearRefs::skip_pinned && pinned;

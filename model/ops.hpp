@@ -20,6 +20,8 @@ struct OpContext {
     const CowPolicy& policy;
     int swap_slots = kMaxSlots;      // bound: slots swap_out may allocate
     StepEffects* effects = nullptr;  // optional
+    Memory memory = Memory::base;    // the spec's memory kind (MODEL.md §9)
+    bool hugetlb() const { return memory == Memory::hugetlb; }
 };
 
 // P0 alone, every page present, writable, in its own frame, with a distinct value.

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/memory.hpp"
+
 namespace cowpin {
 
 // Write fault (or unshare fault) on a R/O-mapped anonymous page: reuse it or copy (do_wp_page).
@@ -84,6 +86,15 @@ enum class ODirect : std::uint8_t {
           // short-term FOLL_PIN (no FOLL_LONGTERM), FOLL_WRITE for a read into user memory
 };
 
+// Write fault (or unshare fault) on a R/O-mapped private hugetlb page.
+enum class HugetlbWp : std::uint8_t {
+    mapcount,  // hugetlb_cow() (≤5.18) / hugetlb_wp() (5.19+): page_mapcount() == 1 && PageAnon
+               // ⇒ reuse, with no refcount test in any era; 5.19+ sets PageAnonExclusive. Its
+               // 6.18 comment: "there can still be leaks between processes, for example, with
+               // FOLL_GET users".
+    as_base,   // the policy's write_fault rule, as for an order-0 page (PreCOP, eager-copy)
+};
+
 struct CowPolicy {
     std::string name;     // used by specs and traces: "linux-5.19"
     std::string summary;  // one line for `cowpin policies`
@@ -104,9 +115,29 @@ struct CowPolicy {
     MprotectUpgrade mprotect = MprotectUpgrade::never;
     ClearRefs clear_refs = ClearRefs::wrprotect;
     ODirect odirect = ODirect::get;
+    // The memory kinds the policy models (memory_bit()); a spec of another kind is refused for
+    // it, by name, and never run as base pages.
+    std::uint8_t memory = memory_bit(Memory::base);
+    // hugetlb (memory_bit(Memory::hugetlb)): fork of a hugetlb page (copy_hugetlb_page_range():
+    // share, 5.12+ page_needs_cow_for_dma() copy, 5.19+ hugetlb_try_dup_anon_rmap()) and its
+    // write fault.
+    ForkPresent hugetlb_fork = ForkPresent::share;
+    HugetlbWp hugetlb_write_fault = HugetlbWp::mapcount;
+
+    bool models(Memory m) const { return memory & memory_bit(m); }
 
     // Same decisions (name and summary aside).
     bool same_decisions(const CowPolicy& o) const {
+        return same_base_decisions(o) && memory == o.memory && hugetlb_fork == o.hugetlb_fork &&
+               hugetlb_write_fault == o.hugetlb_write_fault;
+    }
+    // Same decisions wherever a run on memory `m` consults them.
+    bool decides_alike_on(Memory m, const CowPolicy& o) const {
+        if (!same_base_decisions(o) || models(m) != o.models(m)) return false;
+        return m != Memory::hugetlb ||
+               (hugetlb_fork == o.hugetlb_fork && hugetlb_write_fault == o.hugetlb_write_fault);
+    }
+    bool same_base_decisions(const CowPolicy& o) const {
         return anon_exclusive == o.anon_exclusive && exclusive_entries == o.exclusive_entries &&
                wp_reuse == o.wp_reuse && gup_read_pin == o.gup_read_pin &&
                gup_read_get == o.gup_read_get && fork == o.fork && swap_out == o.swap_out &&

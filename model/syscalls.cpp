@@ -27,6 +27,8 @@ constexpr std::array<std::string_view, kNoOps> kReasons = {
     "migration refused (the policy's migration rule: pinned or referenced)",
     "migrate_finish: no migration in flight",
     "the handle holds no reference",
+    "clear_refs leaves hugetlb pages alone (clear_refs_walk_ops has no hugetlb_entry)",
+    "MADV_PAGEOUT refuses a hugetlb VMA (-EINVAL)",
 };
 
 bool noop(const OpContext& ctx, NoOp why) {
@@ -44,6 +46,7 @@ bool fault_waits(const State& s, const Pte& pte) {
 // shrink_folio_list()): present PTEs only, folios mapped exactly once (a page shared after fork
 // is skipped in every era since 5.4), then the policy's swap-out rule.
 bool pageout(State& s, int proc, int vaddr, const OpContext& ctx) {
+    if (ctx.hugetlb()) return noop(ctx, NoOp::pageout_hugetlb);  // madvise_behavior_valid()
     const Pte& pte = s.procs[proc].pte[vaddr];
     if (pte.kind != PteKind::present) return noop(ctx, NoOp::pageout_not_present);
     const Frame& fr = s.frames[pte.target];
@@ -77,6 +80,7 @@ bool mprotect_step(State& s, int proc, int vaddr, const OpContext& ctx) {
 bool clear_refs_step(State& s, int proc, int vaddr, const OpContext& ctx) {
     const Pte& pte = s.procs[proc].pte[vaddr];
     if (pte.kind != PteKind::present) return noop(ctx, NoOp::clear_refs_not_present);
+    if (ctx.hugetlb()) return noop(ctx, NoOp::clear_refs_hugetlb);
     const bool was_writable = pte.writable;
     do_clear_refs(s, proc, vaddr, ctx);
     if (was_writable && pte.writable) return noop(ctx, NoOp::clear_refs_pinned);

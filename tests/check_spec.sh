@@ -15,8 +15,11 @@ if grep -q '^\[warning\]' "$tmp/stderr"; then
 fi
 rm "$tmp/stderr"
 name=$(basename "$spec" .json)
-written=$(cd "$tmp" && ls -1 | grep -F "$name." | grep -v '\.tmp$' || true)
-checked_in=$(cd "$src/counterexamples" && ls -1 | grep -F "$name." || true)
+# Traces of this spec: named "<spec>.<policy>.<invariant>.json" (a prefix, not a substring:
+# vmsplice-unmap-in-child is not hugetlb-vmsplice-unmap-in-child).
+mine() { awk -v p="$name." 'index($0, p) == 1 && !/\.tmp$/'; }
+written=$(cd "$tmp" && ls -1 | mine || true)
+checked_in=$(cd "$src/counterexamples" && ls -1 | mine || true)
 if [ "$written" != "$checked_in" ]; then
   echo "counterexamples differ from the checked-in set for $name:"
   diff <(echo "$written") <(echo "$checked_in") || true

@@ -34,8 +34,13 @@ struct Sim {
     State s;
     StepEffects effects;
 
-    explicit Sim(const std::string& policy_name, Bounds b = {3, 2, 2, 2, 0})
-        : model(exhaustive(policy(policy_name), b)), s(model.initial()) {}
+    explicit Sim(const std::string& policy_name, Bounds b = {3, 2, 2, 2, 0},
+                 Memory memory = Memory::base)
+        : model(with_memory(exhaustive(policy(policy_name), b), memory)), s(model.initial()) {}
+    static ModelConfig with_memory(ModelConfig c, Memory m) {
+        c.memory = m;
+        return c;
+    }
 
     bool act(Action a) { return model.step(s, a, &effects); }
     bool fork(int p, int child) { return act({Op::fork, u8(p), u8(child)}); }

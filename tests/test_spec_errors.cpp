@@ -362,7 +362,7 @@ TEST_CASE("A spec with both programs and actions is rejected") {
 TEST_CASE("An unknown top-level field is rejected with the list of fields") {
     const std::string msg = error_of(scenario([](json& j) { j["program"] = json::object(); }));
     INFO(msg);
-    CHECK(msg == field_error("program", "unknown field (expected name, title, about, bounds, "
+    CHECK(msg == field_error("program", "unknown field (expected name, title, about, memory, bounds, "
                                         "programs or actions, environment, policies, expect, "
                                         "states, symmetric_states, invariants, depth_bounded, "
                                         "exercises)"));

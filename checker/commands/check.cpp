@@ -65,19 +65,37 @@ int check(const CheckArgs& args) {
     std::vector<std::optional<Bounds>> overrides;
     for (const Spec& s : specs) overrides.push_back(bounds_override(s, args.bounds));
 
-    std::vector<RunResult> results;
-    int status = kExitOk;
+    // Which policies each spec runs under; a policy that does not model the spec's memory is
+    // refused by name, never run as base pages (and if nothing is left to run, that is bad input).
+    std::vector<std::vector<const CowPolicy*>> plans(specs.size());
+    std::vector<std::string> refusals;
+    std::string first_refusal;
+    std::size_t runs = 0;
     for (std::size_t i = 0; i < specs.size(); ++i) {
         const Spec& spec = specs[i];
-        std::vector<const CowPolicy*> policies;
         for (const CowPolicy* p : only)
-            if (spec.checks_policy(p->name))
-                policies.push_back(p);
+            if (const std::string why = spec.refusal(*p); !why.empty()) {
+                refusals.push_back(fmt::format("{} {}: refused: {}", spec.name, p->name, why));
+                if (first_refusal.empty())
+                    first_refusal = fmt::format("{}: field 'memory': {}", spec.path, why);
+            } else if (spec.checks_policy(p->name))
+                plans[i].push_back(p);
             else
                 spdlog::info("{}: not checked under {}: the spec's \"policies\" leave it out",
                              spec.path, p->name);
         if (only.empty())
-            for (const std::string& name : spec.policies) policies.push_back(find_policy(name));
+            for (const std::string& name : spec.policies) plans[i].push_back(find_policy(name));
+        runs += plans[i].size();
+    }
+    if (runs == 0 && !refusals.empty())
+        throw SpecError(first_refusal + " (nothing else to check)");
+    for (const std::string& line : refusals) std::cout << line << '\n';
+
+    std::vector<RunResult> results;
+    int status = kExitOk;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const Spec& spec = specs[i];
+        const std::vector<const CowPolicy*>& policies = plans[i];
         for (const CowPolicy* policy : policies) {
             RunOptions opts;
             opts.bounds = overrides[i];
@@ -133,6 +151,7 @@ int check(const CheckArgs& args) {
                              results.size() - mismatches - unexpected - incomplete, mismatches);
     if (unexpected) std::cout << fmt::format(", {} without an expectation (?)", unexpected);
     if (incomplete) std::cout << fmt::format(", {} incomplete", incomplete);
+    if (!refusals.empty()) std::cout << fmt::format(", {} refused", refusals.size());
     std::cout << '\n';
     return status;
 }

@@ -51,6 +51,10 @@ int compare(const CompareArgs& args) {
         const Spec& spec = specs[i];
         std::vector<std::vector<std::string>> cols;
         for (const CowPolicy* p : policies) {
+            if (!spec.refusal(*p).empty()) {  // never run as base pages
+                cols.push_back({p->name, "refused", "-", "-", "-"});
+                continue;
+            }
             RunOptions opts;
             opts.bounds = overrides[i];
             const CopyReport rep = analyze_copies(spec, *p, opts);

@@ -78,11 +78,18 @@ int reproduce(const ReproduceArgs& args) {
     if (!args.run) {
         if (specs.size() != 1 || args.output.empty())
             throw SpecError("reproduce: give one spec and -o FILE (or --run)");
+        if (const std::string why = specs[0].refusal(policy); !why.empty())
+            throw SpecError(fmt::format("{}: field 'memory': {}", specs[0].path, why));
         return write_one(args, policy, specs[0]);
     }
     SwapFile swap;
+    HugePages huge;
     std::size_t ran = 0, disagreements = 0;
     for (const Spec& spec : specs) {
+        if (const std::string why = spec.refusal(policy); !why.empty()) {
+            std::cout << fmt::format("{}: not reproducible: {}\n", spec.name, why);
+            continue;
+        }
         const std::vector<Interleaving> all = interleavings(spec, policy);
         std::vector<std::size_t> chosen;
         if (args.interleaving) {
@@ -113,6 +120,9 @@ int reproduce(const ReproduceArgs& args) {
                                  chosen.size() < all.size() ? " (fixed seeded sample)" : "");
         for (std::size_t i : runnable) {
             if (uses_swap(all[i])) swap.ensure();
+            // Every frame a run of the scenario can hold at once, with room to spare: a COW
+            // copy that finds no free huge page kills the process (SIGBUS).
+            if (spec.memory == Memory::hugetlb) huge.ensure(2L * kMaxFrames);
             const ProgramRun r =
                 build_and_run(emit_program(spec, policy, all[i], i + 1, all.size()));
             std::string result = r.disagree ? "DISAGREE" : "agree";

@@ -24,6 +24,7 @@ const std::vector<std::string> kSwapIn = {"mapcount", "refcount", "anon_exclusiv
 const std::vector<std::string> kMprotect = {"never", "if_anon_exclusive"};
 const std::vector<std::string> kClearRefs = {"wrprotect", "skip_pinned"};
 const std::vector<std::string> kODirect = {"get", "pin"};
+const std::vector<std::string> kHugetlbWp = {"mapcount", "as_base"};
 
 std::string joined(const std::vector<std::string>& v) {
     std::string out;
@@ -38,7 +39,7 @@ const std::vector<DecisionPoint>& decision_points() {
         {"write_fault", kWpReuse},   {"gup_read_pin", kGupRead}, {"gup_read_get", kGupRead},
         {"fork", kFork},             {"swap_out", kMayUnmap},    {"migrate", kMayUnmap},
         {"swap_in", kSwapIn},        {"mprotect", kMprotect},    {"clear_refs", kClearRefs},
-        {"odirect", kODirect},
+        {"odirect", kODirect},       {"hugetlb_fork", kFork},    {"hugetlb_write_fault", kHugetlbWp},
     };
     return points;
 }
@@ -54,14 +55,16 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     auto fail = [&](const std::string& what, const std::string& key, const std::string& msg) {
         throw SpecError(fmt::format("{}: {} '{}': {}", path, what, key, msg));
     };
-    std::set<std::string> known = {"name", "summary", "anon_exclusive", "exclusive_entries"};
+    std::set<std::string> known = {"name", "summary", "anon_exclusive", "exclusive_entries",
+                                   "memory"};
     for (const DecisionPoint& d : decision_points()) known.insert(d.key);
     for (auto it = j.begin(); it != j.end(); ++it)
         if (!known.count(it.key()))
             fail("field", it.key(),
                  fmt::format("unknown (expected name, summary, anon_exclusive, exclusive_entries, "
-                             "or a decision point: write_fault, gup_read_pin, gup_read_get, fork, "
-                             "swap_out, migrate, swap_in, mprotect, clear_refs, odirect)"));
+                             "memory, or a decision point: write_fault, gup_read_pin, "
+                             "gup_read_get, fork, swap_out, migrate, swap_in, mprotect, "
+                             "clear_refs, odirect, hugetlb_fork, hugetlb_write_fault)"));
     CowPolicy p;
     if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
         fail("field", "name", "expected a non-empty string");
@@ -75,6 +78,19 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
         if (!j.contains(flag) || !j[flag].is_boolean())
             fail("decision point", flag, "missing or not true/false");
     p.anon_exclusive = j["anon_exclusive"].get<bool>();
+    // "memory": the kinds the policy models; base is required, the decision points of the
+    // others are required with them.
+    const char* kinds = "an array of the memory kinds the policy models: base, and any of hugetlb";
+    if (!j.contains("memory")) fail("field", "memory", fmt::format("missing (expected {})", kinds));
+    if (!j["memory"].is_array()) fail("field", "memory", fmt::format("expected {}", kinds));
+    p.memory = 0;
+    for (const json& k : j["memory"]) {
+        const std::optional<Memory> m = k.is_string() ? parse_memory(k.get<std::string>()) : std::nullopt;
+        if (!m || *m == Memory::thp)
+            fail("field", "memory", fmt::format("unknown memory kind {} (expected {})", k.dump(), kinds));
+        p.memory |= memory_bit(*m);
+    }
+    if (!p.models(Memory::base)) fail("field", "memory", fmt::format("expected {}", kinds));
     p.exclusive_entries = j["exclusive_entries"].get<bool>();
     auto pick = [&](const DecisionPoint& d) -> int {
         if (!j.contains(d.key))
@@ -97,6 +113,14 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     p.mprotect = static_cast<MprotectUpgrade>(pick(dp[7]));
     p.clear_refs = static_cast<ClearRefs>(pick(dp[8]));
     p.odirect = static_cast<ODirect>(pick(dp[9]));
+    if (p.models(Memory::hugetlb)) {
+        p.hugetlb_fork = static_cast<ForkPresent>(pick(dp[10]));
+        p.hugetlb_write_fault = static_cast<HugetlbWp>(pick(dp[11]));
+    } else {
+        for (const char* key : {"hugetlb_fork", "hugetlb_write_fault"})
+            if (j.contains(key))
+                fail("decision point", key, "given, but \"memory\" does not list hugetlb");
+    }
     // Behaviours that read or write PageAnonExclusive need the flag.
     auto needs_flag = [&](bool uses, const char* key) {
         if (uses && !p.anon_exclusive)
@@ -111,6 +135,8 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     needs_flag(p.swap_in == SwapIn::anon_exclusive || p.swap_in == SwapIn::anon_exclusive_writable,
                "swap_in");
     needs_flag(p.mprotect == MprotectUpgrade::if_anon_exclusive, "mprotect");
+    needs_flag(p.models(Memory::hugetlb) && p.hugetlb_fork == ForkPresent::anon_exclusive,
+               "hugetlb_fork");
     return p;
 }
 
@@ -134,6 +160,13 @@ nlohmann::ordered_json policy_to_json(const CowPolicy& p) {
     j["mprotect"] = kMprotect[static_cast<int>(p.mprotect)];
     j["clear_refs"] = kClearRefs[static_cast<int>(p.clear_refs)];
     j["odirect"] = kODirect[static_cast<int>(p.odirect)];
+    j["memory"] = nlohmann::ordered_json::array();
+    for (Memory m : {Memory::base, Memory::thp, Memory::hugetlb})
+        if (p.models(m)) j["memory"].push_back(memory_name(m));
+    if (p.models(Memory::hugetlb)) {
+        j["hugetlb_fork"] = kFork[static_cast<int>(p.hugetlb_fork)];
+        j["hugetlb_write_fault"] = kHugetlbWp[static_cast<int>(p.hugetlb_write_fault)];
+    }
     return j;
 }
 

@@ -6,9 +6,12 @@
 //     "write_fault": "anon_exclusive", "gup_read_pin": "unshare", "gup_read_get": "none",
 //     "fork": "share", "swap_out": "unless_pinned", "migrate": "unless_pinned",
 //     "swap_in": "anon_exclusive", "mprotect": "never", "clear_refs": "skip_pinned",
-//     "odirect": "get" }
+//     "odirect": "get", "memory": ["base", "hugetlb"],
+//     "hugetlb_fork": "anon_exclusive", "hugetlb_write_fault": "mapcount" }
 //
-// Every decision point is required; an unknown key, an unknown behaviour, or a behaviour that
+// "memory" lists the kinds of memory the policy models (MODEL.md §9); the decision points of
+// hugetlb are required when it lists hugetlb, and refused when it does not. Every decision
+// point of the base page is required; an unknown key, an unknown behaviour, or a behaviour that
 // needs PageAnonExclusive in a policy without it is refused naming the decision point.
 // specs/policies/ holds every built-in policy in this form.
 #pragma once

@@ -107,7 +107,8 @@ struct Parser {
 const std::set<std::string> kFields = {"name",   "title",       "about",    "bounds",
                                        "programs", "actions",   "environment", "policies",
                                        "expect", "states",      "invariants",
-                                       "symmetric_states", "depth_bounded", "exercises"};
+                                       "symmetric_states", "depth_bounded", "exercises",
+                                       "memory"};
 
 void parse_bounds(const Parser& p, const json& j, Bounds& b) {
     p.want(j, "bounds", j.is_object(), "an object");
@@ -200,6 +201,37 @@ void check_pages_and_handles(const Parser& p, const Spec& spec) {
                                       text, s.handle, st.proc, h.at));
             if (s.op == Op::unpin) h.held = false;
         }
+    }
+}
+
+// "memory": "base", "thp" or "hugetlb" (MODEL.md §9).
+Memory parse_memory_kind(const Parser& p, const json& j) {
+    p.want(j, "memory", j.is_string(), "a string: base, thp or hugetlb");
+    const std::optional<Memory> m = parse_memory(j.get<std::string>());
+    if (!m)
+        p.fail("memory", fmt::format("unknown memory kind {} (expected base, thp or hugetlb)",
+                                     j.dump()));
+    if (*m == Memory::thp)
+        p.fail("memory", "thp is not modelled yet (expected base or hugetlb; MODEL.md §9)");
+    return *m;
+}
+
+// Steps, action families and environment actions the spec's memory does not allow
+// (memory_refuses(), model/memory.hpp).
+void check_memory_ops(const Parser& p, const Spec& spec) {
+    auto check = [&](Op op, bool step, const std::string& field) {
+        if (auto why = memory_refuses(spec.memory, op, step))
+            p.fail(field, fmt::format("'{}' on {} memory: {}", op_name(op),
+                                      memory_name(spec.memory), *why));
+    };
+    for (int proc = 0; proc < kMaxProcs; ++proc)
+        for (std::size_t i = 0; i < spec.programs[proc].size(); ++i)
+            check(spec.programs[proc][i].op, true, fmt::format("programs.P{}[{}]", proc, i));
+    for (int op = 0; op < kOps; ++op) {
+        if (spec.families & op_bit(static_cast<Op>(op)))
+            check(static_cast<Op>(op), false, "actions");
+        if (spec.environment & op_bit(static_cast<Op>(op)))
+            check(static_cast<Op>(op), false, "environment");
     }
 }
 
@@ -303,6 +335,11 @@ void parse_exercises(const Parser& p, const json& e, Spec& spec) {
 
 }  // namespace
 
+std::string Spec::refusal(const CowPolicy& policy) const {
+    if (policy.models(memory)) return {};
+    return fmt::format("policy {} does not model {} memory", policy.name, memory_name(memory));
+}
+
 bool Spec::checks_policy(const std::string& policy) const {
     return !policies_named || !find_policy(policy) ||
            std::find(policies.begin(), policies.end(), policy) != policies.end();
@@ -336,6 +373,7 @@ ModelConfig Spec::model_config(const CowPolicy& policy) const {
     c.programs = programs;
     c.environment = environment;
     c.invariants = invariants;
+    c.memory = memory;
     return c;
 }
 
@@ -364,9 +402,9 @@ Spec parse_spec(const std::string& text, const std::string& path,
     if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
     for (auto it = j.begin(); it != j.end(); ++it)
         if (!kFields.count(it.key()))
-            p.fail(it.key(), "unknown field (expected name, title, about, bounds, programs or "
-                             "actions, environment, policies, expect, states, symmetric_states, "
-                             "invariants, depth_bounded, exercises)");
+            p.fail(it.key(), "unknown field (expected name, title, about, memory, bounds, programs "
+                             "or actions, environment, policies, expect, states, "
+                             "symmetric_states, invariants, depth_bounded, exercises)");
     Spec spec;
     spec.path = path;
     spec.sha256 = sha256_hex(text);
@@ -377,6 +415,7 @@ Spec parse_spec(const std::string& text, const std::string& path,
     spec.title = p.string(j, "title", false);
     if (spec.title.empty()) spec.title = spec.name;
     spec.about = p.string(j, "about", false);
+    if (j.contains("memory")) spec.memory = parse_memory_kind(p, j["memory"]);
     if (!j.contains("bounds")) p.fail("bounds", "missing (expected an object)");
     parse_bounds(p, j["bounds"], spec.bounds);
 
@@ -405,6 +444,7 @@ Spec parse_spec(const std::string& text, const std::string& path,
             spec.environment |= op_bit(op);
         }
     }
+    check_memory_ops(p, spec);
     if (j.contains("invariants")) {
         spec.invariants = p.invariant_set(j["invariants"], "invariants", false);
         if (spec.invariants == 0) p.fail("invariants", "expected at least one invariant");
@@ -427,10 +467,13 @@ Spec parse_spec(const std::string& text, const std::string& path,
             if (!p.known_policy(name))
                 p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", name,
                                       policy_names()));
+            if (const CowPolicy* pol = find_policy(name); pol && !spec.refusal(*pol).empty())
+                p.fail(f, spec.refusal(*pol));
             spec.policies.push_back(name);
         }
-    } else {
-        for (const CowPolicy* pol : all_policies()) spec.policies.push_back(pol->name);
+    } else {  // every built-in policy that models the spec's memory
+        for (const CowPolicy* pol : all_policies())
+            if (pol->models(spec.memory)) spec.policies.push_back(pol->name);
     }
     if (!j.contains("expect")) p.fail("expect", "missing (expected an object of verdicts)");
     const json& ex = j["expect"];
@@ -440,6 +483,8 @@ Spec parse_spec(const std::string& text, const std::string& path,
         if (it.key() != "default" && !p.known_policy(it.key()))
             p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})",
                                   it.key(), policy_names()));
+        if (const CowPolicy* pol = find_policy(it.key()); pol && !spec.refusal(*pol).empty())
+            p.fail(f, spec.refusal(*pol));
         spec.expect[it.key()] = p.invariant_set(*it, f, true);
         if (spec.expect[it.key()] & ~spec.invariants & ~kStuckVerdict)
             p.fail(f, fmt::format("expects {}, which 'invariants' does not check",

@@ -31,6 +31,7 @@ struct Spec {
     std::string sha256;  // of the file's bytes
     std::string name, title, about;
     Bounds bounds;
+    Memory memory = Memory::base;   // "memory" (MODEL.md §9)
     bool scenario = false;
     std::uint32_t families = 0;     // exhaustive form
     std::array<std::vector<Step>, kMaxProcs> programs;  // scenario form
@@ -47,6 +48,8 @@ struct Spec {
     // Whether a run under `policy` is one the spec asks for: every policy when "policies" is
     // omitted; else the ones named, and any policy that is not a built-in (a policy file's idea).
     bool checks_policy(const std::string& policy) const;
+    // Why `policy` cannot be run on this spec (it does not model the spec's memory), or "".
+    std::string refusal(const CowPolicy& policy) const;
     // Expected verdict (bit per Inv, kStuckVerdict; 0 = holds), by policy name or "default".
     std::map<std::string, std::uint32_t> expect;
     // Expected number of canonical states, by policy name (optional).

@@ -31,4 +31,51 @@ void SwapFile::ensure() {
     }
 }
 
+namespace {
+
+constexpr const char* kNrHugepages = "/proc/sys/vm/nr_hugepages";
+
+long read_long(const std::string& path, const std::string& key = "") {
+    std::ifstream in(path);
+    if (key.empty()) {
+        long v = -1;
+        in >> v;
+        return v;
+    }
+    for (std::string word; in >> word;)
+        if (word == key) {
+            long v = -1;
+            in >> v;
+            return v;
+        }
+    return -1;
+}
+
+bool write_total(long n) {
+    std::ofstream out(kNrHugepages);
+    out << n << '\n';
+    out.close();
+    return static_cast<bool>(out);
+}
+
+}  // namespace
+
+HugePages::~HugePages() {
+    if (old_total_ < 0) return;
+    const bool ok = write_total(old_total_);
+    spdlog::info("vm.nr_hugepages back to {} ({})", old_total_, ok ? "done" : "failed");
+}
+
+void HugePages::ensure(long n) {
+    const long free = read_long("/proc/meminfo", "HugePages_Free:");
+    const long total = read_long(kNrHugepages);
+    if (free < 0 || total < 0 || free >= n) return;
+    if (old_total_ < 0) old_total_ = total;
+    spdlog::info("{} free huge pages: raising vm.nr_hugepages from {} to {} (put back afterwards)",
+                 free, total, total + n - free);
+    if (!write_total(total + n - free) || read_long("/proc/meminfo", "HugePages_Free:") < n)
+        spdlog::warn("could not get {} free huge pages (not root? memory?): hugetlb reproducers "
+                     "will be skipped", n);
+}
+
 }  // namespace cowpin

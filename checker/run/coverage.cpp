@@ -19,6 +19,8 @@ constexpr std::array<std::array<std::string_view, 2>, kDecisionPoints> kOutcomes
     {"writable", "R/O"},
     {"write-protect", "skip"},
     {"get", "pin"},
+    {"share", "copy"},
+    {"reuse", "copy"},
 }};
 
 std::uint32_t bit(Decision d) { return 1u << static_cast<int>(d); }
@@ -45,17 +47,22 @@ std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {
     const bool pins = any({Op::pin, Op::iouring_fixed}) ||
                       (odirect_pins && any({Op::odirect_read, Op::odirect_write}));
     std::uint32_t r = 0;
-    if (any({Op::write, Op::pin, Op::get, Op::iouring_fixed, Op::odirect_read})) r |= bit(Decision::write_fault);
+    const bool hugetlb = spec.memory == Memory::hugetlb;
+    if (any({Op::write, Op::pin, Op::get, Op::iouring_fixed, Op::odirect_read}))
+        r |= bit(hugetlb ? Decision::hugetlb_write_fault : Decision::write_fault);
     if (any({Op::pin}) || (odirect_pins && any({Op::odirect_write}))) r |= bit(Decision::gup_read_pin);
     if (any({Op::get, Op::vmsplice}) || (!odirect_pins && any({Op::odirect_write})))
         r |= bit(Decision::gup_read_get);
-    if (any({Op::fork})) r |= bit(Decision::fork);
+    if (any({Op::fork})) r |= bit(hugetlb ? Decision::hugetlb_fork : Decision::fork);
+    if (any({Op::odirect_read, Op::odirect_write})) r |= bit(Decision::odirect);
+    // hugetlb pages are never swapped out or migrated, mprotect never makes them writable
+    // again, and clear_refs leaves them alone: those points are not consulted.
+    if (hugetlb) return r;
     if (any({Op::swap_out}) && gup) r |= bit(Decision::swap_out);
     if (any({Op::migrate_start}) && gup) r |= bit(Decision::migrate);
     if (any({Op::swap_out}) && (gup || any({Op::read, Op::write}))) r |= bit(Decision::swap_in);
     if (any({Op::mprotect})) r |= bit(Decision::mprotect);
     if (any({Op::clear_refs}) && pins) r |= bit(Decision::clear_refs);
-    if (any({Op::odirect_read, Op::odirect_write})) r |= bit(Decision::odirect);
     return r;
 }
 

@@ -145,6 +145,8 @@ std::string replay_divergence(const CowModel& model, const std::vector<Action>& 
 
 RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions& options,
                     const AfterExploration& after) {
+    if (const std::string why = spec.refusal(policy); !why.empty())
+        throw SpecError(fmt::format("{}: {}", spec.path, why));
     RunResult r;
     r.spec = &spec;
     r.policy = &policy;

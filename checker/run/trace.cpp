@@ -103,6 +103,7 @@ json counterexample_json(const RunResult& r, const Counterexample& cx, const std
     j["tool"] = {{"name", "cowpin"}, {"version", COWPIN_VERSION}};
     j["spec"] = {{"name", r.spec->name}, {"path", spec_path}, {"sha256", r.spec->sha256}};
     j["policy"] = r.policy->name;
+    j["memory"] = memory_name(r.spec->memory);
     // The decisions themselves, so a trace of a policy file replays without the file.
     nlohmann::ordered_json decisions = policy_to_json(*r.policy);
     decisions.erase("name");
@@ -181,8 +182,18 @@ json load_trace(const std::string& path) {
             "(refused calls, O_DIRECT, clear_refs and migration zaps per era): it cannot replay; "
             "regenerate it with cowpin check",
             path));
-    if (!j.contains("version") || j["version"] != kTraceVersion)
-        throw SpecError(fmt::format("{}: field 'version': expected {}", path, kTraceVersion));
+    // Version 2 predates memory kinds: every run of it was of base pages.
+    if (j.contains("version") && j["version"] == 2) {
+        j["memory"] = "base";
+        if (j.contains("policy_decisions") && j["policy_decisions"].is_object())
+            j["policy_decisions"]["memory"] = json::array({"base"});
+    } else if (!j.contains("version") || j["version"] != kTraceVersion) {
+        throw SpecError(fmt::format("{}: field 'version': expected {} (or 2)", path, kTraceVersion));
+    }
+    if (!j.contains("memory") || !j["memory"].is_string() ||
+        !parse_memory(j["memory"].get<std::string>()))
+        throw SpecError(fmt::format("{}: field 'memory': expected \"base\", \"thp\" or "
+                                    "\"hugetlb\"", path));
     const std::string kind = j.contains("kind") && j["kind"].is_string() ? j["kind"].get<std::string>() : "";
     if (kind != "violation" && kind != "needless_copy" && kind != "stuck")
         throw SpecError(fmt::format(
@@ -210,6 +221,10 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
     } catch (const SpecError& e) {
         return {2, e.what()};
     }
+    if (t["memory"] != memory_name(spec.memory))
+        return {2, fmt::format("{}: field 'memory': the trace is of {} memory, {} of {} memory",
+                               trace_path, t["memory"].get<std::string>(), spec.path,
+                               memory_name(spec.memory))};
     std::string notes;
     if (t["spec"].value("sha256", "") != spec.sha256)
         notes = fmt::format("note: {} has changed since the trace was written (sha256 differs)\n",
@@ -239,7 +254,7 @@ ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<st
         return {2, fmt::format("{}: field 'policy': unknown policy '{}' (give its --policy-file)",
                                trace_path, policy_name)};
     if (const CowPolicy* builtin = find_policy(policy_name);
-        builtin && !builtin->same_decisions(*policy))
+        builtin && !builtin->decides_alike_on(spec.memory, *policy))
         notes += fmt::format("note: the trace's policy '{}' decides differently from the built-in "
                              "of that name\n", policy_name);
     const bool needless = t["kind"] == "needless_copy", stuck = t["kind"] == "stuck";

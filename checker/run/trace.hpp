@@ -21,7 +21,8 @@
 namespace cowpin {
 
 inline constexpr const char* kTraceFormat = "cowpin-trace";
-inline constexpr int kTraceVersion = 2;  // 2: system-call steps, "noop" steps, kind "stuck"
+inline constexpr int kTraceVersion = 3;  // 2: system-call steps, "noop" steps, kind "stuck";
+                                         // 3: "memory", and the policy's memory kinds
 
 // "<spec>.<policy>.<invariant>.json"
 std::string counterexample_filename(const RunResult& r, const Counterexample& cx);

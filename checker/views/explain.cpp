@@ -120,6 +120,9 @@ std::string explain_trace(const json& t) {
         t.at("spec").value("name", "?"), t.value("policy", std::string("?")), what,
         t.at("steps").size(), t.at("spec").value("path", "?"), t.at("spec").value("sha256", "?"),
         t.at("bounds").dump());
+    // hugetlb: each frame is a whole huge page (MODEL.md §9); base traces say nothing more.
+    if (t.value("memory", std::string("base")) == "hugetlb")
+        out.insert(out.size() - 1, "memory hugetlb: each frame is one huge page (MAP_HUGETLB)\n");
     Flat prev = flatten(t.at("initial_state"));
     out += "Initial state:\n" + describe(prev);
     std::map<std::size_t, std::string> earlier;

@@ -22,6 +22,9 @@ extern const CowPolicy eager_copy{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
     .odirect = ODirect::get,
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .hugetlb_fork = ForkPresent::copy_always,  // the child gets a copy of every huge page too
+    .hugetlb_write_fault = HugetlbWp::as_base,  // the write_fault rule above
 };
 
 }  // namespace cowpin

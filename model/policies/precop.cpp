@@ -29,6 +29,9 @@ extern const CowPolicy precop{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::skip_pinned, // the artifact's kernel is 5.18
     .odirect = ODirect::get,
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .hugetlb_fork = ForkPresent::copy_if_referenced,  // as for an order-0 page: referenced pages never shared
+    .hugetlb_write_fault = HugetlbWp::as_base,  // the write_fault rule above
 };
 
 }  // namespace cowpin

@@ -27,7 +27,7 @@ std::vector<fs::path> checked_in() {
 
 TEST_CASE("every checked-in counterexample replays and reproduces its violation") {
     const std::vector<fs::path> traces = checked_in();
-    CHECK(traces.size() == 166);
+    CHECK(traces.size() == 192);
     for (const fs::path& t : traces) {
         const ReplayOutcome r = replay_trace(t.string());
         INFO(t.filename().string() << ": " << r.message);
@@ -55,16 +55,17 @@ TEST_CASE("the checked-in counterexamples are one per violated invariant of each
     // where vmsplice-in-child does (5.7, freebsd). On hugetlb (cow.c's anonymous tests): the four vmsplice
     // tests leak in every era but 5.8 (whose forced COW break covers hugetlb), which still
     // leaks vmsplice before fork; a R/O pin of a shared huge page breaks (PE, PR) in 5.7 and
-    // 5.9-5.18, a fixed buffer across fork() in 5.7-5.9 (hugetlb early COW came in 5.12).
-    CHECK(per_policy["linux-5.7"] == 20 + 1 + 4 + 2 + 2);
-    CHECK(per_policy["linux-5.8"] == 14 + 1 + 2);
-    CHECK(per_policy["linux-5.9"] == 18 + 4 + 2 + 2);
-    CHECK(per_policy["linux-5.11"] == 15 + 4 + 2);
-    CHECK(per_policy["linux-5.18"] == 14 + 4 + 2);
+    // 5.9-5.18, a fixed buffer across fork() in 5.7-5.9 (hugetlb early COW came in 5.12);
+    // exhaustively on hugetlb, PE MP PR GNL up to 5.18 and MP PR GNL from 5.19.
+    CHECK(per_policy["linux-5.7"] == 20 + 1 + 4 + 2 + 2 + 4);
+    CHECK(per_policy["linux-5.8"] == 14 + 1 + 2 + 4);
+    CHECK(per_policy["linux-5.9"] == 18 + 4 + 2 + 2 + 4);
+    CHECK(per_policy["linux-5.11"] == 15 + 4 + 2 + 4);
+    CHECK(per_policy["linux-5.18"] == 14 + 4 + 2 + 4);
     // O_DIRECT before fork, test3, FOLL_GET; gets, and the system calls exhaustively: MP, PR;
     // the four hugetlb vmsplice tests (cow.c's XFAILs)
-    CHECK(per_policy["linux-5.19"] == 7 + 4);
-    CHECK(per_policy["linux-6.18"] == 3 + 4);  // FOLL_GET before fork; gets: MP, PR
+    CHECK(per_policy["linux-5.19"] == 7 + 4 + 3);
+    CHECK(per_policy["linux-6.18"] == 3 + 4 + 3);  // FOLL_GET before fork; gets: MP, PR
     // PreCOP holds every invariant on every spec, gets included.
     CHECK(per_policy.count("precop") == 0);
     // As linux-5.7 on the scenarios (14 traces), and PE MP PR (+ GNL with gets) exhaustively.
@@ -74,5 +75,5 @@ TEST_CASE("the checked-in counterexamples are one per violated invariant of each
     CHECK(per_policy.count("eager-copy") == 0);
     int total = 0;
     for (const auto& [policy, n] : per_policy) total += n;
-    CHECK(total == 166);
+    CHECK(total == 192);
 }

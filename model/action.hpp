@@ -33,8 +33,11 @@ enum class Op : std::uint8_t {
     odirect_write,  // a write of the page to a file: R/O, ODirect decides get or pin
     iouring_fixed,  // io_uring fixed buffer: FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE
     uffd_wp,        // UFFDIO_WRITEPROTECT: the PTE becomes R/O, pinned or not
+    // MODEL.md §9 (memory "thp").
+    split_pmd,      // __split_huge_pmd(): the process's PMD becomes PTEs (partial mprotect,
+                    // munmap or madvise of the THP)
 };
-inline constexpr int kOps = 21;
+inline constexpr int kOps = 22;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

@@ -54,10 +54,20 @@ struct Renumbering {
 inline void number_frames_and_slots(const State& s, const Shape shape, Renumbering& r) {
     std::uint8_t nf = 0, ns = 0;
     bool identity = true;
+    // The pages of a large folio are numbered together, the page reached first, then the
+    // others in frame order (a THP of this build has two pages, so the order is canonical).
+    auto visit_folio = [&](std::uint8_t head) {
+        for (int g = 0; g < shape.frames; ++g)
+            if (s.frames[g].folio == head && r.fmap[g] == kNone) {
+                r.fmap[g] = nf;
+                r.forder[nf++] = static_cast<std::uint8_t>(g);
+            }
+    };
     auto visit_frame = [&](std::uint8_t f) {
         while (f != kNone && r.fmap[f] == kNone) {
             r.fmap[f] = nf;
             r.forder[nf++] = f;
+            if (s.frames[f].folio != kNone) visit_folio(s.frames[f].folio);
             const std::uint8_t sl = s.frames[f].swapcache;
             if (sl == kNone || r.smap[sl] != kNone) return;
             r.smap[sl] = ns;
@@ -76,10 +86,10 @@ inline void number_frames_and_slots(const State& s, const Shape shape, Renumberi
         if (!p.alive) continue;
         for (int v = 0; v < shape.pages; ++v) {
             const Pte& pte = p.pte[v];
-            if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
-                visit_frame(pte.target);
-            else if (pte.kind == PteKind::swap)
+            if (pte.kind == PteKind::swap)
                 visit_slot(pte.target);
+            else if (pte.kind != PteKind::none)  // present, migration, pmd
+                visit_frame(pte.target);
         }
     }
     for (int h = 0; h < shape.handles; ++h)
@@ -162,6 +172,7 @@ inline void rebuild_tables(State& s, const Shape shape, const Renumbering& r,
         Frame fr = s.frames[r.forder[i]];
         if (!fr.in_use) fr = Frame{};  // referenced but not in use (a model bug): dropped
         fr.swapcache = fr.swapcache == kNone ? kNone : r.smap[fr.swapcache];
+        fr.folio = fr.folio == kNone ? kNone : r.fmap[fr.folio];
         fr.data = r.vmap[at(fr.data)];
         frames[i] = fr;
     }
@@ -204,10 +215,10 @@ inline void rename_references(State& s, const Shape shape, const Renumbering& r)
         Process& p = s.procs[pi];
         for (int v = 0; v < shape.pages; ++v) {
             Pte& pte = p.pte[v];
-            if (pte.kind == PteKind::present || pte.kind == PteKind::migration)
-                pte.target = r.fmap[pte.target];
-            else if (pte.kind == PteKind::swap)
+            if (pte.kind == PteKind::swap)
                 pte.target = r.smap[pte.target];
+            else if (pte.kind != PteKind::none)
+                pte.target = r.fmap[pte.target];
             p.ideal[v] = r.vmap[at(p.ideal[v])];
         }
     }

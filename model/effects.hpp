@@ -29,8 +29,9 @@ enum class NoOp : std::uint8_t {
     handle_free,          // unpin or dma_write of a handle that holds no reference
     clear_refs_hugetlb,   // clear_refs_walk_ops has no hugetlb_entry: hugetlb PTEs stay
     pageout_hugetlb,      // MADV_PAGEOUT refuses a hugetlb VMA (-EINVAL)
+    split_pmd_none,       // split_pmd of a page that no PMD maps
 };
-inline constexpr int kNoOps = 17;
+inline constexpr int kNoOps = 18;
 
 // The decision points of a policy (policy.hpp; the keys of a policy file) and the two ways each
 // can go, as a step consults them: the coverage of a run (Murphi's and TLC's "which rules
@@ -39,15 +40,16 @@ inline constexpr int kNoOps = 17;
 // with GUP references, clear_refs for a writable pinned page.
 enum class Decision : std::uint8_t {
     write_fault, gup_read_pin, gup_read_get, fork, swap_out, migrate, swap_in, mprotect,
-    clear_refs, odirect, hugetlb_fork, hugetlb_write_fault,
+    clear_refs, odirect, hugetlb_fork, hugetlb_write_fault, huge_pmd_write_fault,
+    large_folio_write_fault,
 };
-inline constexpr int kDecisionPoints = 12;
+inline constexpr int kDecisionPoints = 14;
 inline constexpr std::uint32_t kAllDecisions = (1u << kDecisionPoints) - 1;
 // Their names: the keys of a policy file (checker/formats/policy_json.hpp).
 inline constexpr std::array<std::string_view, kDecisionPoints> kDecisionNames = {
     "write_fault", "gup_read_pin", "gup_read_get", "fork",       "swap_out",
     "migrate",     "swap_in",      "mprotect",     "clear_refs", "odirect",
-    "hugetlb_fork", "hugetlb_write_fault",
+    "hugetlb_fork", "hugetlb_write_fault", "huge_pmd_write_fault", "large_folio_write_fault",
 };
 inline std::optional<Decision> find_decision(std::string_view name) {
     for (int i = 0; i < kDecisionPoints; ++i)
@@ -56,7 +58,7 @@ inline std::optional<Decision> find_decision(std::string_view name) {
 }
 // Outcome 0 or 1 of each point: reuse | copy, as is | fault, share | copy, allowed | refused,
 // allowed | refused, writable | R/O, writable | R/O, write-protect | skip, get | pin,
-// share | copy, reuse | copy.
+// share | copy, reuse | copy, reuse | split or copy, reuse | copy.
 inline constexpr std::uint32_t decision_bit(Decision d, bool second) {
     return 1u << (2 * static_cast<int>(d) + (second ? 1 : 0));
 }

@@ -1,5 +1,7 @@
 #include "model/mm.hpp"
 
+#include "model/folio.hpp"
+
 namespace cowpin::mm {
 
 /*------------------------------------------------------------------------------------------*/
@@ -65,13 +67,119 @@ static bool reuse_hugetlb_page(State& s, std::uint8_t f, const OpContext& ctx) {
     return reuse;
 }
 
-// do_wp_page() (hugetlb_wp() for hugetlb memory) on a present R/O PTE of an anonymous page
-// (FAULT_FLAG_WRITE, or FAULT_FLAG_UNSHARE with `unshare`: reuse keeps the PTE R/O).
+// do_wp_page() on a page of a large folio (LargeFolioWp). An exclusive page is reused in every
+// era; otherwise the policy's rule on the folio's counts.
+static bool reuse_large_folio_page(State& s, int proc, std::uint8_t f, const OpContext& ctx) {
+    if (s.frames[f].anon_exclusive) return true;
+    bool reuse = false;
+    switch (ctx.policy.large_folio_write_fault) {
+        case LargeFolioWp::as_base:
+            switch (ctx.policy.wp_reuse) {
+                case WpReuse::mapcount:  // reuse_swap_page(): page_trans_huge_map_swapcount()
+                    reuse = folio_max_page_mapcount(s, f) <= 1;
+                    break;
+                case WpReuse::refcount:  // page_count(page) is the folio's (page_ref.h)
+                case WpReuse::refcount_free_swap:
+                case WpReuse::anon_exclusive:
+                    reuse = folio_ref_count(s, f) == 1;
+                    break;
+            }
+            break;
+        case LargeFolioWp::never:  // wp_can_reuse_anon_folio(): folio_test_large() ⇒ false
+            break;
+        case LargeFolioWp::per_page:
+            return reuse_page(s, f, ctx);
+        case LargeFolioWp::mm_id:  // __wp_can_reuse_large_anon_folio()
+        case LargeFolioWp::mapcount: {
+            const int mapcount = folio_large_mapcount(s, f);
+            reuse = mapcount > 1 && !folio_mapped_by_other(s, f, proc);
+            if (ctx.policy.large_folio_write_fault == LargeFolioWp::mm_id)
+                reuse = reuse && mapcount == folio_ref_count(s, f);
+            break;
+        }
+    }
+    // page_move_anon_rmap() / folio_move_anon_rmap() + SetPageAnonExclusive() on this page.
+    if (reuse && ctx.policy.anon_exclusive) s.frames[f].anon_exclusive = 1;
+    return reuse;
+}
+
+// A new THP for the process, a copy of the folio it PMD-maps (5.7 do_huge_pmd_wp_page():
+// alloc_hugepage_vma() + copy_user_huge_page()), mapped by a writable PMD.
+static void copy_huge_page(State& s, int proc, const OpContext& ctx) {
+    Process& p = s.procs[proc];
+    const std::uint8_t old_head = s.frames[p.pte[0].target].folio;
+    std::uint8_t head = kNone;
+    for (int v = 0; v < kMaxPages; ++v) {
+        Pte& pte = p.pte[v];
+        if (pte.kind != PteKind::pmd) continue;
+        if (ctx.effects) {
+            ++ctx.effects->copies;
+            if (!referenced_by_others(s, pte.target, proc)) ++ctx.effects->needless;
+        }
+        const std::uint8_t f = alloc_frame(s);
+        if (head == kNone) head = f;
+        s.frames[f].folio = head;
+        s.frames[f].data = s.frames[pte.target].data;
+        s.frames[f].anon_exclusive = ctx.policy.anon_exclusive ? 1 : 0;
+        s.frames[f].mapcount = 1;
+        --s.frames[pte.target].mapcount;
+        pte.target = f;
+        pte.writable = 1;
+    }
+    ++s.frames[head].refcount;
+    --s.frames[old_head].refcount;
+    free_folio_if_unreferenced(s, old_head);
+}
+
+// do_huge_pmd_wp_page() on the process's R/O PMD (HugePmdWp): reuse the whole THP, copy it
+// (5.7), or split the PMD and fault again on the PTE (VM_FAULT_FALLBACK → do_wp_page()).
+static void huge_pmd_wp_fault(State& s, int proc, int vaddr, bool unshare, const OpContext& ctx) {
+    Process& p = s.procs[proc];
+    const std::uint8_t head = s.frames[p.pte[0].target].folio;
+    bool reuse = false;
+    switch (ctx.policy.huge_pmd_write_fault) {
+        case HugePmdWp::mapcount_copy:
+        case HugePmdWp::mapcount_split:  // reuse_swap_page() of the THP
+            reuse = folio_max_page_mapcount(s, head) <= 1;
+            break;
+        case HugePmdWp::refcount_split:  // 3bff7e3f1f16: page_count(page) == 1
+            reuse = folio_ref_count(s, head) == 1;
+            break;
+        case HugePmdWp::anon_exclusive_split:
+            reuse = s.frames[head].anon_exclusive || folio_ref_count(s, head) == 1;
+            break;
+    }
+    record(ctx.effects, Decision::huge_pmd_write_fault, !reuse);
+    if (reuse) {
+        if (ctx.policy.anon_exclusive) set_folio_anon_exclusive(s, head, true);
+        if (!unshare)
+            for (Pte& pte : p.pte)
+                if (pte.kind == PteKind::pmd) pte.writable = 1;  // maybe_pmd_mkwrite()
+        return;
+    }
+    if (ctx.policy.huge_pmd_write_fault == HugePmdWp::mapcount_copy) {
+        copy_huge_page(s, proc, ctx);
+        return;
+    }
+    split_pmd(s, proc);
+    wp_fault(s, proc, vaddr, unshare, ctx);
+}
+
+// do_wp_page() (hugetlb_wp() for hugetlb memory, do_huge_pmd_wp_page() for a PMD) on a R/O
+// entry of an anonymous page (FAULT_FLAG_WRITE, or FAULT_FLAG_UNSHARE with `unshare`: reuse
+// keeps the entry R/O).
 void wp_fault(State& s, int proc, int vaddr, bool unshare, const OpContext& ctx) {
     Pte& pte = s.procs[proc].pte[vaddr];
+    if (pte.kind == PteKind::pmd) {
+        huge_pmd_wp_fault(s, proc, vaddr, unshare, ctx);
+        return;
+    }
     const std::uint8_t f = pte.target;
     bool reuse;
-    if (ctx.hugetlb()) {
+    if (s.frames[f].folio != kNone) {
+        reuse = reuse_large_folio_page(s, proc, f, ctx);
+        record(ctx.effects, Decision::large_folio_write_fault, !reuse);
+    } else if (ctx.hugetlb()) {
         reuse = reuse_hugetlb_page(s, f, ctx);
         record(ctx.effects, Decision::hugetlb_write_fault, !reuse);
     } else {
@@ -148,6 +256,7 @@ bool fault_in(State& s, int proc, int vaddr, bool write, const OpContext& ctx) {
             swap_in(s, proc, vaddr, write, ctx);
             return true;
         case PteKind::present:
+        case PteKind::pmd:
             return true;
     }
     return false;

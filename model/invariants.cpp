@@ -1,5 +1,7 @@
 #include "model/invariants.hpp"
 
+#include "model/folio.hpp"
+
 #include <fmt/format.h>
 
 #include <type_traits>
@@ -79,7 +81,8 @@ Outcome<E> fails(Message&& message) {
 
 template <bool E>
 Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
-    std::array<int, kMaxFrames> mapcount{}, pins{}, gets{};
+    // ptes: present PTEs per page; pmds: PMD mappings per folio head (one reference each).
+    std::array<int, kMaxFrames> mapcount{}, ptes{}, pmds{}, pins{}, gets{};
     std::array<int, kMaxSlots> count{};
     for (int p = 0; p < kMaxProcs; ++p) {
         const Process& pr = s.procs[p];
@@ -111,7 +114,19 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
             if (!s.frames[pte.target].in_use)
                 return fails<E>(
                     [&] { return fmt::format("P{} v{} maps freed frame {}", p, v, pte.target); });
-            if (pte.kind == PteKind::present) ++mapcount[pte.target];
+            if (pte.kind == PteKind::present) ++mapcount[pte.target], ++ptes[pte.target];
+            if (pte.kind == PteKind::pmd) {
+                const std::uint8_t head = s.frames[pte.target].folio;
+                const Pte& first = pr.pte[0];
+                if (head == kNone || first.kind != PteKind::pmd || first.writable != pte.writable ||
+                    s.frames[first.target].folio != head)
+                    return fails<E>([&] {
+                        return fmt::format("P{} v{}: a PMD entry that does not map one large "
+                                           "folio with one protection", p, v);
+                    });
+                ++mapcount[pte.target];
+                if (v == 0) ++pmds[head];
+            }
             if (pte.kind == PteKind::migration && !s.frames[pte.target].isolated)
                 return fails<E>([&] {
                     return fmt::format("P{} v{}: migration entry of a frame not isolated", p, v);
@@ -139,17 +154,22 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
                 return fmt::format("frame {}: swapcache slot {} does not cache it", f,
                                    fr.swapcache);
             });
-        const int refcount = mapcount[f] + cached + gets[f] + pins[f] + fr.isolated;
+        if (fr.folio != kNone &&
+            (!s.frames[fr.folio].in_use || s.frames[fr.folio].folio != fr.folio))
+            return fails<E>([&] {
+                return fmt::format("frame {}: its folio's head, frame {}, is no head", f, fr.folio);
+            });
+        const int refcount = ptes[f] + cached + gets[f] + pins[f] + fr.isolated + pmds[f];
         if (fr.mapcount != mapcount[f] || fr.pins != pins[f] || fr.gets != gets[f] ||
             fr.refcount != refcount)
             return fails<E>([&] {
                 return fmt::format(
                     "frame {}: refcount {} mapcount {} pins {} gets {}, expected refcount {} = "
-                    "mapcount {} + swapcache {} + gets {} + pins {} + isolated {}",
-                    f, fr.refcount, fr.mapcount, fr.pins, fr.gets, refcount, mapcount[f],
-                    int(cached), gets[f], pins[f], fr.isolated);
+                    "PTEs {} + swapcache {} + gets {} + pins {} + isolated {} + PMDs {}",
+                    f, fr.refcount, fr.mapcount, fr.pins, fr.gets, refcount, ptes[f],
+                    int(cached), gets[f], pins[f], fr.isolated, pmds[f]);
             });
-        if (refcount == 0)
+        if (refcount == 0 && (fr.folio == kNone || folio_ref_count(s, f) == 0))
             return fails<E>(
                 [&] { return fmt::format("frame {} is allocated but unreachable", f); });
         if (fr.anon_exclusive && !policy.anon_exclusive)
@@ -206,7 +226,8 @@ Outcome<E> check_writable_exclusive(const State& s) {
         if (!s.procs[p].alive) continue;
         for (int v = 0; v < kMaxPages; ++v) {
             const Pte& pte = s.procs[p].pte[v];
-            if (pte.kind != PteKind::present || !pte.writable) continue;
+            if ((pte.kind != PteKind::present && pte.kind != PteKind::pmd) || !pte.writable)
+                continue;
             if (maps[pte.target] > 1)
                 return fails<E>([&] {
                     return fmt::format("P{} v{} maps writable a frame that {} entries name", p, v,
@@ -224,7 +245,7 @@ Outcome<E> check_anon_exclusive(const State& s, const CowPolicy& policy) {
         if (!s.procs[p].alive) continue;
         for (int v = 0; v < kMaxPages; ++v) {
             const Pte& pte = s.procs[p].pte[v];
-            if (pte.kind == PteKind::present && pte.writable &&
+            if ((pte.kind == PteKind::present || pte.kind == PteKind::pmd) && pte.writable &&
                 !s.frames[pte.target].anon_exclusive)
                 return fails<E>([&] {
                     return fmt::format("P{} v{} is writable but its page is not exclusive", p, v);

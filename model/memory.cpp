@@ -25,6 +25,23 @@ std::optional<Memory> parse_memory(std::string_view name) {
 // nothing, syscalls.cpp); as a kernel event it never happens. UFFDIO_WRITEPROTECT of private
 // hugetlb memory needs 5.19's hugetlb uffd-wp, which the model does not follow.
 std::optional<std::string> memory_refuses(Memory memory, Op op, bool step) {
+    if (op == Op::split_pmd && memory != Memory::thp)
+        return std::string("split_pmd is a THP step (memory \"thp\")");
+    if (memory == Memory::thp) {
+        switch (op) {
+            case Op::swap_out:
+            case Op::reclaim:
+            case Op::migrate_start:
+            case Op::migrate_finish:
+                return std::string("swap-out, reclaim and migration of a THP are not modelled "
+                                   "yet (MODEL.md §9)");
+            case Op::clear_refs:
+            case Op::uffd_wp:
+                return std::string("clear_refs and uffd-wp of a THP are not modelled yet");
+            default:
+                return std::nullopt;
+        }
+    }
     if (memory != Memory::hugetlb) return std::nullopt;
     switch (op) {
         case Op::swap_out:

@@ -1,5 +1,7 @@
 #include "model/mm.hpp"
 
+#include "model/folio.hpp"
+
 namespace cowpin::mm {
 
 /*------------------------------------------------------------------------------------------*/
@@ -45,9 +47,15 @@ void maybe_free_slot(State& s, std::uint8_t sl) {
     if (sl != kNone && s.slots[sl].count == 0 && s.slots[sl].cache == kNone) s.slots[sl] = Slot{};
 }
 
-// put_page(): drop one reference; a frame is freed exactly when its refcount reaches 0.
+// put_page(): drop one reference; a frame is freed exactly when its refcount reaches 0, a page
+// of a large folio with the whole folio (folio_put()).
 void put_frame(State& s, std::uint8_t f) {
     Frame& fr = s.frames[f];
+    if (fr.folio != kNone) {
+        --fr.refcount;
+        free_folio_if_unreferenced(s, fr.folio);
+        return;
+    }
     if (--fr.refcount == 0)
         fr = Frame{};
     else if (fr.isolated && fr.refcount == 1)

@@ -1,5 +1,6 @@
 #include "model/model.hpp"
 
+#include "model/folio.hpp"
 #include "model/syscalls.hpp"
 
 #include <utility>
@@ -20,7 +21,8 @@ std::array<std::uint8_t, kMaxProcs> program_lengths(const ModelConfig& c) {
 CowModel::CowModel(ModelConfig config)
     : config_(std::move(config)),
       shape_(Shape::for_bounds(config_.bounds.processes, config_.bounds.pages,
-                               config_.bounds.handles, config_.bounds.swap_slots)),
+                               config_.bounds.handles, config_.bounds.swap_slots,
+                               config_.memory == Memory::thp)),
       codec_(shape_, program_lengths(config_)) {
     if (config_.scenario) config_.symmetry = false;  // programs name process slots
 }
@@ -33,7 +35,9 @@ void CowModel::canonicalize_state(State& s) const {
 }
 
 State CowModel::initial() const {
-    State s = initial_state(config_.bounds.pages, config_.policy->anon_exclusive);
+    State s = config_.memory == Memory::thp
+                  ? initial_thp_state(config_.bounds.pages, config_.policy->anon_exclusive)
+                  : initial_state(config_.bounds.pages, config_.policy->anon_exclusive);
     if (config_.scenario) s.program.started[0] = 1;
     canonicalize_state(s);
     return s;
@@ -75,6 +79,7 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
             for (Op op : {Op::write, Op::read, Op::mprotect, Op::clear_refs, Op::munmap})
                 if (on(op)) out.push_back(Action{op, proc, page});
             if (on(Op::uffd_wp)) out.push_back(Action{Op::uffd_wp, proc, page});
+            if (on(Op::split_pmd) && v == 0) out.push_back(Action{Op::split_pmd, proc, page});
             const int h = free_handle_slot(s, b.handles);
             if (h < 0) continue;
             const auto handle = static_cast<std::uint8_t>(h);
@@ -120,6 +125,8 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
             return do_clear_refs(s, a.proc, a.arg, ctx);
         case Op::uffd_wp:
             return do_uffd_wp(s, a.proc, a.arg);
+        case Op::split_pmd:
+            return do_split_pmd(s, a.proc);
         case Op::munmap:
             return do_munmap(s, a.proc, a.arg);
         case Op::pin:
@@ -173,6 +180,8 @@ bool CowModel::may_apply(const State& s, const Action& a) const {
             return has_present_pte(s, a.proc, a.arg);
         case Op::munmap:
             return can_munmap(s, a.proc, a.arg);
+        case Op::split_pmd:
+            return s.procs[a.proc].alive && pmd_mapped(s, a.proc);
         case Op::dma_write:
             return can_dma_write(s, a.handle);
         case Op::swap_out:

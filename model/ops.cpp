@@ -1,5 +1,6 @@
 #include "model/ops.hpp"
 
+#include "model/folio.hpp"
 #include "model/mm.hpp"
 
 namespace cowpin {
@@ -23,7 +24,9 @@ void copy_for_child(State& s, Pte& child_pte, std::uint8_t data, const OpContext
 // (5.19+); the parent's huge PTE is write-protected when shared and untouched when copied.
 void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const OpContext& ctx) {
     Frame& fr = s.frames[ppte.target];
-    const bool maybe_pinned = parent.has_pinned && fr.pins > 0;  // page_needs_cow_for_dma()
+    // page_needs_cow_for_dma() / folio_needs_cow_for_dma(): the folio's pins, for a page of a
+    // large folio too (page_maybe_dma_pinned() reads the compound pincount).
+    const bool maybe_pinned = parent.has_pinned && folio_pins(s, ppte.target) > 0;
     bool copy = false;
     switch (ctx.hugetlb() ? ctx.policy.hugetlb_fork : ctx.policy.fork) {
         case ForkPresent::share:  // no pin check
@@ -35,7 +38,7 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
             copy = fr.anon_exclusive && maybe_pinned;
             break;
         case ForkPresent::copy_if_referenced:
-            copy = fr.pins + fr.gets > 0;
+            copy = folio_gup_refs(s, ppte.target) > 0;
             break;
         case ForkPresent::copy_always:
             copy = true;
@@ -51,6 +54,38 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
     fr.anon_exclusive = 0;
     ppte.writable = 0;  // ptep_set_wrprotect()
     map_present(s, cpte, ppte.target, false);
+}
+
+// copy_huge_pmd(): a PMD-mapped THP is shared whole, write-protected in both, unless the fork
+// rule would copy one of its pages (a maybe-pinned folio: d042035eaf5f in 5.9, and from 5.19
+// page_try_dup_anon_rmap() failing for an exclusive one): then the parent's PMD is split and
+// its PTEs are copied one by one (copy_present_pte(), fork_present()).
+void fork_pmd(State& s, int parent, int child, const OpContext& ctx) {
+    const std::uint8_t f = s.procs[parent].pte[0].target;
+    const bool maybe_pinned = s.procs[parent].has_pinned && folio_pins(s, f) > 0;
+    bool split = false;
+    switch (ctx.policy.fork) {
+        case ForkPresent::share:
+            break;
+        case ForkPresent::copy_if_pinned:
+            split = maybe_pinned;
+            break;
+        case ForkPresent::anon_exclusive:
+            split = s.frames[f].anon_exclusive && maybe_pinned;
+            break;
+        case ForkPresent::copy_if_referenced:
+            split = folio_gup_refs(s, f) > 0;
+            break;
+        case ForkPresent::copy_always:
+            split = true;
+            break;
+    }
+    if (split) {
+        split_pmd(s, parent);
+        return;
+    }
+    record(ctx.effects, Decision::fork, false);
+    share_pmd(s, parent, child);
 }
 
 // Whether reclaim (shrink_folio_list()) or migration (migrate_pages()) may take a frame and
@@ -142,11 +177,13 @@ bool do_fork(State& s, int parent, int child, const OpContext& ctx) {
     c.parent = static_cast<std::uint8_t>(parent);
     c.ideal = p.ideal;
     const bool eager = ctx.policy.fork == ForkPresent::copy_always;
+    if (pmd_mapped(s, parent)) fork_pmd(s, parent, child, ctx);
     for (int v = 0; v < kMaxPages; ++v) {
         Pte& ppte = p.pte[v];
         Pte& cpte = c.pte[v];
         switch (ppte.kind) {
             case PteKind::none:
+            case PteKind::pmd:  // shared whole by fork_pmd()
                 break;
             case PteKind::present:
                 fork_present(s, p, ppte, cpte, ctx);
@@ -209,8 +246,10 @@ static void zap_pte(State& s, Pte& pte) {
 bool do_exit(State& s, int proc) {
     Process& p = s.procs[proc];
     if (!p.alive) return false;
+    const bool pmd = pmd_mapped(s, proc);
+    zap_pmd(s, proc);  // zap_huge_pmd(), if a PMD maps the VMA
     for (int v = 0; v < kMaxPages; ++v) {
-        if (p.pte[v].kind == PteKind::none) continue;
+        if (p.pte[v].kind == PteKind::none && !(pmd && p.ideal[v] != kNone)) continue;
         zap_pte(s, p.pte[v]);
         detach_cell(s, proc, v);
     }
@@ -226,8 +265,11 @@ bool can_munmap(const State& s, int proc, int vaddr) {
     return s.procs[proc].alive && s.procs[proc].pte[vaddr].kind != PteKind::none;
 }
 
+// A munmap of one page of a PMD-mapped THP splits the PMD first (zap_pmd_range() →
+// __split_huge_pmd() for a partial range).
 bool do_munmap(State& s, int proc, int vaddr) {
     if (!can_munmap(s, proc, vaddr)) return false;
+    split_pmd(s, proc);
     Pte& pte = s.procs[proc].pte[vaddr];
     zap_pte(s, pte);
     detach_cell(s, proc, vaddr);
@@ -253,11 +295,15 @@ bool do_read(State& s, int proc, int vaddr, const OpContext& ctx) {
 }
 
 bool has_present_pte(const State& s, int proc, int vaddr) {
-    return s.procs[proc].alive && s.procs[proc].pte[vaddr].kind == PteKind::present;
+    const PteKind kind = s.procs[proc].pte[vaddr].kind;
+    return s.procs[proc].alive && (kind == PteKind::present || kind == PteKind::pmd);
 }
 
+// mprotect() of one page of a PMD-mapped THP is a partial one: change_pmd_range() splits the
+// PMD, then changes the page's PTE.
 bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
     if (!has_present_pte(s, proc, vaddr)) return false;
+    split_pmd(s, proc);
     Pte& pte = s.procs[proc].pte[vaddr];
     // hugetlb_change_protection() has no can_change_pte_writable(): a private huge PTE stays
     // R/O until a write fault, in every era.
@@ -308,7 +354,8 @@ bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int hand
     const GupRead rule = kind != HandleKind::get ? ctx.policy.gup_read_pin : ctx.policy.gup_read_get;
     // The read rule matters for a R/O GUP of a page that is not mapped writable.
     const Pte& before = s.procs[proc].pte[vaddr];
-    const bool read_rule = !write && !(before.kind == PteKind::present && before.writable);
+    const bool read_rule = !write && !((before.kind == PteKind::present ||
+                                        before.kind == PteKind::pmd) && before.writable);
     bool faulted = read_rule && rule == GupRead::break_cow;
     // FOLL_WRITE (or 5.8's forced FOLL_WRITE) faults with FAULT_FLAG_WRITE, swap-in included.
     if (!fault_in(s, proc, vaddr, write || rule == GupRead::break_cow, ctx)) return false;
@@ -322,6 +369,7 @@ bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int hand
             wp_fault(s, proc, vaddr, true, ctx);
             faulted = true;
         } else if (rule == GupRead::copy_if_shared && fr.mapcount + swapcount > 1) {
+            split_pmd(s, proc);  // copy-on-pin of one page of a THP: split, then copy it
             wp_page_copy(s, proc, pte, true, ctx);
             faulted = true;
         }
@@ -369,6 +417,12 @@ bool do_unpin(State& s, int handle) {
         for (Value& v : s.values)
             if (v.cell == (cell | kDetachedCell)) v.cell = kNone;
     }
+    return true;
+}
+
+bool do_split_pmd(State& s, int proc) {
+    if (!s.procs[proc].alive || !pmd_mapped(s, proc)) return false;
+    split_pmd(s, proc);
     return true;
 }
 

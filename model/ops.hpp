@@ -46,6 +46,8 @@ bool do_munmap(State& s, int proc, int vaddr);
 // pin_user_pages() (longterm or not) or get_user_pages() into handle slot `handle`.
 bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int handle,
             const OpContext& ctx);
+// __split_huge_pmd() of the process's PMD-mapped THP (false if no PMD maps its VMA).
+bool do_split_pmd(State& s, int proc);
 // unpin_user_page() / put_page() of a handle.
 bool do_unpin(State& s, int handle);
 // The device stores a fresh value through a FOLL_WRITE handle.

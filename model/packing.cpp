@@ -176,7 +176,7 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
         L.field(po + offsetof(Process, has_pinned), 1, false);
         for (int v = 0; v < V; ++v) {
             const std::size_t to = po + offsetof(Process, pte) + v * sizeof(Pte);
-            L.field(to + offsetof(Pte, kind), 3, false);
+            L.field(to + offsetof(Pte, kind), sh.large_folios ? 4 : 3, false);
             L.field(to + offsetof(Pte, target), std::max(F, S) - 1, true);
             L.field(to + offsetof(Pte, writable), 1, false);
             L.field(to + offsetof(Pte, swp_exclusive), 1, false);
@@ -195,6 +195,7 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
         L.field(fo + offsetof(Frame, swapcache), S - 1, true);
         L.field(fo + offsetof(Frame, isolated), 1, false);
         L.field(fo + offsetof(Frame, data), NV - 1, true);
+        L.field(fo + offsetof(Frame, folio), sh.large_folios ? F - 1 : -1, true);
     }
     for (int sl = 0; sl < S; ++sl) {
         const std::size_t so = offsetof(State, slots) + sl * sizeof(Slot);

@@ -95,6 +95,29 @@ enum class HugetlbWp : std::uint8_t {
     as_base,   // the policy's write_fault rule, as for an order-0 page (PreCOP, eager-copy)
 };
 
+// Write fault (or unshare fault) on a R/O PMD-mapped THP: do_huge_pmd_wp_page(). Reuse the
+// whole folio, or copy it whole (5.7), or split the PMD and fault again on the PTE.
+enum class HugePmdWp : std::uint8_t {
+    mapcount_copy,         // 5.7: reuse_swap_page() (every page mapped once); else a new THP
+    mapcount_split,        // 5.8-5.17 (3917c80280c9): reuse_swap_page(); else __split_huge_pmd()
+                           // and VM_FAULT_FALLBACK. By mapcount: CVE-2020-29374 stays open
+    refcount_split,        // 5.18 (3bff7e3f1f16): page_count() == 1 after freeing the swapcache
+    anon_exclusive_split,  // 5.19+: PageAnonExclusive(head), else page_count() == 1 (set it)
+};
+
+// Write fault on a R/O PTE of a page of a large folio that is not PageAnonExclusive (an
+// exclusive page is reused in every era that has the flag).
+enum class LargeFolioWp : std::uint8_t {
+    as_base,   // ≤6.8: the write_fault rule on the folio's counts (page_count() is the folio's;
+               // ≤5.8 reuse_swap_page() reads the largest page mapcount of the THP)
+    never,     // 6.9-6.14 (cd197c3a2040): wp_can_reuse_anon_folio() refuses every large folio
+    mm_id,     // 6.15+ (1da190f4d0a6): __wp_can_reuse_large_anon_folio(): mapped by this MM
+               // only (MM_ID), more than one mapping, and large mapcount == refcount
+    mapcount,  // no kernel: as mm_id without the refcount test (GUP references ignored)
+    per_page,  // no kernel (PreCOP on large folios): the write_fault rule on the page alone, as
+               // if it were an order-0 folio
+};
+
 struct CowPolicy {
     std::string name;     // used by specs and traces: "linux-5.19"
     std::string summary;  // one line for `cowpin policies`
@@ -123,17 +146,26 @@ struct CowPolicy {
     // write fault.
     ForkPresent hugetlb_fork = ForkPresent::share;
     HugetlbWp hugetlb_write_fault = HugetlbWp::mapcount;
+    // thp (memory_bit(Memory::thp)): the write fault on a PMD-mapped THP and on a PTE of a
+    // large folio. Fork, GUP and unmap of a THP follow the base rules on the folio's counts.
+    HugePmdWp huge_pmd_write_fault = HugePmdWp::anon_exclusive_split;
+    LargeFolioWp large_folio_write_fault = LargeFolioWp::as_base;
 
     bool models(Memory m) const { return memory & memory_bit(m); }
 
     // Same decisions (name and summary aside).
     bool same_decisions(const CowPolicy& o) const {
         return same_base_decisions(o) && memory == o.memory && hugetlb_fork == o.hugetlb_fork &&
-               hugetlb_write_fault == o.hugetlb_write_fault;
+               hugetlb_write_fault == o.hugetlb_write_fault &&
+               huge_pmd_write_fault == o.huge_pmd_write_fault &&
+               large_folio_write_fault == o.large_folio_write_fault;
     }
     // Same decisions wherever a run on memory `m` consults them.
     bool decides_alike_on(Memory m, const CowPolicy& o) const {
         if (!same_base_decisions(o) || models(m) != o.models(m)) return false;
+        if (m == Memory::thp)
+            return huge_pmd_write_fault == o.huge_pmd_write_fault &&
+                   large_folio_write_fault == o.large_folio_write_fault;
         return m != Memory::hugetlb ||
                (hugetlb_fork == o.hugetlb_fork && hugetlb_write_fault == o.hugetlb_write_fault);
     }

@@ -5,16 +5,22 @@
 
 namespace cowpin {
 
-Shape Shape::for_bounds(int procs, int pages, int handles, int slots) {
+Shape Shape::for_bounds(int procs, int pages, int handles, int slots, bool large_folios) {
     Shape sh;
     sh.procs = static_cast<std::uint8_t>(procs);
     sh.pages = static_cast<std::uint8_t>(pages);
     sh.handles = static_cast<std::uint8_t>(handles);
     sh.slots = static_cast<std::uint8_t>(slots);
-    sh.frames = static_cast<std::uint8_t>(std::min(kMaxFrames, procs * pages + handles + slots + 1));
+    sh.large_folios = large_folios;
+    // Every frame is referenced (a PTE, a handle, a swapcache slot), or, with large folios, is
+    // a page of a folio one of those references keeps alive: up to `pages` frames each. A step
+    // allocates at most one frame, or a whole folio (5.7's THP copy), before it frees.
+    const int refs = procs * pages + handles + slots;
+    const int per_ref = large_folios ? pages : 1;
+    sh.stored_frames = static_cast<std::uint8_t>(std::min(kMaxFrames, refs * per_ref));
+    sh.frames = static_cast<std::uint8_t>(std::min(kMaxFrames, refs * per_ref + per_ref));
     sh.values = static_cast<std::uint8_t>(
         std::min(kMaxValues, procs * pages + sh.frames + slots + 2 * handles + 1));
-    sh.stored_frames = static_cast<std::uint8_t>(std::min(kMaxFrames, procs * pages + handles + slots));
     sh.stored_values = static_cast<std::uint8_t>(
         std::min(kMaxValues, procs * pages + sh.stored_frames + slots + 2 * handles));
     return sh;

@@ -54,7 +54,10 @@ constexpr std::array<std::uint8_t, N> none_filled() {
     return a;
 }
 
-enum class PteKind : std::uint8_t { none, present, swap, migration };
+// pmd: the process maps its whole VMA with one PMD-level entry of a large folio (a PMD-mapped
+// THP, MODEL.md §9). Each page's entry then says `pmd` and names the folio's page at that
+// address; they all change together (map, split, zap).
+enum class PteKind : std::uint8_t { none, present, swap, migration, pmd };
 
 // Migration entry kinds (make_writable_migration_entry, make_readable_exclusive_migration_entry,
 // make_readable_migration_entry in mm/rmap.c try_to_migrate_one()).
@@ -83,10 +86,16 @@ struct Process {
                                                                            // shows at v, or kNone
 };
 
-struct Frame {                       // struct page of order 0, anonymous
+// A page of an anonymous folio: an order-0 folio, or one page of a large folio (THP), whose
+// pages share `folio` (the head page's frame). A large folio's counts are the sums over its
+// pages (folio_ref_count(), folio_maybe_dma_pinned(), model/folio.hpp); each page keeps what
+// the kernel keeps per page: its mapcount (page_mapcount(): PTEs of it and PMDs of the folio),
+// PageAnonExclusive, its data. A PMD mapping holds one reference, counted on the head page.
+struct Frame {
     std::uint8_t in_use = 0;
-    std::uint8_t mapcount = 0;       // present PTEs mapping it
-    std::uint8_t refcount = 0;       // mapcount + swapcache + gets + pins + isolated
+    std::uint8_t mapcount = 0;       // present PTEs mapping it, and PMDs mapping its folio
+    std::uint8_t refcount = 0;       // PTE mapcount + swapcache + gets + pins + isolated, and on
+                                     // a large folio's head page one per PMD mapping
     std::uint8_t pins = 0;           // FOLL_PIN references, longterm or not (counted exactly,
                                      // not biased by 1024)
     std::uint8_t gets = 0;           // FOLL_GET references
@@ -94,6 +103,7 @@ struct Frame {                       // struct page of order 0, anonymous
     std::uint8_t swapcache = kNone;  // slot it caches, or kNone (PageSwapCache)
     std::uint8_t isolated = 0;       // isolated for migration
     std::uint8_t data = kNone;       // value it holds
+    std::uint8_t folio = kNone;      // the head page's frame of its large folio, or kNone
 };
 
 struct Slot {                        // a swap slot
@@ -201,7 +211,9 @@ struct Shape {
     std::uint8_t frames = kMaxFrames, values = kMaxValues;
     // After a step, in a canonical state: no frame or value allocated mid-step is left over.
     std::uint8_t stored_frames = kMaxFrames, stored_values = kMaxValues;
-    static Shape for_bounds(int procs, int pages, int handles, int slots);
+    // Large folios may exist (memory "thp"): PMD entries and Frame::folio are in use.
+    std::uint8_t large_folios = 1;
+    static Shape for_bounds(int procs, int pages, int handles, int slots, bool large_folios = false);
     static Shape full() { return Shape{}; }
 };
 
@@ -233,6 +245,7 @@ inline std::uint8_t pte_frame(const State& s, const Pte& pte) {
     switch (pte.kind) {
         case PteKind::present:
         case PteKind::migration:
+        case PteKind::pmd:
             return pte.target;
         case PteKind::swap:
             return s.slots[pte.target].cache;

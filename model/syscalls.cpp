@@ -29,6 +29,7 @@ constexpr std::array<std::string_view, kNoOps> kReasons = {
     "the handle holds no reference",
     "clear_refs leaves hugetlb pages alone (clear_refs_walk_ops has no hugetlb_entry)",
     "MADV_PAGEOUT refuses a hugetlb VMA (-EINVAL)",
+    "split_pmd: no PMD maps the page",
 };
 
 bool noop(const OpContext& ctx, NoOp why) {
@@ -66,6 +67,7 @@ bool mprotect_step(State& s, int proc, int vaddr, const OpContext& ctx) {
     Pte& pte = s.procs[proc].pte[vaddr];
     switch (pte.kind) {
         case PteKind::present:
+        case PteKind::pmd:
             return do_mprotect(s, proc, vaddr, ctx);
         case PteKind::migration:
             if (pte.migration == MigrationKind::writable)
@@ -126,7 +128,9 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
             return !fault_waits(s, pte) && do_write(s, p, v, ctx);
         case Op::read:
             if (fault_waits(s, pte)) return false;
-            return pte.kind == PteKind::present ? noop(ctx, NoOp::read_present) : do_read(s, p, v, ctx);
+            return pte.kind == PteKind::present || pte.kind == PteKind::pmd
+                       ? noop(ctx, NoOp::read_present)
+                       : do_read(s, p, v, ctx);
         case Op::pin:
         case Op::get:
         case Op::vmsplice:
@@ -143,6 +147,8 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
                                                 : noop(ctx, NoOp::uffd_wp_not_present);
         case Op::munmap:
             return do_munmap(s, p, v);
+        case Op::split_pmd:
+            return do_split_pmd(s, p) || noop(ctx, NoOp::split_pmd_none);
         case Op::swap_out:
             return pageout(s, p, v, ctx);
         case Op::reclaim: {

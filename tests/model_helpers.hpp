@@ -21,8 +21,9 @@ inline ModelConfig exhaustive(const CowPolicy& p, Bounds b = {3, 2, 2, 2, 0}) {
     ModelConfig c;
     c.policy = &p;
     c.bounds = b;
-    for (int op = 0; op < kOps; ++op)
-        if (static_cast<Op>(op) != Op::wait) c.families |= op_bit(static_cast<Op>(op));
+    for (int op = 0; op < kOps; ++op)  // every family of base pages (split_pmd is THP's)
+        if (static_cast<Op>(op) != Op::wait && static_cast<Op>(op) != Op::split_pmd)
+            c.families |= op_bit(static_cast<Op>(op));
     return c;
 }
 

@@ -27,7 +27,7 @@ std::vector<fs::path> checked_in() {
 
 TEST_CASE("every checked-in counterexample replays and reproduces its violation") {
     const std::vector<fs::path> traces = checked_in();
-    CHECK(traces.size() == 192);
+    CHECK(traces.size() == 284);
     for (const fs::path& t : traces) {
         const ReplayOutcome r = replay_trace(t.string());
         INFO(t.filename().string() << ": " << r.message);
@@ -56,16 +56,21 @@ TEST_CASE("the checked-in counterexamples are one per violated invariant of each
     // tests leak in every era but 5.8 (whose forced COW break covers hugetlb), which still
     // leaks vmsplice before fork; a R/O pin of a shared huge page breaks (PE, PR) in 5.7 and
     // 5.9-5.18, a fixed buffer across fork() in 5.7-5.9 (hugetlb early COW came in 5.12);
-    // exhaustively on hugetlb, PE MP PR GNL up to 5.18 and MP PR GNL from 5.19.
-    CHECK(per_policy["linux-5.7"] == 20 + 1 + 4 + 2 + 2 + 4);
-    CHECK(per_policy["linux-5.8"] == 14 + 1 + 2 + 4);
-    CHECK(per_policy["linux-5.9"] == 18 + 4 + 2 + 2 + 4);
-    CHECK(per_policy["linux-5.11"] == 15 + 4 + 2 + 4);
-    CHECK(per_policy["linux-5.18"] == 14 + 4 + 2 + 4);
+    // exhaustively on hugetlb, PE MP PR GNL up to 5.18 and MP PR GNL from 5.19. On a THP
+    // (29 cow.c scenarios, + 3 PE MP PR exhaustively up to 5.18): 5.7 leaks through every
+    // vmsplice (11), loses the fixed buffer at fork (3 x 2) and pins shared pages (3 x 2);
+    // 5.8 leaks vmsplice before fork (3) and shares the pinned THP at fork (3 x 2); 5.9-5.17
+    // keep the CVE open on a PMD (3), pin shared pages (3 x 2) and lose R/O-mapped pins by the
+    // refcount (6); 5.18 closes the CVE, yet a pinned PMD-mapped THP is split and copied.
+    CHECK(per_policy["linux-5.7"] == 20 + 1 + 4 + 2 + 2 + 4 + 11 + 6 + 6 + 3);
+    CHECK(per_policy["linux-5.8"] == 14 + 1 + 2 + 4 + 3 + 6 + 3);
+    CHECK(per_policy["linux-5.9"] == 18 + 4 + 2 + 2 + 4 + 3 + 6 + 6 + 3);
+    CHECK(per_policy["linux-5.11"] == 15 + 4 + 2 + 4 + 3 + 6 + 6 + 3);
+    CHECK(per_policy["linux-5.18"] == 14 + 4 + 2 + 4 + 6 + 6 + 1 + 3);
     // O_DIRECT before fork, test3, FOLL_GET; gets, and the system calls exhaustively: MP, PR;
     // the four hugetlb vmsplice tests (cow.c's XFAILs)
     CHECK(per_policy["linux-5.19"] == 7 + 4 + 3);
-    CHECK(per_policy["linux-6.18"] == 3 + 4 + 3);  // FOLL_GET before fork; gets: MP, PR
+    CHECK(per_policy["linux-6.18"] == 3 + 4 + 3 + 2);  // FOLL_GET before fork; gets: MP, PR
     // PreCOP holds every invariant on every spec, gets included.
     CHECK(per_policy.count("precop") == 0);
     // As linux-5.7 on the scenarios (14 traces), and PE MP PR (+ GNL with gets) exhaustively.
@@ -75,5 +80,5 @@ TEST_CASE("the checked-in counterexamples are one per violated invariant of each
     CHECK(per_policy.count("eager-copy") == 0);
     int total = 0;
     for (const auto& [policy, n] : per_policy) total += n;
-    CHECK(total == 192);
+    CHECK(total == 284);
 }

@@ -178,23 +178,24 @@ TEST_CASE("a policy file lists the memory it models; hugetlb needs its two decis
     nlohmann::ordered_json no_memory = j;
     no_memory.erase("memory");
     CHECK(error(no_memory) == "my-idea.json: field 'memory': missing (expected an array of the "
-                              "memory kinds the policy models: base, and any of hugetlb)");
+                              "memory kinds the policy models: base, and any of thp, hugetlb)");
     nlohmann::ordered_json no_fork = j;
     no_fork.erase("hugetlb_fork");
     CHECK(error(no_fork) == "my-idea.json: decision point 'hugetlb_fork': missing (expected one "
                             "of: share, copy_if_pinned, anon_exclusive, copy_if_referenced, "
                             "copy_always)");
     nlohmann::ordered_json base_only = j;
-    base_only["memory"] = {"base"};
+    base_only["memory"] = {"base", "thp"};
     CHECK(error(base_only) == "my-idea.json: decision point 'hugetlb_fork': given, but \"memory\" "
                               "does not list hugetlb");
     base_only.erase("hugetlb_fork");
     base_only.erase("hugetlb_write_fault");
     CHECK(error(base_only) == "(accepted)");
-    nlohmann::ordered_json thp = j;
-    thp["memory"] = {"base", "thp"};
-    CHECK(error(thp) == "my-idea.json: field 'memory': unknown memory kind \"thp\" (expected an "
-                        "array of the memory kinds the policy models: base, and any of hugetlb)");
+    nlohmann::ordered_json huge = j;
+    huge["memory"] = {"base", "huge"};
+    CHECK(error(huge) == "my-idea.json: field 'memory': unknown memory kind \"huge\" (expected an "
+                         "array of the memory kinds the policy models: base, and any of thp, "
+                         "hugetlb)");
 }
 
 TEST_CASE("a hugetlb policy that decides the write fault by refcount (as_base) closes the "

@@ -74,6 +74,7 @@ const std::string kActionList =
     "fork, exit, write, read, mprotect, clear_refs, uffd_wp, munmap, pin, get, vmsplice, "
     "odirect_read, odirect_write, iouring_fixed, unpin, dma_write, swap_out, reclaim, "
     "migrate_start, migrate_finish";
+const std::string kThpActions = "split_pmd";
 const std::string kInvariantList =
     "refcounts_consistent, pinned_exclusive, writable_exclusive, anon_exclusive_sound, "
     "memory_private, pin_reliable, get_no_leak";
@@ -139,11 +140,12 @@ TEST_CASE("An unknown action in the exhaustive 'actions' list names its index an
     const std::string msg = error_of(exhaustive([](json& j) { j["actions"][1] = "jump"; }));
     INFO(msg);
     CHECK(msg == field_error("actions[1]",
-                             "unknown action 'jump' (expected one of: " + kActionList + ")"));
+                             "unknown action 'jump' (expected one of: " + kActionList + ", " + kThpActions + ")"));
 
     // 'wait' is a program step only, never an action family.
     CHECK(error_of(exhaustive([](json& j) { j["actions"][0] = "wait"; })) ==
-          field_error("actions[0]", "unknown action 'wait' (expected one of: " + kActionList + ")"));
+          field_error("actions[0]", "unknown action 'wait' (expected one of: " + kActionList + ", " +
+                                        kThpActions + ")"));
     CHECK(error_of(exhaustive([](json& j) { j["actions"][0] = 3; })) ==
           field_error("actions[0]", "expected an action name, got an integer"));
     CHECK(error_of(exhaustive([](json& j) { j["actions"] = json::array(); })) ==
@@ -154,7 +156,7 @@ TEST_CASE("An unknown action in a program step names the program, the step and t
     const std::string msg = error_of(scenario([](json& j) { j["programs"]["P0"][1] = "jump v0"; }));
     INFO(msg);
     CHECK(msg == field_error("programs.P0[1]", "unknown action 'jump' (expected one of: " +
-                                                   kActionList + ", wait)"));
+                                                   kActionList + ", wait, " + kThpActions + ")"));
 }
 
 TEST_CASE("An unknown invariant names the verdict or list entry and lists the invariants") {
@@ -342,7 +344,8 @@ TEST_CASE("An environment may only hold frame actions, and only in a scenario sp
                                         "reclaim, migrate_start or migrate_finish)"));
     CHECK(error_of(scenario([](json& j) { j["environment"] = {"swapout"}; })) ==
           field_error("environment[0]",
-                      "unknown action 'swapout' (expected one of: " + kActionList + ")"));
+                      "unknown action 'swapout' (expected one of: " + kActionList + ", " +
+                                     kThpActions + ")"));
     CHECK(error_of(exhaustive([](json& j) { j["environment"] = {"swap_out"}; })) ==
           field_error("environment", "only a scenario spec has an environment"));
     const cowpin::Spec ok = cowpin::parse_spec(

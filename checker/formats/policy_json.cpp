@@ -25,6 +25,10 @@ const std::vector<std::string> kMprotect = {"never", "if_anon_exclusive"};
 const std::vector<std::string> kClearRefs = {"wrprotect", "skip_pinned"};
 const std::vector<std::string> kODirect = {"get", "pin"};
 const std::vector<std::string> kHugetlbWp = {"mapcount", "as_base"};
+const std::vector<std::string> kHugePmdWp = {"mapcount_copy", "mapcount_split", "refcount_split",
+                                             "anon_exclusive_split"};
+const std::vector<std::string> kLargeFolioWp = {"as_base", "never", "mm_id", "mapcount",
+                                                "per_page"};
 
 std::string joined(const std::vector<std::string>& v) {
     std::string out;
@@ -40,6 +44,7 @@ const std::vector<DecisionPoint>& decision_points() {
         {"fork", kFork},             {"swap_out", kMayUnmap},    {"migrate", kMayUnmap},
         {"swap_in", kSwapIn},        {"mprotect", kMprotect},    {"clear_refs", kClearRefs},
         {"odirect", kODirect},       {"hugetlb_fork", kFork},    {"hugetlb_write_fault", kHugetlbWp},
+        {"huge_pmd_write_fault", kHugePmdWp}, {"large_folio_write_fault", kLargeFolioWp},
     };
     return points;
 }
@@ -64,7 +69,8 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
                  fmt::format("unknown (expected name, summary, anon_exclusive, exclusive_entries, "
                              "memory, or a decision point: write_fault, gup_read_pin, "
                              "gup_read_get, fork, swap_out, migrate, swap_in, mprotect, "
-                             "clear_refs, odirect, hugetlb_fork, hugetlb_write_fault)"));
+                             "clear_refs, odirect, hugetlb_fork, hugetlb_write_fault, "
+                             "huge_pmd_write_fault, large_folio_write_fault)"));
     CowPolicy p;
     if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
         fail("field", "name", "expected a non-empty string");
@@ -80,13 +86,14 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     p.anon_exclusive = j["anon_exclusive"].get<bool>();
     // "memory": the kinds the policy models; base is required, the decision points of the
     // others are required with them.
-    const char* kinds = "an array of the memory kinds the policy models: base, and any of hugetlb";
+    const char* kinds =
+        "an array of the memory kinds the policy models: base, and any of thp, hugetlb";
     if (!j.contains("memory")) fail("field", "memory", fmt::format("missing (expected {})", kinds));
     if (!j["memory"].is_array()) fail("field", "memory", fmt::format("expected {}", kinds));
     p.memory = 0;
     for (const json& k : j["memory"]) {
         const std::optional<Memory> m = k.is_string() ? parse_memory(k.get<std::string>()) : std::nullopt;
-        if (!m || *m == Memory::thp)
+        if (!m)
             fail("field", "memory", fmt::format("unknown memory kind {} (expected {})", k.dump(), kinds));
         p.memory |= memory_bit(*m);
     }
@@ -113,6 +120,14 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     p.mprotect = static_cast<MprotectUpgrade>(pick(dp[7]));
     p.clear_refs = static_cast<ClearRefs>(pick(dp[8]));
     p.odirect = static_cast<ODirect>(pick(dp[9]));
+    if (p.models(Memory::thp)) {
+        p.huge_pmd_write_fault = static_cast<HugePmdWp>(pick(dp[12]));
+        p.large_folio_write_fault = static_cast<LargeFolioWp>(pick(dp[13]));
+    } else {
+        for (const char* key : {"huge_pmd_write_fault", "large_folio_write_fault"})
+            if (j.contains(key))
+                fail("decision point", key, "given, but \"memory\" does not list thp");
+    }
     if (p.models(Memory::hugetlb)) {
         p.hugetlb_fork = static_cast<ForkPresent>(pick(dp[10]));
         p.hugetlb_write_fault = static_cast<HugetlbWp>(pick(dp[11]));
@@ -137,6 +152,9 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     needs_flag(p.mprotect == MprotectUpgrade::if_anon_exclusive, "mprotect");
     needs_flag(p.models(Memory::hugetlb) && p.hugetlb_fork == ForkPresent::anon_exclusive,
                "hugetlb_fork");
+    needs_flag(p.models(Memory::thp) &&
+                   p.huge_pmd_write_fault == HugePmdWp::anon_exclusive_split,
+               "huge_pmd_write_fault");
     return p;
 }
 
@@ -166,6 +184,10 @@ nlohmann::ordered_json policy_to_json(const CowPolicy& p) {
     if (p.models(Memory::hugetlb)) {
         j["hugetlb_fork"] = kFork[static_cast<int>(p.hugetlb_fork)];
         j["hugetlb_write_fault"] = kHugetlbWp[static_cast<int>(p.hugetlb_write_fault)];
+    }
+    if (p.models(Memory::thp)) {
+        j["huge_pmd_write_fault"] = kHugePmdWp[static_cast<int>(p.huge_pmd_write_fault)];
+        j["large_folio_write_fault"] = kLargeFolioWp[static_cast<int>(p.large_folio_write_fault)];
     }
     return j;
 }

@@ -6,11 +6,12 @@
 //     "write_fault": "anon_exclusive", "gup_read_pin": "unshare", "gup_read_get": "none",
 //     "fork": "share", "swap_out": "unless_pinned", "migrate": "unless_pinned",
 //     "swap_in": "anon_exclusive", "mprotect": "never", "clear_refs": "skip_pinned",
-//     "odirect": "get", "memory": ["base", "hugetlb"],
-//     "hugetlb_fork": "anon_exclusive", "hugetlb_write_fault": "mapcount" }
+//     "odirect": "get", "memory": ["base", "thp", "hugetlb"],
+//     "hugetlb_fork": "anon_exclusive", "hugetlb_write_fault": "mapcount",
+//     "huge_pmd_write_fault": "anon_exclusive_split", "large_folio_write_fault": "mm_id" }
 //
 // "memory" lists the kinds of memory the policy models (MODEL.md §9); the decision points of
-// hugetlb are required when it lists hugetlb, and refused when it does not. Every decision
+// thp and of hugetlb are required when it lists them, and refused when it does not. Every decision
 // point of the base page is required; an unknown key, an unknown behaviour, or a behaviour that
 // needs PageAnonExclusive in a policy without it is refused naming the decision point.
 // specs/policies/ holds every built-in policy in this form.

@@ -68,7 +68,8 @@ struct Parser {
             fail(field, fmt::format("unknown action '{}' (expected one of: fork, exit, write, "
                                     "read, mprotect, clear_refs, uffd_wp, munmap, pin, get, "
                                     "vmsplice, odirect_read, odirect_write, iouring_fixed, unpin, "
-                                    "dma_write, swap_out, reclaim, migrate_start, migrate_finish)",
+                                    "dma_write, swap_out, reclaim, migrate_start, migrate_finish, "
+                                    "split_pmd)",
                                     j.get<std::string>()));
         return *o;
     }
@@ -211,9 +212,23 @@ Memory parse_memory_kind(const Parser& p, const json& j) {
     if (!m)
         p.fail("memory", fmt::format("unknown memory kind {} (expected base, thp or hugetlb)",
                                      j.dump()));
-    if (*m == Memory::thp)
-        p.fail("memory", "thp is not modelled yet (expected base or hugetlb; MODEL.md §9)");
     return *m;
+}
+
+// A THP spans the VMA: 2 to 4 pages in MODEL.md §9, 2 in this build (kMaxPages); every frame
+// its folios can keep alive must fit the state (Shape::for_bounds()).
+void check_memory_bounds(const Parser& p, const Spec& spec) {
+    if (spec.memory != Memory::thp) return;
+    const Bounds& b = spec.bounds;
+    if (b.pages != kMaxPages)
+        p.fail("bounds.pages", fmt::format("a THP spans the VMA: expected {} pages with memory "
+                                           "\"thp\" (this build holds {} per process)",
+                                           kMaxPages, kMaxPages));
+    const int frames = (b.processes * b.pages + b.handles + b.swap_slots + 1) * b.pages;
+    if (frames > kMaxFrames)
+        p.fail("bounds", fmt::format("with memory \"thp\", (processes × pages + handles + "
+                                     "swap_slots + 1) × pages must be at most {}, got {}",
+                                     kMaxFrames, frames));
 }
 
 // Steps, action families and environment actions the spec's memory does not allow
@@ -418,6 +433,7 @@ Spec parse_spec(const std::string& text, const std::string& path,
     if (j.contains("memory")) spec.memory = parse_memory_kind(p, j["memory"]);
     if (!j.contains("bounds")) p.fail("bounds", "missing (expected an object)");
     parse_bounds(p, j["bounds"], spec.bounds);
+    check_memory_bounds(p, spec);
 
     if (j.contains("programs") == j.contains("actions"))
         p.fail("programs", "expected exactly one of 'programs' (scenario) or 'actions' (exhaustive)");

@@ -52,6 +52,8 @@ json pte_json(const Pte& pte, bool exclusive_entries) {
         case PteKind::migration:
             return json{{"pte", "migration"}, {"frame", pte.target},
                         {"kind", migration_name(pte.migration)}};
+        case PteKind::pmd:  // the page's share of a PMD mapping of its THP
+            return json{{"pte", "pmd"}, {"frame", pte.target}, {"writable", bool(pte.writable)}};
     }
     return nullptr;
 }
@@ -91,6 +93,7 @@ json state_to_json(const State& s, const CowModel& model) {
         if (ae) j["anon_exclusive"] = bool(fr.anon_exclusive);
         j["swapcache"] = fr.swapcache == kNone ? json(nullptr) : json(fr.swapcache);
         j["isolated"] = bool(fr.isolated);
+        if (fr.folio != kNone) j["folio"] = fr.folio;  // head page of its large folio
         frames.push_back(j);
     }
     json slots = json::array();

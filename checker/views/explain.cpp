@@ -25,6 +25,9 @@ std::string pte_text(const json& pte) {
     if (kind == "swap")
         return fmt::format("swap(slot {}{})", scalar(pte.at("slot")),
                            pte.value("exclusive", false) ? ", exclusive" : "");
+    if (kind == "pmd")  // the page's share of the process's PMD mapping of its THP
+        return fmt::format("pmd(frame {}, {})", scalar(pte.at("frame")),
+                           pte.value("writable", false) ? "writable" : "R/O");
     if (kind == "migration")
         return fmt::format("migration(frame {}, {})", scalar(pte.at("frame")),
                            pte.value("kind", ""));

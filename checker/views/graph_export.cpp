@@ -57,6 +57,9 @@ std::string state_label(const State& s, const CowModel& model) {
                 case PteKind::migration:
                     out += fmt::format(" v{}:m{}", v, pte.target);
                     break;
+                case PteKind::pmd:  // a PMD-mapped THP page
+                    out += fmt::format(" v{}:P{}{}", v, pte.target, pte.writable ? "W" : "R");
+                    break;
             }
         }
         out += '\n';

@@ -22,9 +22,11 @@ extern const CowPolicy eager_copy{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
     .odirect = ODirect::get,
-    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::thp) | memory_bit(Memory::hugetlb),
     .hugetlb_fork = ForkPresent::copy_always,  // the child gets a copy of every huge page too
     .hugetlb_write_fault = HugetlbWp::as_base,  // the write_fault rule above
+    .huge_pmd_write_fault = HugePmdWp::anon_exclusive_split,  // as 5.19
+    .large_folio_write_fault = LargeFolioWp::as_base,  // as 5.19
 };
 
 }  // namespace cowpin

@@ -29,10 +29,12 @@ extern const CowPolicy linux_5_11{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::skip_pinned,  // clear_soft_dirty() → pte_is_pinned()
     .odirect = ODirect::get,               // bio_iov_iter_get_pages() → iov_iter_get_pages()
-    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::thp) | memory_bit(Memory::hugetlb),
     .hugetlb_fork = ForkPresent::copy_if_pinned,  // copy_hugetlb_page_range(): page_needs_cow_for_dma() ⇒ copy
                                            // (4eae4efa2c29, 5.12-rc3; 5.11.x still shared)
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_cow(): mapcount == 1 ⇒ reuse, refcount ignored
+    .huge_pmd_write_fault = HugePmdWp::mapcount_split,  // do_huge_pmd_wp_page(): still reuse_swap_page(): CVE open for THP
+    .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): page_count() of the folio == 1
 };
 
 }  // namespace cowpin

@@ -24,9 +24,11 @@ extern const CowPolicy linux_5_18{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
     .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
-    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::thp) | memory_bit(Memory::hugetlb),
     .hugetlb_fork = ForkPresent::copy_if_pinned,  // copy_hugetlb_page_range(): page_needs_cow_for_dma()
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_cow(): mapcount == 1 ⇒ reuse, refcount ignored
+    .huge_pmd_write_fault = HugePmdWp::refcount_split,  // do_huge_pmd_wp_page(): page_count() == 1 (3bff7e3f1f16)
+    .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): page_count() of the folio == 1
 };
 
 }  // namespace cowpin

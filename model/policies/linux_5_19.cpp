@@ -29,9 +29,11 @@ extern const CowPolicy linux_5_19{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
     .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
-    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::thp) | memory_bit(Memory::hugetlb),
     .hugetlb_fork = ForkPresent::anon_exclusive,  // copy_hugetlb_page_range(): page_try_dup_anon_rmap()
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_wp(): mapcount == 1 ⇒ reuse, refcount ignored
+    .huge_pmd_write_fault = HugePmdWp::anon_exclusive_split,  // do_huge_pmd_wp_page(): PageAnonExclusive, else page_count()
+    .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): page_count() of the folio == 1 (until 6.8)
 };
 
 }  // namespace cowpin

@@ -26,9 +26,11 @@ extern const CowPolicy linux_5_7{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::wrprotect,   // clear_soft_dirty(): no pin check before 5.11
     .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
-    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::thp) | memory_bit(Memory::hugetlb),
     .hugetlb_fork = ForkPresent::share,  // copy_hugetlb_page_range(): huge_ptep_set_wrprotect(), share; no pin check
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_cow(): mapcount == 1 ⇒ reuse, refcount ignored
+    .huge_pmd_write_fault = HugePmdWp::mapcount_copy,  // do_huge_pmd_wp_page(): reuse_swap_page(), else copy the THP
+    .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): reuse_swap_page() of the THP
 };
 
 }  // namespace cowpin

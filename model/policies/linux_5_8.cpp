@@ -25,9 +25,11 @@ extern const CowPolicy linux_5_8{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::wrprotect,   // clear_soft_dirty(): no pin check before 5.11
     .odirect = ODirect::get,              // bio_iov_iter_get_pages() → iov_iter_get_pages()
-    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::thp) | memory_bit(Memory::hugetlb),
     .hugetlb_fork = ForkPresent::share,  // copy_hugetlb_page_range(): no pin check
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_cow(): mapcount == 1 ⇒ reuse, refcount ignored
+    .huge_pmd_write_fault = HugePmdWp::mapcount_split,  // do_huge_pmd_wp_page(): reuse_swap_page(), else split (3917c80280c9)
+    .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): reuse_swap_page() of the THP
 };
 
 }  // namespace cowpin

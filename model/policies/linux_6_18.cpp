@@ -29,9 +29,11 @@ extern const CowPolicy linux_6_18{
     .mprotect = MprotectUpgrade::if_anon_exclusive,  // can_change_pte_writable()
     .clear_refs = ClearRefs::skip_pinned, // clear_soft_dirty() → pte_is_pinned()
     .odirect = ODirect::pin,              // bio_iov_iter_get_pages() → iov_iter_extract_pages()
-    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::thp) | memory_bit(Memory::hugetlb),
     .hugetlb_fork = ForkPresent::anon_exclusive,  // copy_hugetlb_page_range() → hugetlb_try_dup_anon_rmap()
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_wp(): mapcount == 1 ⇒ reuse, refcount ignored
+    .huge_pmd_write_fault = HugePmdWp::anon_exclusive_split,  // do_huge_pmd_wp_page(): PageAnonExclusive, else folio_ref_count()
+    .large_folio_write_fault = LargeFolioWp::mm_id,  // __wp_can_reuse_large_anon_folio() (6.15)
 };
 
 }  // namespace cowpin

@@ -29,9 +29,11 @@ extern const CowPolicy precop{
     .mprotect = MprotectUpgrade::never,
     .clear_refs = ClearRefs::skip_pinned, // the artifact's kernel is 5.18
     .odirect = ODirect::get,
-    .memory = memory_bit(Memory::base) | memory_bit(Memory::hugetlb),
+    .memory = memory_bit(Memory::base) | memory_bit(Memory::thp) | memory_bit(Memory::hugetlb),
     .hugetlb_fork = ForkPresent::copy_if_referenced,  // as for an order-0 page: referenced pages never shared
     .hugetlb_write_fault = HugetlbWp::as_base,  // the write_fault rule above
+    .huge_pmd_write_fault = HugePmdWp::mapcount_split,  // split, then the page-level rule
+    .large_folio_write_fault = LargeFolioWp::per_page,  // the write_fault rule on the page alone
 };
 
 }  // namespace cowpin

@@ -1,0 +1,157 @@
+#include "model/folio.hpp"
+
+#include <algorithm>
+
+namespace cowpin {
+
+namespace {
+
+// Calls fn(frame) for every page of f's folio (f alone for an order-0 page).
+template <class Fn>
+void for_each_page(const State& s, std::uint8_t f, Fn&& fn) {
+    const std::uint8_t head = s.frames[f].folio;
+    if (head == kNone) {
+        fn(f);
+        return;
+    }
+    for (int g = 0; g < kMaxFrames; ++g)
+        if (s.frames[g].in_use && s.frames[g].folio == head) fn(static_cast<std::uint8_t>(g));
+}
+
+}  // namespace
+
+int folio_ref_count(const State& s, std::uint8_t f) {
+    int n = 0;
+    for_each_page(s, f, [&](std::uint8_t g) { n += s.frames[g].refcount; });
+    return n;
+}
+
+int folio_pins(const State& s, std::uint8_t f) {
+    int n = 0;
+    for_each_page(s, f, [&](std::uint8_t g) { n += s.frames[g].pins; });
+    return n;
+}
+
+int folio_gup_refs(const State& s, std::uint8_t f) {
+    int n = 0;
+    for_each_page(s, f, [&](std::uint8_t g) { n += s.frames[g].pins + s.frames[g].gets; });
+    return n;
+}
+
+int folio_entire_mapcount(const State& s, std::uint8_t f) {
+    const std::uint8_t head = s.frames[f].folio;
+    if (head == kNone) return 0;
+    int n = 0;
+    for (const Process& p : s.procs)
+        if (p.alive && p.pte[0].kind == PteKind::pmd && s.frames[p.pte[0].target].folio == head) ++n;
+    return n;
+}
+
+int folio_large_mapcount(const State& s, std::uint8_t f) {
+    const int entire = folio_entire_mapcount(s, f);
+    int ptes = 0;
+    for_each_page(s, f, [&](std::uint8_t g) { ptes += s.frames[g].mapcount - entire; });
+    return ptes + entire;
+}
+
+int folio_max_page_mapcount(const State& s, std::uint8_t f) {
+    int most = 0;
+    for_each_page(s, f, [&](std::uint8_t g) {
+        const Frame& fr = s.frames[g];
+        const int swapcount = fr.swapcache != kNone ? s.slots[fr.swapcache].count : 0;
+        most = std::max(most, fr.mapcount + swapcount);
+    });
+    return most;
+}
+
+bool folio_mapped_by_other(const State& s, std::uint8_t f, int proc) {
+    const std::uint8_t head = s.frames[f].folio;
+    for (int p = 0; p < kMaxProcs; ++p) {
+        if (p == proc || !s.procs[p].alive) continue;
+        for (const Pte& pte : s.procs[p].pte) {
+            const std::uint8_t g = pte_frame(s, pte);
+            if (g != kNone && (g == f || (head != kNone && s.frames[g].folio == head))) return true;
+        }
+    }
+    return false;
+}
+
+namespace mm {
+
+void set_folio_anon_exclusive(State& s, std::uint8_t f, bool exclusive) {
+    std::uint8_t pages[kMaxFrames];
+    int n = 0;
+    for_each_page(s, f, [&](std::uint8_t g) { pages[n++] = g; });
+    for (int i = 0; i < n; ++i) s.frames[pages[i]].anon_exclusive = exclusive;
+}
+
+void free_folio_if_unreferenced(State& s, std::uint8_t f) {
+    if (folio_ref_count(s, f) != 0) return;
+    std::uint8_t pages[kMaxFrames];
+    int n = 0;
+    for_each_page(s, f, [&](std::uint8_t g) { pages[n++] = g; });
+    for (int i = 0; i < n; ++i) s.frames[pages[i]] = Frame{};
+}
+
+void split_pmd(State& s, int proc) {
+    Process& p = s.procs[proc];
+    if (p.pte[0].kind != PteKind::pmd) return;
+    const std::uint8_t head = s.frames[p.pte[0].target].folio;
+    for (Pte& pte : p.pte) {
+        if (pte.kind != PteKind::pmd) continue;
+        pte.kind = PteKind::present;  // page_mapcount() is unchanged: the PMD's share becomes a PTE
+        ++s.frames[pte.target].refcount;
+    }
+    --s.frames[head].refcount;
+}
+
+void zap_pmd(State& s, int proc) {
+    Process& p = s.procs[proc];
+    if (p.pte[0].kind != PteKind::pmd) return;
+    const std::uint8_t head = s.frames[p.pte[0].target].folio;
+    for (Pte& pte : p.pte) {
+        if (pte.kind != PteKind::pmd) continue;
+        --s.frames[pte.target].mapcount;
+        pte = Pte{};
+    }
+    --s.frames[head].refcount;
+    free_folio_if_unreferenced(s, head);
+}
+
+void share_pmd(State& s, int parent, int child) {
+    Process& pp = s.procs[parent];
+    Process& c = s.procs[child];
+    const std::uint8_t head = s.frames[pp.pte[0].target].folio;
+    for (int v = 0; v < kMaxPages; ++v) {
+        Pte& ppte = pp.pte[v];
+        if (ppte.kind != PteKind::pmd) continue;
+        ppte.writable = 0;  // pmdp_set_wrprotect()
+        c.pte[v] = ppte;
+        ++s.frames[ppte.target].mapcount;
+    }
+    ++s.frames[head].refcount;
+    set_folio_anon_exclusive(s, head, false);  // page_try_dup_anon_rmap() on the compound page
+}
+
+}  // namespace mm
+
+State initial_thp_state(int pages, bool anon_exclusive) {
+    State s;
+    Process& p0 = s.procs[0];
+    p0.alive = 1;
+    for (int v = 0; v < pages; ++v) {
+        Frame& fr = s.frames[v];
+        fr.in_use = 1;
+        fr.folio = 0;
+        fr.mapcount = 1;  // the PMD
+        fr.data = static_cast<std::uint8_t>(v);
+        fr.anon_exclusive = anon_exclusive;  // folio_add_new_anon_rmap()
+        s.values[v] = Value{attached_cell(0, v), 0};
+        p0.pte[v] = Pte{PteKind::pmd, static_cast<std::uint8_t>(v), 1, 0, MigrationKind::readable};
+        p0.ideal[v] = static_cast<std::uint8_t>(v);
+    }
+    s.frames[0].refcount = 1;  // the PMD's reference
+    return s;
+}
+
+}  // namespace cowpin

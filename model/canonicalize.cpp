@@ -51,6 +51,7 @@ struct Renumbering {
 // handles, then in-use frames and slots nothing references (a model bug, kept so that
 // refcounts_consistent reports them). A frame brings the slot it caches, that slot's cached
 // frame, ... (swapcache links).
+template <bool kLargeFolios>
 inline void number_frames_and_slots(const State& s, const Shape shape, Renumbering& r) {
     std::uint8_t nf = 0, ns = 0;
     bool identity = true;
@@ -67,7 +68,8 @@ inline void number_frames_and_slots(const State& s, const Shape shape, Renumberi
         while (f != kNone && r.fmap[f] == kNone) {
             r.fmap[f] = nf;
             r.forder[nf++] = f;
-            if (s.frames[f].folio != kNone) visit_folio(s.frames[f].folio);
+            if constexpr (kLargeFolios)
+                if (s.frames[f].folio != kNone) visit_folio(s.frames[f].folio);
             const std::uint8_t sl = s.frames[f].swapcache;
             if (sl == kNone || r.smap[sl] != kNone) return;
             r.smap[sl] = ns;
@@ -164,6 +166,7 @@ inline bool already_canonical(const State& s, const Shape shape, const Renumberi
 // The frame, slot and value tables in their new order (what they name renamed too); the rest of
 // the shape's entries become their defaults. The scratch arrays are left uninitialised: only
 // their first nf, ns and shape.values entries are written and read.
+template <bool kLargeFolios>
 inline void rebuild_tables(State& s, const Shape shape, const Renumbering& r,
                            bool forget_dead_writers) {
     Scratch<Frame, kMaxFrames> frames_buf;
@@ -172,7 +175,7 @@ inline void rebuild_tables(State& s, const Shape shape, const Renumbering& r,
         Frame fr = s.frames[r.forder[i]];
         if (!fr.in_use) fr = Frame{};  // referenced but not in use (a model bug): dropped
         fr.swapcache = fr.swapcache == kNone ? kNone : r.smap[fr.swapcache];
-        fr.folio = fr.folio == kNone ? kNone : r.fmap[fr.folio];
+        if constexpr (kLargeFolios) fr.folio = fr.folio == kNone ? kNone : r.fmap[fr.folio];
         fr.data = r.vmap[at(fr.data)];
         frames[i] = fr;
     }
@@ -234,21 +237,36 @@ inline void rename_references(State& s, const Shape shape, const Renumbering& r)
 
 }  // namespace
 
-void canonicalize_values(State& s, const Shape& shape,
-                         std::array<std::uint8_t, kMaxFrames>* frame_map, bool forget_dead_writers) {
-    // By value into the steps: the state's bytes may alias a Shape the steps read by reference,
-    // so every store into the state would make them read its fields again.
-    const Shape sh = shape;
+namespace {
+
+// Without large folios (every spec but "thp") no frame names a folio: the walk and the tables
+// skip Frame::folio altogether.
+template <bool kLargeFolios>
+void canonicalize_with(State& s, const Shape sh, std::array<std::uint8_t, kMaxFrames>* frame_map,
+                       bool forget_dead_writers) {
     Renumbering r;
-    number_frames_and_slots(s, sh, r);
+    number_frames_and_slots<kLargeFolios>(s, sh, r);
     if (frame_map) {
         frame_map->fill(kNone);
         std::memcpy(frame_map->data(), r.fmap, sh.frames);
     }
     number_values_and_cells(s, sh, r);
     if (already_canonical(s, sh, r, forget_dead_writers)) return;
-    rebuild_tables(s, sh, r, forget_dead_writers);
+    rebuild_tables<kLargeFolios>(s, sh, r, forget_dead_writers);
     rename_references(s, sh, r);
+}
+
+}  // namespace
+
+void canonicalize_values(State& s, const Shape& shape,
+                         std::array<std::uint8_t, kMaxFrames>* frame_map, bool forget_dead_writers) {
+    // By value into the steps: the state's bytes may alias a Shape the steps read by reference,
+    // so every store into the state would make them read its fields again.
+    const Shape sh = shape;
+    if (sh.large_folios)
+        canonicalize_with<true>(s, sh, frame_map, forget_dead_writers);
+    else
+        canonicalize_with<false>(s, sh, frame_map, forget_dead_writers);
 }
 
 void canonicalize(State& s, const Shape& shape, std::array<std::uint8_t, kMaxFrames>* frame_map) {

@@ -81,8 +81,9 @@ Outcome<E> fails(Message&& message) {
 
 template <bool E>
 Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
-    // ptes: present PTEs per page; pmds: PMD mappings per folio head (one reference each).
-    std::array<int, kMaxFrames> mapcount{}, ptes{}, pmds{}, pins{}, gets{};
+    // pmd_refs: a PMD mapping holds one reference for its whole folio, on the head page, where
+    // a PTE holds one per page: +1 on the head per PMD, -1 on each page it maps.
+    std::array<int, kMaxFrames> mapcount{}, pmd_refs{}, pins{}, gets{};
     std::array<int, kMaxSlots> count{};
     for (int p = 0; p < kMaxProcs; ++p) {
         const Process& pr = s.procs[p];
@@ -114,7 +115,7 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
             if (!s.frames[pte.target].in_use)
                 return fails<E>(
                     [&] { return fmt::format("P{} v{} maps freed frame {}", p, v, pte.target); });
-            if (pte.kind == PteKind::present) ++mapcount[pte.target], ++ptes[pte.target];
+            if (pte.kind == PteKind::present) ++mapcount[pte.target];
             if (pte.kind == PteKind::pmd) {
                 const std::uint8_t head = s.frames[pte.target].folio;
                 const Pte& first = pr.pte[0];
@@ -125,7 +126,8 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
                                            "folio with one protection", p, v);
                     });
                 ++mapcount[pte.target];
-                if (v == 0) ++pmds[head];
+                --pmd_refs[pte.target];
+                if (v == 0) ++pmd_refs[head];
             }
             if (pte.kind == PteKind::migration && !s.frames[pte.target].isolated)
                 return fails<E>([&] {
@@ -159,15 +161,16 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
             return fails<E>([&] {
                 return fmt::format("frame {}: its folio's head, frame {}, is no head", f, fr.folio);
             });
-        const int refcount = ptes[f] + cached + gets[f] + pins[f] + fr.isolated + pmds[f];
+        const int refcount = mapcount[f] + pmd_refs[f] + cached + gets[f] + pins[f] + fr.isolated;
         if (fr.mapcount != mapcount[f] || fr.pins != pins[f] || fr.gets != gets[f] ||
             fr.refcount != refcount)
             return fails<E>([&] {
                 return fmt::format(
                     "frame {}: refcount {} mapcount {} pins {} gets {}, expected refcount {} = "
-                    "PTEs {} + swapcache {} + gets {} + pins {} + isolated {} + PMDs {}",
-                    f, fr.refcount, fr.mapcount, fr.pins, fr.gets, refcount, ptes[f],
-                    int(cached), gets[f], pins[f], fr.isolated, pmds[f]);
+                    "mapcount {} + PMD references {} + swapcache {} + gets {} + pins {} + "
+                    "isolated {}",
+                    f, fr.refcount, fr.mapcount, fr.pins, fr.gets, refcount, mapcount[f],
+                    pmd_refs[f], int(cached), gets[f], pins[f], fr.isolated);
             });
         if (refcount == 0 && (fr.folio == kNone || folio_ref_count(s, f) == 0))
             return fails<E>(

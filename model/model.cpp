@@ -169,7 +169,7 @@ bool CowModel::step(State& s, const Action& a, StepEffects* effects) const {
 // Whether the guard of a family action holds (ops.hpp can_*), asked before the state is
 // copied; true for actions without such a guard and for program steps (few, and their frame
 // steps name a page).
-bool CowModel::may_apply(const State& s, const Action& a) const {
+__attribute__((always_inline)) inline bool CowModel::may_apply(const State& s, const Action& a) const {
     if (a.from_program()) return true;
     switch (a.op) {
         case Op::read:

@@ -78,19 +78,14 @@ bool folio_mapped_by_other(const State& s, std::uint8_t f, int proc) {
 
 namespace mm {
 
+// (for_each_page() visits each frame once and compares with the head it read first, so the
+// callbacks may change the pages they are given.)
 void set_folio_anon_exclusive(State& s, std::uint8_t f, bool exclusive) {
-    std::uint8_t pages[kMaxFrames];
-    int n = 0;
-    for_each_page(s, f, [&](std::uint8_t g) { pages[n++] = g; });
-    for (int i = 0; i < n; ++i) s.frames[pages[i]].anon_exclusive = exclusive;
+    for_each_page(s, f, [&](std::uint8_t g) { s.frames[g].anon_exclusive = exclusive; });
 }
 
 void free_folio_if_unreferenced(State& s, std::uint8_t f) {
-    if (folio_ref_count(s, f) != 0) return;
-    std::uint8_t pages[kMaxFrames];
-    int n = 0;
-    for_each_page(s, f, [&](std::uint8_t g) { pages[n++] = g; });
-    for (int i = 0; i < n; ++i) s.frames[pages[i]] = Frame{};
+    if (folio_ref_count(s, f) == 0) for_each_page(s, f, [&](std::uint8_t g) { s.frames[g] = Frame{}; });
 }
 
 void split_pmd(State& s, int proc) {

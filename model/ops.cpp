@@ -18,32 +18,34 @@ void copy_for_child(State& s, Pte& child_pte, std::uint8_t data, const OpContext
     map_present(s, child_pte, f, true);
 }
 
+// The fork rule for frame f of the parent (ForkPresent): does the child get a copy of it?
+// page_needs_cow_for_dma() / folio_needs_cow_for_dma() read the folio's pins, for a page of a
+// large folio too (page_maybe_dma_pinned() reads the compound pincount).
+bool fork_copies(const State& s, const Process& parent, std::uint8_t f, ForkPresent rule) {
+    const bool maybe_pinned = parent.has_pinned && folio_pins(s, f) > 0;
+    switch (rule) {
+        case ForkPresent::share:  // no pin check
+            return false;
+        case ForkPresent::copy_if_pinned:
+            return maybe_pinned;
+        case ForkPresent::anon_exclusive:  // page_try_dup_anon_rmap(): -EBUSY if maybe pinned
+            return s.frames[f].anon_exclusive && maybe_pinned;
+        case ForkPresent::copy_if_referenced:
+            return folio_gup_refs(s, f) > 0;
+        case ForkPresent::copy_always:
+            return true;
+    }
+    return false;
+}
+
 // copy_present_pte(): share or copy one present anonymous PTE of the parent. A hugetlb page
 // follows copy_hugetlb_page_range() under the policy's hugetlb_fork rule, with the same
 // choices: share (≤5.11), page_needs_cow_for_dma() ⇒ copy (5.12+), hugetlb_try_dup_anon_rmap()
 // (5.19+); the parent's huge PTE is write-protected when shared and untouched when copied.
 void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const OpContext& ctx) {
     Frame& fr = s.frames[ppte.target];
-    // page_needs_cow_for_dma() / folio_needs_cow_for_dma(): the folio's pins, for a page of a
-    // large folio too (page_maybe_dma_pinned() reads the compound pincount).
-    const bool maybe_pinned = parent.has_pinned && folio_pins(s, ppte.target) > 0;
-    bool copy = false;
-    switch (ctx.hugetlb() ? ctx.policy.hugetlb_fork : ctx.policy.fork) {
-        case ForkPresent::share:  // no pin check
-            break;
-        case ForkPresent::copy_if_pinned:
-            copy = maybe_pinned;
-            break;
-        case ForkPresent::anon_exclusive:  // page_try_dup_anon_rmap(): -EBUSY if maybe pinned
-            copy = fr.anon_exclusive && maybe_pinned;
-            break;
-        case ForkPresent::copy_if_referenced:
-            copy = folio_gup_refs(s, ppte.target) > 0;
-            break;
-        case ForkPresent::copy_always:
-            copy = true;
-            break;
-    }
+    const bool copy = fork_copies(s, parent, ppte.target,
+                                  ctx.hugetlb() ? ctx.policy.hugetlb_fork : ctx.policy.fork);
     record(ctx.effects, ctx.hugetlb() ? Decision::hugetlb_fork : Decision::fork, copy);
     if (copy) {  // copy_present_page(): parent PTE untouched
         copy_for_child(s, cpte, fr.data, ctx);
@@ -61,26 +63,8 @@ void fork_present(State& s, const Process& parent, Pte& ppte, Pte& cpte, const O
 // page_try_dup_anon_rmap() failing for an exclusive one): then the parent's PMD is split and
 // its PTEs are copied one by one (copy_present_pte(), fork_present()).
 void fork_pmd(State& s, int parent, int child, const OpContext& ctx) {
-    const std::uint8_t f = s.procs[parent].pte[0].target;
-    const bool maybe_pinned = s.procs[parent].has_pinned && folio_pins(s, f) > 0;
-    bool split = false;
-    switch (ctx.policy.fork) {
-        case ForkPresent::share:
-            break;
-        case ForkPresent::copy_if_pinned:
-            split = maybe_pinned;
-            break;
-        case ForkPresent::anon_exclusive:
-            split = s.frames[f].anon_exclusive && maybe_pinned;
-            break;
-        case ForkPresent::copy_if_referenced:
-            split = folio_gup_refs(s, f) > 0;
-            break;
-        case ForkPresent::copy_always:
-            split = true;
-            break;
-    }
-    if (split) {
+    const Process& p = s.procs[parent];
+    if (fork_copies(s, p, p.pte[0].target, ctx.policy.fork)) {
         split_pmd(s, parent);
         return;
     }
@@ -238,6 +222,7 @@ static void zap_pte(State& s, Pte& pte) {
             break;
         }
         case PteKind::none:
+        case PteKind::pmd:  // never here: munmap splits a PMD first, exit zaps it whole
             break;
     }
     pte = Pte{};
@@ -246,10 +231,9 @@ static void zap_pte(State& s, Pte& pte) {
 bool do_exit(State& s, int proc) {
     Process& p = s.procs[proc];
     if (!p.alive) return false;
-    const bool pmd = pmd_mapped(s, proc);
     zap_pmd(s, proc);  // zap_huge_pmd(), if a PMD maps the VMA
-    for (int v = 0; v < kMaxPages; ++v) {
-        if (p.pte[v].kind == PteKind::none && !(pmd && p.ideal[v] != kNone)) continue;
+    for (int v = 0; v < kMaxPages; ++v) {  // every address it maps (a zapped PMD's too)
+        if (p.ideal[v] == kNone) continue;
         zap_pte(s, p.pte[v]);
         detach_cell(s, proc, v);
     }

@@ -47,7 +47,8 @@ bool fault_waits(const State& s, const Pte& pte) {
 // shrink_folio_list()): present PTEs only, folios mapped exactly once (a page shared after fork
 // is skipped in every era since 5.4), then the policy's swap-out rule.
 bool pageout(State& s, int proc, int vaddr, const OpContext& ctx) {
-    if (ctx.hugetlb()) return noop(ctx, NoOp::pageout_hugetlb);  // madvise_behavior_valid()
+    // madvise_pageout(): can_madv_lru_vma() excludes VM_HUGETLB, -EINVAL
+    if (ctx.hugetlb()) return noop(ctx, NoOp::pageout_hugetlb);
     const Pte& pte = s.procs[proc].pte[vaddr];
     if (pte.kind != PteKind::present) return noop(ctx, NoOp::pageout_not_present);
     const Frame& fr = s.frames[pte.target];

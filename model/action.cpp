@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, kOps> kOpNames = {
     "fork",   "exit",  "write",     "read",     "mprotect", "clear_refs",    "munmap",
     "pin",    "get",   "unpin",     "dma_write", "swap_out", "reclaim", "migrate_start",
     "migrate_finish", "wait", "vmsplice", "odirect_read", "odirect_write", "iouring_fixed",
-    "uffd_wp", "split_pmd",
+    "uffd_wp", "split_pmd", "dontfork", "dofork",
 };
 
 std::vector<std::string_view> split(std::string_view text) {
@@ -78,7 +78,8 @@ bool is_handle_op(Op op) { return is_gup_op(op) || op == Op::unpin || op == Op::
 
 bool is_page_op(Op op) {
     return op == Op::write || op == Op::read || op == Op::mprotect || op == Op::clear_refs ||
-           op == Op::munmap || op == Op::uffd_wp || op == Op::split_pmd || is_gup_op(op) ||
+           op == Op::munmap || op == Op::uffd_wp || op == Op::split_pmd || op == Op::dontfork ||
+           op == Op::dofork || is_gup_op(op) ||
            is_frame_op(op);
 }
 
@@ -118,7 +119,8 @@ std::optional<Step> parse_step(std::string_view text, std::string& error) {
         error = fmt::format("unknown action '{}' (expected one of: fork, exit, write, read, "
                             "mprotect, clear_refs, uffd_wp, munmap, pin, get, vmsplice, "
                             "odirect_read, odirect_write, iouring_fixed, unpin, dma_write, "
-                            "swap_out, reclaim, migrate_start, migrate_finish, wait, split_pmd)",
+                            "swap_out, reclaim, migrate_start, migrate_finish, wait, split_pmd, "
+                            "dontfork, dofork)",
                             w[0]);
         return std::nullopt;
     }

@@ -36,8 +36,10 @@ enum class Op : std::uint8_t {
     // MODEL.md §9 (memory "thp").
     split_pmd,      // __split_huge_pmd(): the process's PMD becomes PTEs (partial mprotect,
                     // munmap or madvise of the THP)
+    dontfork,       // MADV_DONTFORK of one page: VM_DONTCOPY, fork() leaves the child without it
+    dofork,         // MADV_DOFORK of one page: VM_DONTCOPY cleared
 };
-inline constexpr int kOps = 22;
+inline constexpr int kOps = 24;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

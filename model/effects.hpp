@@ -30,8 +30,9 @@ enum class NoOp : std::uint8_t {
     clear_refs_hugetlb,   // clear_refs_walk_ops has no hugetlb_entry: hugetlb PTEs stay
     pageout_hugetlb,      // MADV_PAGEOUT refuses a hugetlb VMA (-EINVAL)
     split_pmd_none,       // split_pmd of a page that no PMD maps
+    madvise_fork_same,    // MADV_DONTFORK of a VM_DONTCOPY page, MADV_DOFORK of one without it
 };
-inline constexpr int kNoOps = 18;
+inline constexpr int kNoOps = 19;
 
 // The decision points of a policy (policy.hpp; the keys of a policy file) and the two ways each
 // can go, as a step consults them: the coverage of a run (Murphi's and TLC's "which rules

@@ -3,6 +3,8 @@
 #include "model/folio.hpp"
 #include "model/syscalls.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <utility>
 
 namespace cowpin {
@@ -16,13 +18,52 @@ std::array<std::uint8_t, kMaxProcs> program_lengths(const ModelConfig& c) {
     return len;
 }
 
+// The loop and packing limits of the bounds, and which of §9's state the spec can reach.
+Shape shape_of(const ModelConfig& c) {
+    Shape sh = Shape::for_bounds(c.bounds.processes, c.bounds.pages, c.bounds.handles,
+                                 c.bounds.swap_slots, c.memory == Memory::thp,
+                                 live_process_bound(c.programs, c.bounds.processes));
+    bool dontfork = (c.families & (op_bit(Op::dontfork) | op_bit(Op::dofork))) != 0;
+    for (const std::vector<Step>& prog : c.programs)
+        for (const Step& st : prog) dontfork |= st.op == Op::dontfork;
+    sh.dontfork = dontfork;
+    return sh;
+}
+
 }  // namespace
+
+int live_process_bound(const std::array<std::vector<Step>, kMaxProcs>& programs, int processes) {
+    bool scenario = false;
+    for (const std::vector<Step>& prog : programs) scenario |= !prog.empty();
+    if (!scenario) return processes;
+    // gone_before[b]: processes that have exited whenever b exists; exists: P0 and every child.
+    std::array<std::uint32_t, kMaxProcs> gone_before{};
+    std::uint32_t exists = 1;
+    for (int round = 0; round < kMaxProcs; ++round)  // a fork chain is at most kMaxProcs long
+        for (int q = 0; q < kMaxProcs; ++q) {
+            std::uint32_t waited = gone_before[q];
+            for (const Step& st : programs[q]) {
+                if (st.op == Op::wait) waited |= 1u << st.arg;
+                if (st.op == Op::fork) {
+                    gone_before[st.arg] |= waited;
+                    exists |= 1u << st.arg;
+                }
+            }
+        }
+    int best = 0;
+    for (std::uint32_t set = 1; set < (1u << kMaxProcs); ++set) {
+        if ((set & exists) != set) continue;
+        bool together = true;
+        for (int b = 0; b < kMaxProcs; ++b)
+            if (set >> b & 1 && gone_before[b] & set) together = false;
+        if (together) best = std::max(best, std::popcount(set));
+    }
+    return std::min(best, processes);
+}
 
 CowModel::CowModel(ModelConfig config)
     : config_(std::move(config)),
-      shape_(Shape::for_bounds(config_.bounds.processes, config_.bounds.pages,
-                               config_.bounds.handles, config_.bounds.swap_slots,
-                               config_.memory == Memory::thp)),
+      shape_(shape_of(config_)),
       codec_(shape_, program_lengths(config_)) {
     if (config_.scenario) config_.symmetry = false;  // programs name process slots
 }
@@ -80,6 +121,8 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
                 if (on(op)) out.push_back(Action{op, proc, page});
             if (on(Op::uffd_wp)) out.push_back(Action{Op::uffd_wp, proc, page});
             if (on(Op::split_pmd) && v == 0) out.push_back(Action{Op::split_pmd, proc, page});
+            for (Op op : {Op::dontfork, Op::dofork})
+                if (on(op)) out.push_back(Action{op, proc, page});
             const int h = free_handle_slot(s, b.handles);
             if (h < 0) continue;
             const auto handle = static_cast<std::uint8_t>(h);
@@ -127,6 +170,9 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
             return do_uffd_wp(s, a.proc, a.arg);
         case Op::split_pmd:
             return do_split_pmd(s, a.proc);
+        case Op::dontfork:
+        case Op::dofork:
+            return do_madvise_fork(s, a.proc, a.arg, a.op == Op::dontfork);
         case Op::munmap:
             return do_munmap(s, a.proc, a.arg);
         case Op::pin:
@@ -182,6 +228,9 @@ __attribute__((always_inline)) inline bool CowModel::may_apply(const State& s, c
             return can_munmap(s, a.proc, a.arg);
         case Op::split_pmd:
             return s.procs[a.proc].alive && pmd_mapped(s, a.proc);
+        case Op::dontfork:
+        case Op::dofork:
+            return can_madvise_fork(s, a.proc, a.arg, a.op == Op::dontfork);
         case Op::dma_write:
             return can_dma_write(s, a.handle);
         case Op::swap_out:

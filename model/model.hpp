@@ -42,6 +42,11 @@ struct ModelConfig {
     Memory memory = Memory::base;     // what the VMA is made of (MODEL.md §9)
 };
 
+// How many processes can be alive at once: `processes`, or fewer in a scenario whose programs
+// keep some apart (a parent that forks Pb after "wait Pa exited" in its own program: Pa is gone
+// before Pb, or any process Pb forks, exists). Frames are bounded by it (Shape::for_bounds()).
+int live_process_bound(const std::array<std::vector<Step>, kMaxProcs>& programs, int processes);
+
 class CowModel {
 public:
     using State = cowpin::State;

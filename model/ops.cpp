@@ -161,10 +161,14 @@ bool do_fork(State& s, int parent, int child, const OpContext& ctx) {
     c.parent = static_cast<std::uint8_t>(parent);
     c.ideal = p.ideal;
     const bool eager = ctx.policy.fork == ForkPresent::copy_always;
-    if (pmd_mapped(s, parent)) fork_pmd(s, parent, child, ctx);
+    if (pmd_mapped(s, parent)) fork_pmd(s, parent, child, ctx);  // no VM_DONTCOPY page then
     for (int v = 0; v < kMaxPages; ++v) {
         Pte& ppte = p.pte[v];
         Pte& cpte = c.pte[v];
+        if (p.dontcopy >> v & 1) {  // dup_mmap() skips a VM_DONTCOPY VMA: not in the child
+            c.ideal[v] = kNone;
+            continue;
+        }
         switch (ppte.kind) {
             case PteKind::none:
             case PteKind::pmd:  // shared whole by fork_pmd()
@@ -257,6 +261,23 @@ bool do_munmap(State& s, int proc, int vaddr) {
     Pte& pte = s.procs[proc].pte[vaddr];
     zap_pte(s, pte);
     detach_cell(s, proc, vaddr);
+    s.procs[proc].dontcopy &= static_cast<std::uint8_t>(~(1u << vaddr));  // the VMA is gone
+    return true;
+}
+
+bool can_madvise_fork(const State& s, int proc, int vaddr, bool dontcopy) {
+    const Process& p = s.procs[proc];
+    return p.alive && p.ideal[vaddr] != kNone && ((p.dontcopy >> vaddr & 1) != dontcopy);
+}
+
+// madvise_behavior() → madvise_update_vma(): VM_DONTCOPY set or cleared on page v's range. The
+// VMA is split at the page (split_vma()), which splits a PMD mapping across the boundary
+// (vma_adjust_trans_huge() → split_huge_pmd_address()); a flag that does not change leaves the
+// VMA, and the PMD, as they are.
+bool do_madvise_fork(State& s, int proc, int vaddr, bool dontcopy) {
+    if (!can_madvise_fork(s, proc, vaddr, dontcopy)) return false;
+    split_pmd(s, proc);
+    s.procs[proc].dontcopy ^= static_cast<std::uint8_t>(1u << vaddr);
     return true;
 }
 

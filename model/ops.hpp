@@ -48,6 +48,10 @@ bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int hand
             const OpContext& ctx);
 // __split_huge_pmd() of the process's PMD-mapped THP (false if no PMD maps its VMA).
 bool do_split_pmd(State& s, int proc);
+// MADV_DONTFORK (`dontcopy` true) or MADV_DOFORK of page v: sets or clears VM_DONTCOPY (false if
+// it has that value already, or the process does not map v).
+bool can_madvise_fork(const State& s, int proc, int vaddr, bool dontcopy);
+bool do_madvise_fork(State& s, int proc, int vaddr, bool dontcopy);
 // unpin_user_page() / put_page() of a handle.
 bool do_unpin(State& s, int handle);
 // The device stores a fresh value through a FOLL_WRITE handle.

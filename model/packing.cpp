@@ -174,6 +174,7 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
         L.field(po + offsetof(Process, alive), 1, false);
         L.field(po + offsetof(Process, parent), P - 1, true);
         L.field(po + offsetof(Process, has_pinned), 1, false);
+        L.field(po + offsetof(Process, dontcopy), sh.dontfork ? (1 << V) - 1 : -1, false);
         for (int v = 0; v < V; ++v) {
             const std::size_t to = po + offsetof(Process, pte) + v * sizeof(Pte);
             L.field(to + offsetof(Pte, kind), sh.large_folios ? 4 : 3, false);

@@ -5,7 +5,8 @@
 
 namespace cowpin {
 
-Shape Shape::for_bounds(int procs, int pages, int handles, int slots, bool large_folios) {
+Shape Shape::for_bounds(int procs, int pages, int handles, int slots, bool large_folios,
+                        int live) {
     Shape sh;
     sh.procs = static_cast<std::uint8_t>(procs);
     sh.pages = static_cast<std::uint8_t>(pages);
@@ -15,7 +16,7 @@ Shape Shape::for_bounds(int procs, int pages, int handles, int slots, bool large
     // Every frame is referenced (a PTE, a handle, a swapcache slot), or, with large folios, is
     // a page of a folio one of those references keeps alive: up to `pages` frames each. A step
     // allocates at most one frame, or a whole folio (5.7's THP copy), before it frees.
-    const int refs = procs * pages + handles + slots;
+    const int refs = (live < 0 ? procs : live) * pages + handles + slots;
     const int per_ref = large_folios ? pages : 1;
     sh.stored_frames = static_cast<std::uint8_t>(std::min(kMaxFrames, refs * per_ref));
     sh.frames = static_cast<std::uint8_t>(std::min(kMaxFrames, refs * per_ref + per_ref));
@@ -23,6 +24,7 @@ Shape Shape::for_bounds(int procs, int pages, int handles, int slots, bool large
         std::min(kMaxValues, procs * pages + sh.frames + slots + 2 * handles + 1));
     sh.stored_values = static_cast<std::uint8_t>(
         std::min(kMaxValues, procs * pages + sh.stored_frames + slots + 2 * handles));
+    // (Values are bounded with every process slot's cells: conservative.)
     return sh;
 }
 

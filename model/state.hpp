@@ -81,6 +81,7 @@ struct Process {
     std::uint8_t alive = 0;
     std::uint8_t parent = kNone;     // process slot of the parent (re-parented on its exit)
     std::uint8_t has_pinned = 0;     // MMF_HAS_PINNED: this mm ever took a FOLL_PIN
+    std::uint8_t dontcopy = 0;       // bit v: page v's VMA is VM_DONTCOPY (MADV_DONTFORK)
     std::array<Pte, kMaxPages> pte{};
     std::array<std::uint8_t, kMaxPages> ideal = none_filled<kMaxPages>();  // value a correct OS
                                                                            // shows at v, or kNone
@@ -213,7 +214,11 @@ struct Shape {
     std::uint8_t stored_frames = kMaxFrames, stored_values = kMaxValues;
     // Large folios may exist (memory "thp"): PMD entries and Frame::folio are in use.
     std::uint8_t large_folios = 1;
-    static Shape for_bounds(int procs, int pages, int handles, int slots, bool large_folios = false);
+    // MADV_DONTFORK may happen (a dontfork step or family): Process::dontcopy is in use.
+    std::uint8_t dontfork = 1;
+    // `live`: processes alive at once (live_process_bound()), for the frames; procs otherwise.
+    static Shape for_bounds(int procs, int pages, int handles, int slots, bool large_folios = false,
+                            int live = -1);
     static Shape full() { return Shape{}; }
 };
 

@@ -30,6 +30,7 @@ constexpr std::array<std::string_view, kNoOps> kReasons = {
     "clear_refs leaves hugetlb pages alone (clear_refs_walk_ops has no hugetlb_entry)",
     "MADV_PAGEOUT refuses a hugetlb VMA (-EINVAL)",
     "split_pmd: no PMD maps the page",
+    "the VMA has that VM_DONTCOPY setting already (madvise_update_vma() changes nothing)",
 };
 
 bool noop(const OpContext& ctx, NoOp why) {
@@ -150,6 +151,10 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
             return do_munmap(s, p, v);
         case Op::split_pmd:
             return do_split_pmd(s, p) || noop(ctx, NoOp::split_pmd_none);
+        case Op::dontfork:
+        case Op::dofork:
+            return do_madvise_fork(s, p, v, a.op == Op::dontfork) ||
+                   noop(ctx, NoOp::madvise_fork_same);
         case Op::swap_out:
             return pageout(s, p, v, ctx);
         case Op::reclaim: {

@@ -69,7 +69,7 @@ struct Parser {
                                     "read, mprotect, clear_refs, uffd_wp, munmap, pin, get, "
                                     "vmsplice, odirect_read, odirect_write, iouring_fixed, unpin, "
                                     "dma_write, swap_out, reclaim, migrate_start, migrate_finish, "
-                                    "split_pmd)",
+                                    "split_pmd, dontfork, dofork)",
                                     j.get<std::string>()));
         return *o;
     }
@@ -133,9 +133,9 @@ void parse_bounds(const Parser& p, const json& j, Bounds& b) {
 }
 
 // What each program step may name, followed through the programs in program order (a child's
-// program starts with its parent's pages at the fork): a page step on a page the process no
-// longer maps (munmap is for good; in the kernel the access would fault with SIGSEGV, the GUP
-// with EFAULT) is refused, and so is a handle used by more than one program, taken while it
+// program starts with its parent's pages at the fork, but for those the parent marked
+// MADV_DONTFORK): a page step on a page the process no longer maps (munmap is for good; in the
+// kernel the access would fault with SIGSEGV, the GUP with EFAULT) is refused, and so is a handle used by more than one program, taken while it
 // is held, or released or written through when it holds nothing (or only a R/O reference).
 void check_pages_and_handles(const Parser& p, const Spec& spec) {
     struct Held {
@@ -149,6 +149,7 @@ void check_pages_and_handles(const Parser& p, const Spec& spec) {
         int proc;
         std::uint32_t mapped;
         std::array<std::string, kMaxPages> lost;
+        std::uint32_t dontcopy = 0;  // pages this process marked MADV_DONTFORK
     };
     std::vector<Start> todo = {{0, (1u << spec.bounds.pages) - 1, {}}};
     while (!todo.empty()) {
@@ -166,14 +167,21 @@ void check_pages_and_handles(const Parser& p, const Spec& spec) {
                                       text, s.arg, st.lost[s.arg]));
             if (s.op == Op::munmap) {
                 st.mapped &= ~(1u << s.arg);
+                st.dontcopy &= ~(1u << s.arg);
                 st.lost[s.arg] = fmt::format("munmap at programs.P{}[{}]", st.proc, i);
             }
+            if (s.op == Op::dontfork) st.dontcopy |= 1u << s.arg;
+            if (s.op == Op::dofork) st.dontcopy &= ~(1u << s.arg);
             if (s.op == Op::fork) {
-                Start child{s.arg, st.mapped, st.lost};
-                for (int v = 0; v < kMaxPages; ++v)
+                Start child{s.arg, st.mapped & ~st.dontcopy, st.lost};
+                for (int v = 0; v < kMaxPages; ++v) {
                     if (!(st.mapped >> v & 1))
                         child.lost[v] = fmt::format("P{} unmapped it before forking P{}",
                                                     st.proc, s.arg);
+                    else if (st.dontcopy >> v & 1)
+                        child.lost[v] = fmt::format("P{} marked it MADV_DONTFORK before forking "
+                                                    "P{}", st.proc, s.arg);
+                }
                 todo.push_back(child);
             }
             if (!is_handle_op(s.op)) continue;
@@ -215,8 +223,7 @@ Memory parse_memory_kind(const Parser& p, const json& j) {
     return *m;
 }
 
-// A THP spans the VMA: 2 to 4 pages in MODEL.md §9, 2 in this build (kMaxPages); every frame
-// its folios can keep alive must fit the state (Shape::for_bounds()).
+// A THP spans the VMA: 2 to 4 pages in MODEL.md §9, 2 in this build (kMaxPages).
 void check_memory_bounds(const Parser& p, const Spec& spec) {
     if (spec.memory != Memory::thp) return;
     const Bounds& b = spec.bounds;
@@ -224,10 +231,18 @@ void check_memory_bounds(const Parser& p, const Spec& spec) {
         p.fail("bounds.pages", fmt::format("a THP spans the VMA: expected {} pages with memory "
                                            "\"thp\" (this build holds {} per process)",
                                            kMaxPages, kMaxPages));
-    const int frames = (b.processes * b.pages + b.handles + b.swap_slots + 1) * b.pages;
+}
+
+// ... and every frame its folios can keep alive fits (after the programs are read).
+void check_thp_frames(const Parser& p, const Spec& spec) {
+    if (spec.memory != Memory::thp) return;
+    const Bounds& b = spec.bounds;
+    // Processes alive at once: a program may keep some apart ("wait P1 exited" before "fork P2").
+    const int live = live_process_bound(spec.programs, b.processes);
+    const int frames = (live * b.pages + b.handles + b.swap_slots + 1) * b.pages;
     if (frames > kMaxFrames)
-        p.fail("bounds", fmt::format("with memory \"thp\", (processes × pages + handles + "
-                                     "swap_slots + 1) × pages must be at most {}, got {}",
+        p.fail("bounds", fmt::format("with memory \"thp\", (processes alive at once × pages + "
+                                     "handles + swap_slots + 1) × pages must be at most {}, got {}",
                                      kMaxFrames, frames));
 }
 
@@ -460,6 +475,7 @@ Spec parse_spec(const std::string& text, const std::string& path,
             spec.environment |= op_bit(op);
         }
     }
+    check_thp_frames(p, spec);
     check_memory_ops(p, spec);
     if (j.contains("invariants")) {
         spec.invariants = p.invariant_set(j["invariants"], "invariants", false);

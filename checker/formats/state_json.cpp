@@ -79,10 +79,17 @@ json state_to_json(const State& s, const CowModel& model) {
             pte["ideal"] = value_name(pr.ideal[v]);
             ptes[fmt::format("v{}", v)] = pte;
         }
-        procs.push_back({{"process", fmt::format("P{}", p)},
-                         {"parent", opt(pr.parent, "P")},
-                         {"has_pinned", bool(pr.has_pinned)},
-                         {"pages", ptes}});
+        json proc{{"process", fmt::format("P{}", p)},
+                  {"parent", opt(pr.parent, "P")},
+                  {"has_pinned", bool(pr.has_pinned)}};
+        if (pr.dontcopy) {  // MADV_DONTFORK: only when some page has it
+            json pages = json::array();
+            for (int v = 0; v < b.pages; ++v)
+                if (pr.dontcopy >> v & 1) pages.push_back(fmt::format("v{}", v));
+            proc["vm_dontcopy"] = pages;
+        }
+        proc["pages"] = ptes;
+        procs.push_back(proc);
     }
     json frames = json::array();
     for (int f = 0; f < kMaxFrames; ++f) {

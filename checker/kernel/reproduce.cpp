@@ -60,6 +60,8 @@ const char* c_op(Op op) {
         case Op::dma_write: return "OP_DMA_WRITE";
         case Op::swap_out: return "OP_SWAP_OUT";
         case Op::wait: return "OP_WAIT";
+        case Op::dontfork: return "OP_DONTFORK";
+        case Op::dofork: return "OP_DOFORK";
         default: return nullptr;
     }
 }

@@ -50,7 +50,7 @@ inline constexpr const char* kReproduceRuntime = R"C(
 
 enum op {
 	OP_FORK, OP_EXIT, OP_WRITE, OP_READ, OP_MPROTECT, OP_CLEAR_REFS, OP_UFFD_WP, OP_MUNMAP,
-	OP_PIN, OP_GET, OP_UNPIN, OP_DMA_WRITE, OP_SWAP_OUT, OP_WAIT,
+	OP_PIN, OP_GET, OP_UNPIN, OP_DMA_WRITE, OP_SWAP_OUT, OP_WAIT, OP_DONTFORK, OP_DOFORK,
 	OP_CHECK_PAGE, OP_CHECK_SWAPPED, OP_CHECK_PIN, OP_QUIT,
 };
 
@@ -227,6 +227,13 @@ static void serve(void)
 		case OP_MUNMAP:
 			if (munmap(page, PAGE))
 				reply_with(2, 0, "munmap failed");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		case OP_DONTFORK:
+		case OP_DOFORK:
+			if (madvise(page, PAGE, c.op == OP_DONTFORK ? MADV_DONTFORK : MADV_DOFORK))
+				reply_with(2, 0, "MADV_DONTFORK/MADV_DOFORK failed");
 			else
 				reply_with(0, 0, NULL);
 			break;

@@ -58,14 +58,15 @@ std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {
     if (any({Op::fork})) r |= bit(hugetlb ? Decision::hugetlb_fork : Decision::fork);
     if (any({Op::odirect_read, Op::odirect_write})) r |= bit(Decision::odirect);
     // A THP: a R/O PMD needs a fork; a R/O PTE of a large folio needs the PMD split first
-    // (split_pmd, a partial mprotect or munmap, or a fork of a maybe-pinned THP).
+    // (split_pmd, a partial mprotect, munmap or MADV_DONTFORK, or a fork of a maybe-pinned THP).
     const bool writes = any({Op::write, Op::pin, Op::get, Op::iouring_fixed, Op::odirect_read});
     // (eager-copy's fork copies every page: no PMD is ever shared.)
     if (spec.memory == Memory::thp && writes && any({Op::fork}) &&
         policy.fork != ForkPresent::copy_always)
         r |= bit(Decision::huge_pmd_write_fault);
     if (spec.memory == Memory::thp && writes &&
-        any({Op::fork}) && any({Op::split_pmd, Op::mprotect, Op::munmap, Op::pin, Op::iouring_fixed}))
+        any({Op::fork}) && any({Op::split_pmd, Op::mprotect, Op::munmap, Op::dontfork, Op::pin,
+                                      Op::iouring_fixed}))
         r |= bit(Decision::large_folio_write_fault);
     // hugetlb pages are never swapped out or migrated, mprotect never makes them writable
     // again, and clear_refs leaves them alone: those points are not consulted.

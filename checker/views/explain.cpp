@@ -43,6 +43,7 @@ Flat flatten(const json& s) {
         const std::string name = p.value("process", "?");
         f[name]["parent"] = scalar(p.at("parent"));
         f[name]["has_pinned"] = scalar(p.at("has_pinned"));
+        if (p.contains("vm_dontcopy")) f[name]["VM_DONTCOPY"] = p.at("vm_dontcopy").dump();
         for (auto it = p.at("pages").begin(); it != p.at("pages").end(); ++it) {
             f[name + " " + it.key()]["PTE"] = pte_text(*it);
             f[name + " " + it.key()]["ideal"] = scalar((*it).at("ideal"));

@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, kOps> kOpNames = {
     "fork",   "exit",  "write",     "read",     "mprotect", "clear_refs",    "munmap",
     "pin",    "get",   "unpin",     "dma_write", "swap_out", "reclaim", "migrate_start",
     "migrate_finish", "wait", "vmsplice", "odirect_read", "odirect_write", "iouring_fixed",
-    "uffd_wp", "split_pmd", "dontfork", "dofork",
+    "uffd_wp", "split_pmd", "dontfork", "dofork", "mprotect_vma",
 };
 
 std::vector<std::string_view> split(std::string_view text) {
@@ -90,7 +90,8 @@ std::string format_step(const Step& st) {
         case Op::wait:
             return fmt::format("wait P{} exited", st.arg);
         case Op::exit:
-            return "exit";
+        case Op::mprotect_vma:
+            return std::string(op_name(st.op));
         case Op::pin:
         case Op::get:
             return fmt::format("{} {} v{} h{}", op_name(st.op), st.write ? "rw" : "ro", st.arg,
@@ -120,7 +121,7 @@ std::optional<Step> parse_step(std::string_view text, std::string& error) {
                             "mprotect, clear_refs, uffd_wp, munmap, pin, get, vmsplice, "
                             "odirect_read, odirect_write, iouring_fixed, unpin, dma_write, "
                             "swap_out, reclaim, migrate_start, migrate_finish, wait, split_pmd, "
-                            "dontfork, dofork)",
+                            "dontfork, dofork, mprotect_vma)",
                             w[0]);
         return std::nullopt;
     }
@@ -142,7 +143,8 @@ std::optional<Step> parse_step(std::string_view text, std::string& error) {
     };
     switch (st.op) {
         case Op::exit:
-            if (!expect_words(1, "exit")) return std::nullopt;
+        case Op::mprotect_vma:
+            if (!expect_words(1, op_name(st.op))) return std::nullopt;
             return st;
         case Op::fork:
             if (!expect_words(2, "fork Pn") || !number(w[1], 'P', st.arg)) return std::nullopt;
@@ -191,7 +193,8 @@ std::string format_action(const Action& a) {
         case Op::fork:
             return fmt::format("{} fork P{}", actor, a.arg);
         case Op::exit:
-            return fmt::format("{} exit", actor);
+        case Op::mprotect_vma:
+            return fmt::format("{} {}", actor, op_name(a.op));
         case Op::wait:
             return fmt::format("{} wait P{} exited", actor, a.arg);
         case Op::pin:

@@ -38,8 +38,9 @@ enum class Op : std::uint8_t {
                     // munmap or madvise of the THP)
     dontfork,       // MADV_DONTFORK of one page: VM_DONTCOPY, fork() leaves the child without it
     dofork,         // MADV_DOFORK of one page: VM_DONTCOPY cleared
+    mprotect_vma,   // mprotect() of the whole VMA at once: a PMD stays (change_huge_pmd())
 };
-inline constexpr int kOps = 24;
+inline constexpr int kOps = 25;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

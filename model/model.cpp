@@ -115,6 +115,7 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
             if (child >= 0) out.push_back(Action{Op::fork, proc, static_cast<std::uint8_t>(child)});
         }
         if (on(Op::exit)) out.push_back(Action{Op::exit, proc});
+        if (on(Op::mprotect_vma)) out.push_back(Action{Op::mprotect_vma, proc});
         for (int v = 0; v < b.pages; ++v) {
             const auto page = static_cast<std::uint8_t>(v);
             for (Op op : {Op::write, Op::read, Op::mprotect, Op::clear_refs, Op::munmap})
@@ -173,6 +174,8 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
         case Op::dontfork:
         case Op::dofork:
             return do_madvise_fork(s, a.proc, a.arg, a.op == Op::dontfork);
+        case Op::mprotect_vma:
+            return mprotect_vma(s, a.proc, ctx);
         case Op::munmap:
             return do_munmap(s, a.proc, a.arg);
         case Op::pin:

@@ -324,6 +324,22 @@ bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
     return true;
 }
 
+// change_huge_pmd() of a PMD the range covers whole: the PMD becomes R/O, then may be made
+// writable again by can_change_pmd_writable() (6.2+: the head page's PageAnonExclusive, as
+// can_change_pte_writable() reads a PTE's page since 6.0; a private PMD is never upgraded
+// before: pmd_modify() with the private vm_page_prot drops the write bit). The policy's one
+// mprotect rule stands for both: the eras it tells apart (≤5.19, 6.18) agree on PTE and PMD.
+bool do_mprotect_pmd(State& s, int proc, const OpContext& ctx) {
+    if (!s.procs[proc].alive || !pmd_mapped(s, proc)) return false;
+    const std::uint8_t head = s.frames[s.procs[proc].pte[0].target].folio;
+    const bool writable = ctx.policy.mprotect == MprotectUpgrade::if_anon_exclusive &&
+                          s.frames[head].anon_exclusive;
+    for (Pte& pte : s.procs[proc].pte)
+        if (pte.kind == PteKind::pmd) pte.writable = writable;
+    record(ctx.effects, Decision::mprotect, !writable);
+    return true;
+}
+
 // clear_soft_dirty(): the PTE becomes R/O, unless the policy's era leaves a pinned page alone:
 // pte_is_pinned() is a writable PTE, an mm that has pinned (MMF_HAS_PINNED) and a
 // maybe-DMA-pinned page (a small folio's refcount past GUP_PIN_COUNTING_BIAS: its pins).

@@ -37,6 +37,8 @@ bool do_write(State& s, int proc, int vaddr, const OpContext& ctx);
 bool do_read(State& s, int proc, int vaddr, const OpContext& ctx);
 // mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE) (change_pte_range).
 bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx);
+// The same of the whole VMA at once: a PMD that maps it stays a PMD (change_huge_pmd()).
+bool do_mprotect_pmd(State& s, int proc, const OpContext& ctx);
 // clear_refs soft-dirty write protection (clear_soft_dirty): PTE becomes R/O (ClearRefs).
 bool do_clear_refs(State& s, int proc, int vaddr, const OpContext& ctx);
 // UFFDIO_WRITEPROTECT of one page (change_protection(MM_CP_UFFD_WP)): PTE becomes R/O.

@@ -103,6 +103,18 @@ bool migrate_start_step(State& s, int proc, int vaddr, const OpContext& ctx) {
 
 }  // namespace
 
+// mprotect() of the whole VMA (the parser refuses a range with a hole, which the kernel would
+// fail with -ENOMEM there): change_huge_pmd() for a PMD that maps it, else each mapped page as
+// mprotect_step() does it (a swap entry among them is no reason to call the step a no-op).
+bool mprotect_vma(State& s, int proc, const OpContext& ctx) {
+    if (!s.procs[proc].alive) return false;
+    if (do_mprotect_pmd(s, proc, ctx)) return true;
+    for (int v = 0; v < kMaxPages; ++v)
+        if (s.procs[proc].ideal[v] != kNone) mprotect_step(s, proc, v, ctx);
+    if (ctx.effects) ctx.effects->noop = NoOp::none;
+    return true;
+}
+
 std::string_view noop_reason(NoOp why) { return kReasons[static_cast<int>(why)]; }
 
 bool program_step(State& s, const Action& a, const OpContext& ctx) {
@@ -114,6 +126,8 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
             return do_exit(s, p);
         case Op::wait:  // "wait Pn exited": Pn's program started and Pn is gone
             return s.program.started[v] && !s.procs[v].alive;
+        case Op::mprotect_vma:
+            return mprotect_vma(s, p, ctx);
         case Op::unpin:
             return s.handles[a.handle].in_use ? do_unpin(s, a.handle) : noop(ctx, NoOp::handle_free);
         case Op::dma_write:

@@ -27,4 +27,8 @@ std::string_view noop_reason(NoOp why);
 // records why in ctx.effects->noop.
 bool program_step(State& s, const Action& a, const OpContext& ctx);
 
+// mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE) of the process's whole VMA, as a step
+// and as the exhaustive family (false if the process is not alive).
+bool mprotect_vma(State& s, int proc, const OpContext& ctx);
+
 }  // namespace cowpin

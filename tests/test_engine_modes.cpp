@@ -186,7 +186,9 @@ TEST_CASE("pack() says a state fits exactly when unpack() gives every byte back"
             }
     }
     CHECK(fits + misfits == 4 * 320 * 256);
-    CHECK(fits == 7964);  // of 327680 variants; 4 x 320 of them leave the state as it was
+    // Of 327680 variants; 4 x 320 of them leave the state as it was, and 4 x 3 x 3 set another
+    // value of the VM_DONTCOPY bits of a process (Shape::for_bounds() allows MADV_DONTFORK).
+    CHECK(fits == 8000);
 }
 
 TEST_CASE("on the shipped exhaustive specs, two threads and fingerprints keep every number") {

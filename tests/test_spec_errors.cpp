@@ -74,7 +74,7 @@ const std::string kActionList =
     "fork, exit, write, read, mprotect, clear_refs, uffd_wp, munmap, pin, get, vmsplice, "
     "odirect_read, odirect_write, iouring_fixed, unpin, dma_write, swap_out, reclaim, "
     "migrate_start, migrate_finish";
-const std::string kThpActions = "split_pmd";
+const std::string kThpActions = "split_pmd, dontfork, dofork, mprotect_vma";
 const std::string kInvariantList =
     "refcounts_consistent, pinned_exclusive, writable_exclusive, anon_exclusive_sound, "
     "memory_private, pin_reliable, get_no_leak";

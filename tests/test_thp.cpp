@@ -145,9 +145,13 @@ TEST_CASE("bad THP input is one line naming the file and the field") {
           "specs/bad.json: field 'bounds.pages': a THP spans the VMA: expected 2 pages with "
           "memory \"thp\" (this build holds 2 per process)");
     CHECK(spec_error(thp_spec(R"({"processes": 3, "pages": 2, "handles": 1, "swap_slots": 0})",
-                              R"({"P0": ["write v0"]})")) ==
-          "specs/bad.json: field 'bounds': with memory \"thp\", (processes × pages + handles + "
-          "swap_slots + 1) × pages must be at most 14, got 16");
+                              R"({"P0": ["fork P1", "fork P2", "write v0"]})")) ==
+          "specs/bad.json: field 'bounds': with memory \"thp\", (processes alive at once × pages + "
+          "handles + swap_slots + 1) × pages must be at most 14, got 16");
+    // ... unless the program keeps them apart: P1 is gone before P2 is forked.
+    CHECK(spec_error(thp_spec(R"({"processes": 3, "pages": 2, "handles": 1, "swap_slots": 0})",
+                              R"({"P0": ["fork P1", "wait P1 exited", "fork P2", "write v0"],
+                                  "P1": ["exit"]})")) == "(accepted)");
     CHECK(spec_error(thp_spec(kBounds, R"({"P0": ["swap_out v0"]})")) ==
           "specs/bad.json: field 'programs.P0[0]': 'swap_out' on thp memory: swap-out, reclaim "
           "and migration of a THP are not modelled yet (MODEL.md §9)");
@@ -165,4 +169,31 @@ TEST_CASE("bad THP input is one line naming the file and the field") {
               "my-idea.json: decision point 'huge_pmd_write_fault': missing (expected one of: "
               "mapcount_copy, mapcount_split, refcount_split, anon_exclusive_split)");
     }
+}
+
+TEST_CASE("mprotect of the whole THP keeps the PMD: 6.18 maps it writable again while exclusive "
+          "(can_change_pmd_writable()), 5.19 leaves it R/O until the write fault") {
+    Sim now = thp("linux-6.18");
+    REQUIRE(now.act({Op::mprotect_vma, 0}));
+    CHECK(now.pte(0, 0).kind == PteKind::pmd);
+    CHECK(now.pte(0, 1).writable == 1);
+    Sim old = thp("linux-5.19");
+    REQUIRE(old.act({Op::mprotect_vma, 0}));
+    CHECK(old.pte(0, 0).kind == PteKind::pmd);
+    CHECK(old.pte(0, 0).writable == 0);
+    REQUIRE(old.write(0, 0));  // do_huge_pmd_wp_page() reuses the exclusive folio
+    CHECK(old.pte(0, 0).kind == PteKind::pmd);
+    CHECK(old.effects.copies == 0);
+    // After a fork the folio is no longer exclusive: 6.18 leaves both PMDs R/O.
+    REQUIRE(now.fork(0, 1));
+    REQUIRE(now.act({Op::mprotect_vma, 0}));
+    CHECK(now.pte(0, 0).writable == 0);
+    CHECK(now.holds(Inv::refcounts_consistent));
+}
+
+TEST_CASE("mprotect_vma over a page the process unmapped is refused: the kernel fails it with "
+          "ENOMEM at the hole") {
+    CHECK(spec_error(thp_spec(kBounds, R"({"P0": ["munmap v1", "mprotect_vma"]})")) ==
+          "specs/bad.json: field 'programs.P0[1]': 'mprotect_vma': v1 is no longer mapped here "
+          "(munmap at programs.P0[0]); mprotect() of a range with a hole fails with ENOMEM there");
 }

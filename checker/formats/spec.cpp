@@ -69,7 +69,7 @@ struct Parser {
                                     "read, mprotect, clear_refs, uffd_wp, munmap, pin, get, "
                                     "vmsplice, odirect_read, odirect_write, iouring_fixed, unpin, "
                                     "dma_write, swap_out, reclaim, migrate_start, migrate_finish, "
-                                    "split_pmd, dontfork, dofork)",
+                                    "split_pmd, dontfork, dofork, mprotect_vma)",
                                     j.get<std::string>()));
         return *o;
     }
@@ -161,6 +161,12 @@ void check_pages_and_handles(const Parser& p, const Spec& spec) {
             const Step& s = prog[i];
             const std::string f = fmt::format("programs.P{}[{}]", st.proc, i);
             const std::string text = format_step(s);
+            if (s.op == Op::mprotect_vma && st.mapped != (1u << spec.bounds.pages) - 1)
+                for (int v = 0; v < spec.bounds.pages; ++v)
+                    if (!(st.mapped >> v & 1))
+                        p.fail(f, fmt::format("'{}': v{} is no longer mapped here ({}); mprotect() "
+                                              "of a range with a hole fails with ENOMEM there",
+                                              text, v, st.lost[v]));
             if (is_page_op(s.op) && !(st.mapped >> s.arg & 1))
                 p.fail(f, fmt::format("'{}': v{} is no longer mapped here ({}); an access would "
                                       "fault with SIGSEGV, a GUP with EFAULT",

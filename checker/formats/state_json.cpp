@@ -158,6 +158,7 @@ json action_to_json(const Action& a) {
             args["process"] = fmt::format("P{}", a.arg);
             break;
         case Op::exit:
+        case Op::mprotect_vma:
             break;
         case Op::pin:
         case Op::get:
@@ -244,6 +245,7 @@ std::optional<Action> action_from_json(const json& j, std::string& error) {
             if (!need("process", 'P', a.arg)) return std::nullopt;
             break;
         case Op::exit:
+        case Op::mprotect_vma:
             break;
         case Op::pin:
         case Op::get:

@@ -62,6 +62,7 @@ const char* c_op(Op op) {
         case Op::wait: return "OP_WAIT";
         case Op::dontfork: return "OP_DONTFORK";
         case Op::dofork: return "OP_DOFORK";
+        case Op::mprotect_vma: return "OP_MPROTECT_VMA";
         default: return nullptr;
     }
 }

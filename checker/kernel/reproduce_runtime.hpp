@@ -50,7 +50,7 @@ inline constexpr const char* kReproduceRuntime = R"C(
 
 enum op {
 	OP_FORK, OP_EXIT, OP_WRITE, OP_READ, OP_MPROTECT, OP_CLEAR_REFS, OP_UFFD_WP, OP_MUNMAP,
-	OP_PIN, OP_GET, OP_UNPIN, OP_DMA_WRITE, OP_SWAP_OUT, OP_WAIT, OP_DONTFORK, OP_DOFORK,
+	OP_PIN, OP_GET, OP_UNPIN, OP_DMA_WRITE, OP_SWAP_OUT, OP_WAIT, OP_DONTFORK, OP_DOFORK, OP_MPROTECT_VMA,
 	OP_CHECK_PAGE, OP_CHECK_SWAPPED, OP_CHECK_PIN, OP_QUIT,
 };
 
@@ -182,6 +182,13 @@ static void serve(void)
 			break;
 		case OP_MPROTECT:
 			if (mprotect(page, PAGE, PROT_READ) || mprotect(page, PAGE, PROT_READ | PROT_WRITE))
+				reply_with(2, 0, "mprotect failed");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		case OP_MPROTECT_VMA: /* the whole area at once */
+			if (mprotect(mem, (size_t)NPAGES * PAGE, PROT_READ) ||
+			    mprotect(mem, (size_t)NPAGES * PAGE, PROT_READ | PROT_WRITE))
 				reply_with(2, 0, "mprotect failed");
 			else
 				reply_with(0, 0, NULL);

@@ -57,12 +57,12 @@ std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {
         r |= bit(Decision::gup_read_get);
     if (any({Op::fork})) r |= bit(hugetlb ? Decision::hugetlb_fork : Decision::fork);
     if (any({Op::odirect_read, Op::odirect_write})) r |= bit(Decision::odirect);
-    // A THP: a R/O PMD needs a fork; a R/O PTE of a large folio needs the PMD split first
+    // A THP: a R/O PMD needs a fork or a whole-VMA mprotect; a R/O PTE of a large folio needs the PMD split first
     // (split_pmd, a partial mprotect, munmap or MADV_DONTFORK, or a fork of a maybe-pinned THP).
     const bool writes = any({Op::write, Op::pin, Op::get, Op::iouring_fixed, Op::odirect_read});
     // (eager-copy's fork copies every page: no PMD is ever shared.)
-    if (spec.memory == Memory::thp && writes && any({Op::fork}) &&
-        policy.fork != ForkPresent::copy_always)
+    if (spec.memory == Memory::thp && writes &&
+        ((any({Op::fork}) && policy.fork != ForkPresent::copy_always) || any({Op::mprotect_vma})))
         r |= bit(Decision::huge_pmd_write_fault);
     if (spec.memory == Memory::thp && writes &&
         any({Op::fork}) && any({Op::split_pmd, Op::mprotect, Op::munmap, Op::dontfork, Op::pin,
@@ -74,7 +74,7 @@ std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {
     if (any({Op::swap_out}) && gup) r |= bit(Decision::swap_out);
     if (any({Op::migrate_start}) && gup) r |= bit(Decision::migrate);
     if (any({Op::swap_out}) && (gup || any({Op::read, Op::write}))) r |= bit(Decision::swap_in);
-    if (any({Op::mprotect})) r |= bit(Decision::mprotect);
+    if (any({Op::mprotect, Op::mprotect_vma})) r |= bit(Decision::mprotect);
     if (any({Op::clear_refs}) && pins) r |= bit(Decision::clear_refs);
     return r;
 }

@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, kOps> kOpNames = {
     "fork",   "exit",  "write",     "read",     "mprotect", "clear_refs",    "munmap",
     "pin",    "get",   "unpin",     "dma_write", "swap_out", "reclaim", "migrate_start",
     "migrate_finish", "wait", "vmsplice", "odirect_read", "odirect_write", "iouring_fixed",
-    "uffd_wp", "split_pmd", "dontfork", "dofork", "mprotect_vma",
+    "uffd_wp", "split_pmd", "dontfork", "dofork", "mprotect_vma", "split_folio", "collapse",
 };
 
 std::vector<std::string_view> split(std::string_view text) {
@@ -53,7 +53,7 @@ std::optional<Op> parse_op(std::string_view name) {
 
 bool is_frame_op(Op op) {
     return op == Op::swap_out || op == Op::reclaim || op == Op::migrate_start ||
-           op == Op::migrate_finish;
+           op == Op::migrate_finish || op == Op::split_folio;
 }
 
 bool is_gup_op(Op op) {
@@ -79,7 +79,7 @@ bool is_handle_op(Op op) { return is_gup_op(op) || op == Op::unpin || op == Op::
 bool is_page_op(Op op) {
     return op == Op::write || op == Op::read || op == Op::mprotect || op == Op::clear_refs ||
            op == Op::munmap || op == Op::uffd_wp || op == Op::split_pmd || op == Op::dontfork ||
-           op == Op::dofork || is_gup_op(op) ||
+           op == Op::dofork || op == Op::collapse || is_gup_op(op) ||
            is_frame_op(op);
 }
 
@@ -121,7 +121,7 @@ std::optional<Step> parse_step(std::string_view text, std::string& error) {
                             "mprotect, clear_refs, uffd_wp, munmap, pin, get, vmsplice, "
                             "odirect_read, odirect_write, iouring_fixed, unpin, dma_write, "
                             "swap_out, reclaim, migrate_start, migrate_finish, wait, split_pmd, "
-                            "dontfork, dofork, mprotect_vma)",
+                            "dontfork, dofork, mprotect_vma, split_folio, collapse)",
                             w[0]);
         return std::nullopt;
     }

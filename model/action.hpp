@@ -39,8 +39,11 @@ enum class Op : std::uint8_t {
     dontfork,       // MADV_DONTFORK of one page: VM_DONTCOPY, fork() leaves the child without it
     dofork,         // MADV_DOFORK of one page: VM_DONTCOPY cleared
     mprotect_vma,   // mprotect() of the whole VMA at once: a PMD stays (change_huge_pmd())
+    split_folio,    // split_folio(): a large folio becomes order-0 folios (the kernel's own
+                    // deferred split, reclaim, migration, or debugfs split_huge_pages)
+    collapse,       // MADV_COLLAPSE (khugepaged before 6.1) of the THP range of page vN
 };
-inline constexpr int kOps = 25;
+inline constexpr int kOps = 27;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

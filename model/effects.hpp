@@ -31,8 +31,14 @@ enum class NoOp : std::uint8_t {
     pageout_hugetlb,      // MADV_PAGEOUT refuses a hugetlb VMA (-EINVAL)
     split_pmd_none,       // split_pmd of a page that no PMD maps
     madvise_fork_same,    // MADV_DONTFORK of a VM_DONTCOPY page, MADV_DOFORK of one without it
+    split_folio_not_large,  // split_folio of an order-0 page
+    split_folio_refused,    // can_split_folio(): a GUP reference, or isolated for migration
+    collapse_pmd_mapped,    // MADV_COLLAPSE of a range a PMD maps already
+    collapse_not_eligible,  // a hole in the range, or a page not present
+    collapse_referenced,    // a GUP reference (is_refcount_suitable())
+    collapse_refused,       // the era's checks (the policy's collapse rule)
 };
-inline constexpr int kNoOps = 19;
+inline constexpr int kNoOps = 25;
 
 // The decision points of a policy (policy.hpp; the keys of a policy file) and the two ways each
 // can go, as a step consults them: the coverage of a run (Murphi's and TLC's "which rules
@@ -42,15 +48,16 @@ inline constexpr int kNoOps = 19;
 enum class Decision : std::uint8_t {
     write_fault, gup_read_pin, gup_read_get, fork, swap_out, migrate, swap_in, mprotect,
     clear_refs, odirect, hugetlb_fork, hugetlb_write_fault, huge_pmd_write_fault,
-    large_folio_write_fault,
+    large_folio_write_fault, collapse,
 };
-inline constexpr int kDecisionPoints = 14;
+inline constexpr int kDecisionPoints = 15;
 inline constexpr std::uint32_t kAllDecisions = (1u << kDecisionPoints) - 1;
 // Their names: the keys of a policy file (checker/formats/policy_json.hpp).
 inline constexpr std::array<std::string_view, kDecisionPoints> kDecisionNames = {
     "write_fault", "gup_read_pin", "gup_read_get", "fork",       "swap_out",
     "migrate",     "swap_in",      "mprotect",     "clear_refs", "odirect",
     "hugetlb_fork", "hugetlb_write_fault", "huge_pmd_write_fault", "large_folio_write_fault",
+    "collapse",
 };
 inline std::optional<Decision> find_decision(std::string_view name) {
     for (int i = 0; i < kDecisionPoints; ++i)
@@ -59,7 +66,7 @@ inline std::optional<Decision> find_decision(std::string_view name) {
 }
 // Outcome 0 or 1 of each point: reuse | copy, as is | fault, share | copy, allowed | refused,
 // allowed | refused, writable | R/O, writable | R/O, write-protect | skip, get | pin,
-// share | copy, reuse | copy, reuse | split or copy, reuse | copy.
+// share | copy, reuse | copy, reuse | split or copy, reuse | copy, collapse | refuse.
 inline constexpr std::uint32_t decision_bit(Decision d, bool second) {
     return 1u << (2 * static_cast<int>(d) + (second ? 1 : 0));
 }

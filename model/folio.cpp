@@ -113,6 +113,35 @@ void zap_pmd(State& s, int proc) {
     free_folio_if_unreferenced(s, head);
 }
 
+// can_split_folio() (split_huge_page_to_list() ≤6.x, __folio_split() in 6.18): every reference
+// but the caller's must be a mapping (folio_mapcount() == folio_ref_count() - extra_pins - 1),
+// so a FOLL_PIN or FOLL_GET on any page refuses the split (-EBUSY, -EAGAIN from 6.x), in every
+// era and before anything is unmapped; a folio isolated for migration is not split either.
+bool can_split_folio(const State& s, std::uint8_t f) {
+    const Frame& fr = s.frames[f];
+    if (!fr.in_use || fr.folio == kNone || folio_gup_refs(s, f) > 0) return false;
+    bool isolated = false;
+    for_each_page(s, f, [&](std::uint8_t g) { isolated |= s.frames[g].isolated != 0; });
+    return !isolated;
+}
+
+// unmap_folio() splits every PMD mapping the folio (TTU_SPLIT_HUGE_PMD) and remap_page() maps
+// each page back by a PTE, with its PageAnonExclusive carried in the migration entry (5.19+);
+// then each page is an order-0 folio whose references are its PTEs', and a page nothing maps
+// any more (its folio was partially unmapped) is freed (the tail loop of __split_huge_page()
+// puts every new folio but the caller's).
+void split_folio(State& s, std::uint8_t f) {
+    const std::uint8_t head = s.frames[f].folio;
+    for (int p = 0; p < kMaxProcs; ++p)
+        if (s.procs[p].alive && pmd_mapped(s, p) && s.frames[s.procs[p].pte[0].target].folio == head)
+            split_pmd(s, p);
+    for (Frame& g : s.frames) {
+        if (!g.in_use || g.folio != head) continue;
+        g.folio = kNone;
+        if (g.refcount == 0) g = Frame{};
+    }
+}
+
 void share_pmd(State& s, int parent, int child) {
     Process& pp = s.procs[parent];
     Process& c = s.procs[child];

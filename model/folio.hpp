@@ -40,6 +40,9 @@ namespace mm {
 void set_folio_anon_exclusive(State& s, std::uint8_t f, bool exclusive);
 // Frees the folio's pages once nothing references it.
 void free_folio_if_unreferenced(State& s, std::uint8_t f);
+// split_folio(): f's large folio becomes order-0 folios, where can_split_folio() allows.
+bool can_split_folio(const State& s, std::uint8_t f);
+void split_folio(State& s, std::uint8_t f);
 // __split_huge_pmd(): the process's PMD becomes one PTE per page, same protection; the PMD's
 // reference becomes one per PTE (folio_ref_add(HPAGE_PMD_NR - 1)). No-op without a PMD.
 void split_pmd(State& s, int proc);

@@ -25,8 +25,9 @@ std::optional<Memory> parse_memory(std::string_view name) {
 // nothing, syscalls.cpp); as a kernel event it never happens. UFFDIO_WRITEPROTECT of private
 // hugetlb memory needs 5.19's hugetlb uffd-wp, which the model does not follow.
 std::optional<std::string> memory_refuses(Memory memory, Op op, bool step) {
-    if (op == Op::split_pmd && memory != Memory::thp)
-        return std::string("split_pmd is a THP step (memory \"thp\")");
+    if ((op == Op::split_pmd || op == Op::split_folio || op == Op::collapse) &&
+        memory != Memory::thp)
+        return std::string(op_name(op)) + " is a THP step (memory \"thp\")";
     if (memory == Memory::thp) {
         switch (op) {
             case Op::swap_out:

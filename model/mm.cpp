@@ -179,4 +179,38 @@ void detach_cell(State& s, int proc, int vaddr) {
 }
 
 
+// zap_pte_range() of one PTE. Migration entries hold no mapcount and no reference
+// (try_to_migrate_one() dropped them): zapping one clears it without waiting for the
+// migration, whose remove_migration_ptes() then finds nothing to restore (zap_pte_range() in
+// 5.7 and 5.19, zap_nonpresent_ptes() in 6.18). Unmapping the last mapping of a swapcache page,
+// or the last swap entry of a slot whose page nothing maps, frees the swapcache entry whatever
+// other references the page has (free_pages_and_swap_cache() → free_swap_cache(), and
+// free_swap_and_cache() → __try_to_reclaim_swap(TTRS_UNMAPPED), in every era).
+void zap_pte(State& s, Pte& pte) {
+    switch (pte.kind) {
+        case PteKind::present:
+            --s.frames[pte.target].mapcount;
+            free_swap_cache(s, pte.target);
+            put_frame(s, pte.target);
+            break;
+        case PteKind::swap: {
+            Slot& sl = s.slots[pte.target];
+            --sl.count;
+            if (sl.count == 0 && sl.cache != kNone) free_swap_cache(s, sl.cache);
+            maybe_free_slot(s, pte.target);
+            break;
+        }
+        case PteKind::migration: {
+            const std::uint8_t f = pte.target;
+            pte = Pte{};
+            forget_if_only_isolated(s, f);
+            break;
+        }
+        case PteKind::none:
+        case PteKind::pmd:  // never here: munmap splits a PMD first, exit zaps it whole
+            break;
+    }
+    pte = Pte{};
+}
+
 }  // namespace cowpin::mm

@@ -23,6 +23,8 @@ void write_back_and_free(State& s, std::uint8_t frame);
 void map_present(State& s, Pte& pte, std::uint8_t frame, bool writable);
 bool referenced_by_others(const State& s, std::uint8_t frame, int proc);
 bool may_unmap(MayUnmap rule, const Frame& fr);
+// zap_pte_range() of one PTE (munmap, exit, and a collapse's old PTEs).
+void zap_pte(State& s, Pte& pte);
 
 // The ideal world.
 void store(State& s, int proc, int vaddr, std::uint8_t value);

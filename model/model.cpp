@@ -1,6 +1,7 @@
 #include "model/model.hpp"
 
 #include "model/folio.hpp"
+#include "model/khugepaged.hpp"
 #include "model/syscalls.hpp"
 
 #include <algorithm>
@@ -124,6 +125,7 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
             if (on(Op::split_pmd) && v == 0) out.push_back(Action{Op::split_pmd, proc, page});
             for (Op op : {Op::dontfork, Op::dofork})
                 if (on(op)) out.push_back(Action{op, proc, page});
+            if (on(Op::collapse) && v == 0) out.push_back(Action{Op::collapse, proc, page});
             const int h = free_handle_slot(s, b.handles);
             if (h < 0) continue;
             const auto handle = static_cast<std::uint8_t>(h);
@@ -145,7 +147,8 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
     }
     for (int f = 0; f < kMaxFrames; ++f) {
         if (!s.frames[f].in_use) continue;
-        for (Op op : {Op::swap_out, Op::reclaim, Op::migrate_start, Op::migrate_finish})
+        for (Op op : {Op::swap_out, Op::reclaim, Op::migrate_start, Op::migrate_finish,
+                      Op::split_folio})
             if (on(op)) out.push_back(Action{op, kNone, static_cast<std::uint8_t>(f)});
     }
 }
@@ -176,6 +179,8 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
             return do_madvise_fork(s, a.proc, a.arg, a.op == Op::dontfork);
         case Op::mprotect_vma:
             return mprotect_vma(s, a.proc, ctx);
+        case Op::collapse:
+            return do_collapse(s, a.proc, kMaxPages, ctx);
         case Op::munmap:
             return do_munmap(s, a.proc, a.arg);
         case Op::pin:
@@ -197,6 +202,10 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
             return do_migrate_start(s, frame, ctx);
         case Op::migrate_finish:
             return do_migrate_finish(s, frame, ctx);
+        case Op::split_folio:
+            if (!mm::can_split_folio(s, static_cast<std::uint8_t>(frame))) return false;
+            mm::split_folio(s, static_cast<std::uint8_t>(frame));
+            return true;
         case Op::wait:  // only a program waits
             return false;
     }
@@ -244,6 +253,10 @@ __attribute__((always_inline)) inline bool CowModel::may_apply(const State& s, c
             return can_migrate_start(s, a.arg, context(nullptr));
         case Op::migrate_finish:
             return can_migrate_finish(s, a.arg);
+        case Op::split_folio:
+            return mm::can_split_folio(s, a.arg);
+        case Op::collapse:
+            return collapse_check(s, a.proc, kMaxPages, context(nullptr)) == CollapseCheck::ok;
         default:
             return true;
     }

@@ -161,7 +161,9 @@ bool do_fork(State& s, int parent, int child, const OpContext& ctx) {
     c.parent = static_cast<std::uint8_t>(parent);
     c.ideal = p.ideal;
     const bool eager = ctx.policy.fork == ForkPresent::copy_always;
-    if (pmd_mapped(s, parent)) fork_pmd(s, parent, child, ctx);  // no VM_DONTCOPY page then
+    // A PMD maps a VMA that is VM_DONTCOPY as a whole or not at all (MADV_DONTFORK of part of
+    // it splits the PMD, and a collapse needs one VMA over the range).
+    if (pmd_mapped(s, parent) && !p.dontcopy) fork_pmd(s, parent, child, ctx);
     for (int v = 0; v < kMaxPages; ++v) {
         Pte& ppte = p.pte[v];
         Pte& cpte = c.pte[v];
@@ -196,40 +198,6 @@ bool do_fork(State& s, int parent, int child, const OpContext& ctx) {
         }
     }
     return true;
-}
-
-// zap_pte_range() of one PTE. Migration entries hold no mapcount and no reference
-// (try_to_migrate_one() dropped them): zapping one clears it without waiting for the
-// migration, whose remove_migration_ptes() then finds nothing to restore (zap_pte_range() in
-// 5.7 and 5.19, zap_nonpresent_ptes() in 6.18). Unmapping the last mapping of a swapcache page,
-// or the last swap entry of a slot whose page nothing maps, frees the swapcache entry whatever
-// other references the page has (free_pages_and_swap_cache() → free_swap_cache(), and
-// free_swap_and_cache() → __try_to_reclaim_swap(TTRS_UNMAPPED), in every era).
-static void zap_pte(State& s, Pte& pte) {
-    switch (pte.kind) {
-        case PteKind::present:
-            --s.frames[pte.target].mapcount;
-            free_swap_cache(s, pte.target);
-            put_frame(s, pte.target);
-            break;
-        case PteKind::swap: {
-            Slot& sl = s.slots[pte.target];
-            --sl.count;
-            if (sl.count == 0 && sl.cache != kNone) free_swap_cache(s, sl.cache);
-            maybe_free_slot(s, pte.target);
-            break;
-        }
-        case PteKind::migration: {
-            const std::uint8_t f = pte.target;
-            pte = Pte{};
-            forget_if_only_isolated(s, f);
-            break;
-        }
-        case PteKind::none:
-        case PteKind::pmd:  // never here: munmap splits a PMD first, exit zaps it whole
-            break;
-    }
-    pte = Pte{};
 }
 
 bool do_exit(State& s, int proc) {

@@ -118,6 +118,23 @@ enum class LargeFolioWp : std::uint8_t {
                // if it were an order-0 folio
 };
 
+// What a collapse of the PTE-mapped pages of a THP range needs besides every era's refcount
+// check (no GUP reference: is_refcount_suitable()): hpage_collapse_scan_pmd() (khugepaged_scan_pmd()
+// before 6.1) and __collapse_huge_page_isolate() in mm/khugepaged.c. The model's `collapse` step
+// is MADV_COLLAPSE where the era has it (6.1+), else khugepaged's collapse of the range.
+enum class Collapse : std::uint8_t {
+    exclusive_order0,      // 5.7: page_count() == 1 (+ swapcache): no page mapped by another
+                           // process, none of a large folio (PageCompound: SCAN_PAGE_COMPOUND),
+                           // and a writable PTE (SCAN_PAGE_RO)
+    writable_half_shared,  // 5.8-6.0, khugepaged: shared pages up to max_ptes_shared (default
+                           // HPAGE_PMD_NR / 2: half the range), PTE-mapped large folios too
+                           // (5.8), and a writable PTE
+    writable,              // 6.1-6.17, MADV_COLLAPSE: no limit on shared pages (only khugepaged
+                           // has one), still a writable PTE
+    any,                   // 6.18: the writable PTE is no longer needed ("enable khugepaged
+                           // anonymous collapse on non-writable regions")
+};
+
 struct CowPolicy {
     std::string name;     // used by specs and traces: "linux-5.19"
     std::string summary;  // one line for `cowpin policies`
@@ -150,6 +167,7 @@ struct CowPolicy {
     // large folio. Fork, GUP and unmap of a THP follow the base rules on the folio's counts.
     HugePmdWp huge_pmd_write_fault = HugePmdWp::anon_exclusive_split;
     LargeFolioWp large_folio_write_fault = LargeFolioWp::as_base;
+    Collapse collapse = Collapse::any;
 
     bool models(Memory m) const { return memory & memory_bit(m); }
 
@@ -158,14 +176,15 @@ struct CowPolicy {
         return same_base_decisions(o) && memory == o.memory && hugetlb_fork == o.hugetlb_fork &&
                hugetlb_write_fault == o.hugetlb_write_fault &&
                huge_pmd_write_fault == o.huge_pmd_write_fault &&
-               large_folio_write_fault == o.large_folio_write_fault;
+               large_folio_write_fault == o.large_folio_write_fault && collapse == o.collapse;
     }
     // Same decisions wherever a run on memory `m` consults them.
     bool decides_alike_on(Memory m, const CowPolicy& o) const {
         if (!same_base_decisions(o) || models(m) != o.models(m)) return false;
         if (m == Memory::thp)
             return huge_pmd_write_fault == o.huge_pmd_write_fault &&
-                   large_folio_write_fault == o.large_folio_write_fault;
+                   large_folio_write_fault == o.large_folio_write_fault &&
+                   collapse == o.collapse;
         return m != Memory::hugetlb ||
                (hugetlb_fork == o.hugetlb_fork && hugetlb_write_fault == o.hugetlb_write_fault);
     }

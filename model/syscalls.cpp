@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "model/folio.hpp"
+#include "model/khugepaged.hpp"
 #include "model/mm.hpp"
 
 namespace cowpin {
@@ -31,6 +33,14 @@ constexpr std::array<std::string_view, kNoOps> kReasons = {
     "MADV_PAGEOUT refuses a hugetlb VMA (-EINVAL)",
     "split_pmd: no PMD maps the page",
     "the VMA has that VM_DONTCOPY setting already (madvise_update_vma() changes nothing)",
+    "split_folio: the page is an order-0 folio already",
+    "split_folio refused: a reference other than the folio's mappings (can_split_folio())",
+    "collapse: a PMD maps the range already (SCAN_PMD_MAPPED)",
+    "collapse: no one VMA covers the range (a hole, or MADV_DONTFORK of part of it), or a page "
+    "is not present",
+    "collapse refused: a page has a GUP reference (is_refcount_suitable(): SCAN_PAGE_COUNT)",
+    "collapse refused by the era's checks (the policy's collapse rule: a shared page, a page of "
+    "a large folio, or no writable PTE)",
 };
 
 bool noop(const OpContext& ctx, NoOp why) {
@@ -178,6 +188,29 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
         }
         case Op::migrate_start:
             return migrate_start_step(s, p, v, ctx);
+        case Op::collapse:  // the range is the VMA: a THP spans it (kMaxPages pages)
+            switch (collapse_check(s, p, kMaxPages, ctx)) {
+                case CollapseCheck::ok:
+                    collapse_huge_page(s, p, kMaxPages, ctx);
+                    return true;
+                case CollapseCheck::pmd_mapped:
+                    return noop(ctx, NoOp::collapse_pmd_mapped);
+                case CollapseCheck::not_eligible:
+                    return noop(ctx, NoOp::collapse_not_eligible);
+                case CollapseCheck::referenced:
+                    return noop(ctx, NoOp::collapse_referenced);
+                case CollapseCheck::refused:
+                    return noop(ctx, NoOp::collapse_refused);
+            }
+            return false;
+        case Op::split_folio: {
+            const std::uint8_t f = frame_at(s, p, v);
+            if (f == kNone || s.frames[f].folio == kNone)
+                return noop(ctx, NoOp::split_folio_not_large);
+            if (!can_split_folio(s, f)) return noop(ctx, NoOp::split_folio_refused);
+            mm::split_folio(s, f);
+            return true;
+        }
         case Op::migrate_finish: {
             const std::uint8_t f = frame_at(s, p, v);
             if (f == kNone || !can_migrate_finish(s, f)) return noop(ctx, NoOp::migrate_none);

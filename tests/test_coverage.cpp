@@ -79,7 +79,8 @@ TEST_CASE("an exhaustive spec is held to every decision point its actions can re
            ~(1u << static_cast<int>(Decision::hugetlb_fork)) &
            ~(1u << static_cast<int>(Decision::hugetlb_write_fault)) &
            ~(1u << static_cast<int>(Decision::huge_pmd_write_fault)) &
-           ~(1u << static_cast<int>(Decision::large_folio_write_fault))));
+           ~(1u << static_cast<int>(Decision::large_folio_write_fault)) &
+           ~(1u << static_cast<int>(Decision::collapse))));
     for (const CowPolicy* p : all_policies()) {
         const Coverage c = coverage_of(spec, p->name);
         INFO(p->name);

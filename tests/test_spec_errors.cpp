@@ -74,7 +74,7 @@ const std::string kActionList =
     "fork, exit, write, read, mprotect, clear_refs, uffd_wp, munmap, pin, get, vmsplice, "
     "odirect_read, odirect_write, iouring_fixed, unpin, dma_write, swap_out, reclaim, "
     "migrate_start, migrate_finish";
-const std::string kThpActions = "split_pmd, dontfork, dofork, mprotect_vma";
+const std::string kThpActions = "split_pmd, dontfork, dofork, mprotect_vma, split_folio, collapse";
 const std::string kInvariantList =
     "refcounts_consistent, pinned_exclusive, writable_exclusive, anon_exclusive_sound, "
     "memory_private, pin_reliable, get_no_leak";
@@ -341,7 +341,7 @@ TEST_CASE("A child program that no program forks is rejected, and so is a child 
 TEST_CASE("An environment may only hold frame actions, and only in a scenario spec") {
     CHECK(error_of(scenario([](json& j) { j["environment"] = {"swap_out", "write"}; })) ==
           field_error("environment[1]", "'write' cannot happen on its own (expected swap_out, "
-                                        "reclaim, migrate_start or migrate_finish)"));
+                                        "reclaim, migrate_start, migrate_finish or split_folio)"));
     CHECK(error_of(scenario([](json& j) { j["environment"] = {"swapout"}; })) ==
           field_error("environment[0]",
                       "unknown action 'swapout' (expected one of: " + kActionList + ", " +

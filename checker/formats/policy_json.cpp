@@ -29,6 +29,8 @@ const std::vector<std::string> kHugePmdWp = {"mapcount_copy", "mapcount_split", 
                                              "anon_exclusive_split"};
 const std::vector<std::string> kLargeFolioWp = {"as_base", "never", "mm_id", "mapcount",
                                                 "per_page"};
+const std::vector<std::string> kCollapse = {"exclusive_order0", "writable_half_shared",
+                                            "writable", "any"};
 
 std::string joined(const std::vector<std::string>& v) {
     std::string out;
@@ -45,6 +47,7 @@ const std::vector<DecisionPoint>& decision_points() {
         {"swap_in", kSwapIn},        {"mprotect", kMprotect},    {"clear_refs", kClearRefs},
         {"odirect", kODirect},       {"hugetlb_fork", kFork},    {"hugetlb_write_fault", kHugetlbWp},
         {"huge_pmd_write_fault", kHugePmdWp}, {"large_folio_write_fault", kLargeFolioWp},
+        {"collapse", kCollapse},
     };
     return points;
 }
@@ -70,7 +73,7 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
                              "memory, or a decision point: write_fault, gup_read_pin, "
                              "gup_read_get, fork, swap_out, migrate, swap_in, mprotect, "
                              "clear_refs, odirect, hugetlb_fork, hugetlb_write_fault, "
-                             "huge_pmd_write_fault, large_folio_write_fault)"));
+                             "huge_pmd_write_fault, large_folio_write_fault, collapse)"));
     CowPolicy p;
     if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
         fail("field", "name", "expected a non-empty string");
@@ -123,8 +126,9 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     if (p.models(Memory::thp)) {
         p.huge_pmd_write_fault = static_cast<HugePmdWp>(pick(dp[12]));
         p.large_folio_write_fault = static_cast<LargeFolioWp>(pick(dp[13]));
+        p.collapse = static_cast<Collapse>(pick(dp[14]));
     } else {
-        for (const char* key : {"huge_pmd_write_fault", "large_folio_write_fault"})
+        for (const char* key : {"huge_pmd_write_fault", "large_folio_write_fault", "collapse"})
             if (j.contains(key))
                 fail("decision point", key, "given, but \"memory\" does not list thp");
     }
@@ -188,6 +192,7 @@ nlohmann::ordered_json policy_to_json(const CowPolicy& p) {
     if (p.models(Memory::thp)) {
         j["huge_pmd_write_fault"] = kHugePmdWp[static_cast<int>(p.huge_pmd_write_fault)];
         j["large_folio_write_fault"] = kLargeFolioWp[static_cast<int>(p.large_folio_write_fault)];
+        j["collapse"] = kCollapse[static_cast<int>(p.collapse)];
     }
     return j;
 }

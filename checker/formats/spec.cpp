@@ -69,7 +69,8 @@ struct Parser {
                                     "read, mprotect, clear_refs, uffd_wp, munmap, pin, get, "
                                     "vmsplice, odirect_read, odirect_write, iouring_fixed, unpin, "
                                     "dma_write, swap_out, reclaim, migrate_start, migrate_finish, "
-                                    "split_pmd, dontfork, dofork, mprotect_vma)",
+                                    "split_pmd, dontfork, dofork, mprotect_vma, split_folio, "
+                                    "collapse)",
                                     j.get<std::string>()));
         return *o;
     }
@@ -477,7 +478,8 @@ Spec parse_spec(const std::string& text, const std::string& path,
             const Op op = p.op(e[i], f);
             if (!is_frame_op(op))
                 p.fail(f, fmt::format("'{}' cannot happen on its own (expected swap_out, "
-                                      "reclaim, migrate_start or migrate_finish)", op_name(op)));
+                                      "reclaim, migrate_start, migrate_finish or split_folio)",
+                                      op_name(op)));
             spec.environment |= op_bit(op);
         }
     }

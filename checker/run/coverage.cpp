@@ -23,6 +23,7 @@ constexpr std::array<std::array<std::string_view, 2>, kDecisionPoints> kOutcomes
     {"reuse", "copy"},
     {"reuse", "split or copy"},
     {"reuse", "copy"},
+    {"collapse", "refuse"},
 }};
 
 std::uint32_t bit(Decision d) { return 1u << static_cast<int>(d); }
@@ -68,6 +69,7 @@ std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {
         any({Op::fork}) && any({Op::split_pmd, Op::mprotect, Op::munmap, Op::dontfork, Op::pin,
                                       Op::iouring_fixed}))
         r |= bit(Decision::large_folio_write_fault);
+    if (spec.memory == Memory::thp && any({Op::collapse})) r |= bit(Decision::collapse);
     // hugetlb pages are never swapped out or migrated, mprotect never makes them writable
     // again, and clear_refs leaves them alone: those points are not consulted.
     if (hugetlb) return r;

@@ -27,6 +27,7 @@ extern const CowPolicy eager_copy{
     .hugetlb_write_fault = HugetlbWp::as_base,  // the write_fault rule above
     .huge_pmd_write_fault = HugePmdWp::anon_exclusive_split,  // as 5.19
     .large_folio_write_fault = LargeFolioWp::as_base,  // as 5.19
+    .collapse = Collapse::any,  // as 6.18
 };
 
 }  // namespace cowpin

@@ -35,6 +35,7 @@ extern const CowPolicy linux_5_11{
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_cow(): mapcount == 1 ⇒ reuse, refcount ignored
     .huge_pmd_write_fault = HugePmdWp::mapcount_split,  // do_huge_pmd_wp_page(): still reuse_swap_page(): CVE open for THP
     .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): page_count() of the folio == 1
+    .collapse = Collapse::writable_half_shared,  // khugepaged: max_ptes_shared, a writable PTE
 };
 
 }  // namespace cowpin

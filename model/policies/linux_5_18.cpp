@@ -29,6 +29,7 @@ extern const CowPolicy linux_5_18{
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_cow(): mapcount == 1 ⇒ reuse, refcount ignored
     .huge_pmd_write_fault = HugePmdWp::refcount_split,  // do_huge_pmd_wp_page(): page_count() == 1 (3bff7e3f1f16)
     .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): page_count() of the folio == 1
+    .collapse = Collapse::writable_half_shared,  // khugepaged: max_ptes_shared, a writable PTE
 };
 
 }  // namespace cowpin

@@ -34,6 +34,7 @@ extern const CowPolicy linux_5_19{
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_wp(): mapcount == 1 ⇒ reuse, refcount ignored
     .huge_pmd_write_fault = HugePmdWp::anon_exclusive_split,  // do_huge_pmd_wp_page(): PageAnonExclusive, else page_count()
     .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): page_count() of the folio == 1 (until 6.8)
+    .collapse = Collapse::writable_half_shared,  // khugepaged: max_ptes_shared, a writable PTE (MADV_COLLAPSE from 6.1)
 };
 
 }  // namespace cowpin

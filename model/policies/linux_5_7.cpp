@@ -31,6 +31,7 @@ extern const CowPolicy linux_5_7{
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_cow(): mapcount == 1 ⇒ reuse, refcount ignored
     .huge_pmd_write_fault = HugePmdWp::mapcount_copy,  // do_huge_pmd_wp_page(): reuse_swap_page(), else copy the THP
     .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): reuse_swap_page() of the THP
+    .collapse = Collapse::exclusive_order0,  // khugepaged: page_count() == 1 + PageSwapCache(), no PageCompound, a writable PTE
 };
 
 }  // namespace cowpin

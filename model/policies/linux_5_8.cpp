@@ -30,6 +30,7 @@ extern const CowPolicy linux_5_8{
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_cow(): mapcount == 1 ⇒ reuse, refcount ignored
     .huge_pmd_write_fault = HugePmdWp::mapcount_split,  // do_huge_pmd_wp_page(): reuse_swap_page(), else split (3917c80280c9)
     .large_folio_write_fault = LargeFolioWp::as_base,  // do_wp_page(): reuse_swap_page() of the THP
+    .collapse = Collapse::writable_half_shared,  // khugepaged: max_ptes_shared, PTE-mapped THPs (5.8), a writable PTE
 };
 
 }  // namespace cowpin

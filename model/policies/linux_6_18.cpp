@@ -34,6 +34,7 @@ extern const CowPolicy linux_6_18{
     .hugetlb_write_fault = HugetlbWp::mapcount,  // hugetlb_wp(): mapcount == 1 ⇒ reuse, refcount ignored
     .huge_pmd_write_fault = HugePmdWp::anon_exclusive_split,  // do_huge_pmd_wp_page(): PageAnonExclusive, else folio_ref_count()
     .large_folio_write_fault = LargeFolioWp::mm_id,  // __wp_can_reuse_large_anon_folio() (6.15)
+    .collapse = Collapse::any,  // MADV_COLLAPSE: no writable PTE needed since 6.18
 };
 
 }  // namespace cowpin

@@ -34,6 +34,7 @@ extern const CowPolicy precop{
     .hugetlb_write_fault = HugetlbWp::as_base,  // the write_fault rule above
     .huge_pmd_write_fault = HugePmdWp::mapcount_split,  // split, then the page-level rule
     .large_folio_write_fault = LargeFolioWp::per_page,  // the write_fault rule on the page alone
+    .collapse = Collapse::any,  // as 6.18
 };
 
 }  // namespace cowpin

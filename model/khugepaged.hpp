@@ -1,0 +1,24 @@
+// THP collapse (MADV_COLLAPSE, khugepaged): model/khugepaged.cpp.
+#pragma once
+
+#include "model/ops.hpp"
+#include "model/state.hpp"
+
+namespace cowpin {
+
+enum class CollapseCheck : std::uint8_t {
+    ok,            // the range collapses
+    pmd_mapped,    // a PMD maps it already (SCAN_PMD_MAPPED: MADV_COLLAPSE succeeds, no change)
+    not_eligible,  // a hole in the range, or a PTE that is not present
+    referenced,    // a GUP reference or an isolated page (SCAN_PAGE_COUNT, every era)
+    refused,       // the era's own checks (the policy's collapse rule)
+};
+
+// Whether process proc's VMA of `pages` pages collapses into a THP (records the decision).
+CollapseCheck collapse_check(const State& s, int proc, int pages, const OpContext& ctx);
+// The collapse itself, once collapse_check() said ok.
+void collapse_huge_page(State& s, int proc, int pages, const OpContext& ctx);
+// Both: false if the range does not collapse.
+bool do_collapse(State& s, int proc, int pages, const OpContext& ctx);
+
+}  // namespace cowpin

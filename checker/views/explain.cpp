@@ -100,6 +100,8 @@ std::string changes(const Flat& before, const Flat& after) {
             const std::string was = old == b->second.end() ? "-" : old->second;
             if (was != v) line += fmt::format("{}{} {} → {}", line.empty() ? "" : ", ", k, was, v);
         }
+        for (const auto& [k, v] : b->second)  // a field only some states have (VM_DONTCOPY, folio)
+            if (!fields.count(k)) line += fmt::format("{}{} {} → -", line.empty() ? "" : ", ", k, v);
         if (!line.empty()) out += fmt::format("    {}: {}\n", subject, line);
     }
     for (const auto& [subject, fields] : before)

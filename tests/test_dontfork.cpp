@@ -9,6 +9,7 @@
 #include "checker/formats/spec.hpp"
 #include "model/folio.hpp"
 #include "tests/model_helpers.hpp"
+#include "tests/spec_helpers.hpp"
 
 using namespace cowpin;
 using test::Sim;
@@ -19,16 +20,10 @@ namespace {
 bool dontfork(Sim& t, int p, int v) { return t.act({Op::dontfork, u8(p), u8(v)}); }
 bool dofork(Sim& t, int p, int v) { return t.act({Op::dofork, u8(p), u8(v)}); }
 
-std::string spec_error(const std::string& programs) {
-    try {
-        parse_spec(R"({"name": "bad", "bounds": {"processes": 3, "pages": 2, "handles": 1,
-                       "swap_slots": 0}, "programs": )" + programs +
-                       R"(, "expect": {"default": "holds"}})",
-                   "specs/bad.json");
-    } catch (const SpecError& e) {
-        return e.what();
-    }
-    return "(accepted)";
+std::string programs_error(const std::string& programs) {
+    return test::spec_error(R"({"name": "bad", "bounds": {"processes": 3, "pages": 2, "handles": 1,
+                                "swap_slots": 0}, "programs": )" + programs +
+                            R"(, "expect": {"default": "holds"}})");
 }
 
 }  // namespace
@@ -92,11 +87,11 @@ TEST_CASE("MADV_DONTFORK of one page of a PMD-mapped THP splits the PMD, and the
 }
 
 TEST_CASE("a child's step on a page its parent marked MADV_DONTFORK before the fork is refused") {
-    CHECK(spec_error(R"({"P0": ["dontfork v1", "fork P1"], "P1": ["write v1"]})") ==
+    CHECK(programs_error(R"({"P0": ["dontfork v1", "fork P1"], "P1": ["write v1"]})") ==
           "specs/bad.json: field 'programs.P1[0]': 'write v1': v1 is no longer mapped here (P0 "
           "marked it MADV_DONTFORK before forking P1); an access would fault with SIGSEGV, a GUP "
           "with EFAULT");
-    CHECK(spec_error(R"({"P0": ["dontfork v1", "dofork v1", "fork P1"], "P1": ["write v1"]})") ==
+    CHECK(programs_error(R"({"P0": ["dontfork v1", "dofork v1", "fork P1"], "P1": ["write v1"]})") ==
           "(accepted)");
 }
 

@@ -13,23 +13,16 @@
 #include "checker/run/run.hpp"
 #include "model/folio.hpp"
 #include "tests/model_helpers.hpp"
+#include "tests/spec_helpers.hpp"
 
 using namespace cowpin;
 using test::Sim;
+using test::spec_error;
 
 namespace {
 
 Sim thp(const std::string& policy) { return Sim(policy, {2, 2, 1, 0, 0}, Memory::thp); }
 std::string src(const std::string& rel) { return std::string(COWPIN_SOURCE_DIR) + "/" + rel; }
-
-std::string spec_error(const std::string& text) {
-    try {
-        parse_spec(text, "specs/bad.json");
-    } catch (const SpecError& e) {
-        return e.what();
-    }
-    return "(accepted)";
-}
 
 std::string thp_spec(const std::string& bounds, const std::string& programs) {
     return R"({"name": "bad", "memory": "thp", "bounds": )" + bounds + R"(, "programs": )" +

@@ -107,7 +107,7 @@ static bool reuse_large_folio_page(State& s, int proc, std::uint8_t f, const OpC
 // alloc_hugepage_vma() + copy_user_huge_page()), mapped by a writable PMD.
 static void copy_huge_page(State& s, int proc, const OpContext& ctx) {
     Process& p = s.procs[proc];
-    const std::uint8_t old_head = s.frames[p.pte[0].target].folio;
+    const std::uint8_t old_head = pmd_head(s, proc);
     std::uint8_t head = kNone;
     for (int v = 0; v < kMaxPages; ++v) {
         Pte& pte = p.pte[v];
@@ -135,7 +135,7 @@ static void copy_huge_page(State& s, int proc, const OpContext& ctx) {
 // (5.7), or split the PMD and fault again on the PTE (VM_FAULT_FALLBACK → do_wp_page()).
 static void huge_pmd_wp_fault(State& s, int proc, int vaddr, bool unshare, const OpContext& ctx) {
     Process& p = s.procs[proc];
-    const std::uint8_t head = s.frames[p.pte[0].target].folio;
+    const std::uint8_t head = pmd_head(s, proc);
     bool reuse = false;
     switch (ctx.policy.huge_pmd_write_fault) {
         case HugePmdWp::mapcount_copy:

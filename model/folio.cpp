@@ -42,8 +42,8 @@ int folio_entire_mapcount(const State& s, std::uint8_t f) {
     const std::uint8_t head = s.frames[f].folio;
     if (head == kNone) return 0;
     int n = 0;
-    for (const Process& p : s.procs)
-        if (p.alive && p.pte[0].kind == PteKind::pmd && s.frames[p.pte[0].target].folio == head) ++n;
+    for (int p = 0; p < kMaxProcs; ++p)
+        if (s.procs[p].alive && pmd_head(s, p) == head) ++n;
     return n;
 }
 
@@ -89,10 +89,9 @@ void free_folio_if_unreferenced(State& s, std::uint8_t f) {
 }
 
 void split_pmd(State& s, int proc) {
-    Process& p = s.procs[proc];
-    if (p.pte[0].kind != PteKind::pmd) return;
-    const std::uint8_t head = s.frames[p.pte[0].target].folio;
-    for (Pte& pte : p.pte) {
+    const std::uint8_t head = pmd_head(s, proc);
+    if (head == kNone) return;
+    for (Pte& pte : s.procs[proc].pte) {
         if (pte.kind != PteKind::pmd) continue;
         pte.kind = PteKind::present;  // page_mapcount() is unchanged: the PMD's share becomes a PTE
         ++s.frames[pte.target].refcount;
@@ -101,10 +100,9 @@ void split_pmd(State& s, int proc) {
 }
 
 void zap_pmd(State& s, int proc) {
-    Process& p = s.procs[proc];
-    if (p.pte[0].kind != PteKind::pmd) return;
-    const std::uint8_t head = s.frames[p.pte[0].target].folio;
-    for (Pte& pte : p.pte) {
+    const std::uint8_t head = pmd_head(s, proc);
+    if (head == kNone) return;
+    for (Pte& pte : s.procs[proc].pte) {
         if (pte.kind != PteKind::pmd) continue;
         --s.frames[pte.target].mapcount;
         pte = Pte{};
@@ -133,8 +131,7 @@ bool can_split_folio(const State& s, std::uint8_t f) {
 void split_folio(State& s, std::uint8_t f) {
     const std::uint8_t head = s.frames[f].folio;
     for (int p = 0; p < kMaxProcs; ++p)
-        if (s.procs[p].alive && pmd_mapped(s, p) && s.frames[s.procs[p].pte[0].target].folio == head)
-            split_pmd(s, p);
+        if (s.procs[p].alive && pmd_head(s, p) == head) split_pmd(s, p);
     for (Frame& g : s.frames) {
         if (!g.in_use || g.folio != head) continue;
         g.folio = kNone;
@@ -145,7 +142,7 @@ void split_folio(State& s, std::uint8_t f) {
 void share_pmd(State& s, int parent, int child) {
     Process& pp = s.procs[parent];
     Process& c = s.procs[child];
-    const std::uint8_t head = s.frames[pp.pte[0].target].folio;
+    const std::uint8_t head = pmd_head(s, parent);
     for (int v = 0; v < kMaxPages; ++v) {
         Pte& ppte = pp.pte[v];
         if (ppte.kind != PteKind::pmd) continue;

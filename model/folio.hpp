@@ -32,6 +32,11 @@ bool folio_mapped_by_other(const State& s, std::uint8_t f, int proc);
 inline bool pmd_mapped(const State& s, int proc) {
     return s.procs[proc].pte[0].kind == PteKind::pmd;
 }
+// The head page of the folio the process's PMD maps, or kNone where no PMD maps its VMA.
+inline std::uint8_t pmd_head(const State& s, int proc) {
+    const Pte& pte = s.procs[proc].pte[0];
+    return pte.kind == PteKind::pmd ? s.frames[pte.target].folio : kNone;
+}
 
 namespace mm {
 

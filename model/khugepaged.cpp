@@ -33,7 +33,8 @@ bool era_allows(Collapse rule, bool large, int shared, int pages, bool writable)
 
 }  // namespace
 
-CollapseCheck collapse_check(const State& s, int proc, int pages, const OpContext& ctx) {
+CollapseCheck collapse_check(const State& s, int proc, const OpContext& ctx) {
+    constexpr int pages = kMaxPages;
     const Process& p = s.procs[proc];
     if (!p.alive) return CollapseCheck::not_eligible;
     if (pmd_mapped(s, proc)) return CollapseCheck::pmd_mapped;  // SCAN_PMD_MAPPED: nothing to do
@@ -66,10 +67,10 @@ CollapseCheck collapse_check(const State& s, int proc, int pages, const OpContex
 // another process maps them); the new folio is mapped by a PMD, writable and dirty
 // (maybe_pmd_mkwrite(): the VMA has VM_WRITE), and PageAnonExclusive where the era has the flag
 // (page_add_new_anon_rmap() sets it from 5.19, folio_add_new_anon_rmap(RMAP_EXCLUSIVE) in 6.x).
-void collapse_huge_page(State& s, int proc, int pages, const OpContext& ctx) {
+void collapse_huge_page(State& s, int proc, const OpContext& ctx) {
     Process& p = s.procs[proc];
     std::uint8_t head = kNone;
-    for (int v = 0; v < pages; ++v) {
+    for (int v = 0; v < kMaxPages; ++v) {
         const std::uint8_t f = alloc_frame(s);
         if (head == kNone) head = f;
         Frame& fr = s.frames[f];
@@ -83,9 +84,9 @@ void collapse_huge_page(State& s, int proc, int pages, const OpContext& ctx) {
     ++s.frames[head].refcount;  // the PMD's reference, on the head page
 }
 
-bool do_collapse(State& s, int proc, int pages, const OpContext& ctx) {
-    if (collapse_check(s, proc, pages, ctx) != CollapseCheck::ok) return false;
-    collapse_huge_page(s, proc, pages, ctx);
+bool do_collapse(State& s, int proc, const OpContext& ctx) {
+    if (collapse_check(s, proc, ctx) != CollapseCheck::ok) return false;
+    collapse_huge_page(s, proc, ctx);
     return true;
 }
 

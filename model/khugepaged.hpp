@@ -14,11 +14,12 @@ enum class CollapseCheck : std::uint8_t {
     refused,       // the era's own checks (the policy's collapse rule)
 };
 
-// Whether process proc's VMA of `pages` pages collapses into a THP (records the decision).
-CollapseCheck collapse_check(const State& s, int proc, int pages, const OpContext& ctx);
+// Whether process proc's VMA collapses into a THP (records the decision). The range is the whole
+// VMA: a THP spans it, kMaxPages pages (the parser allows no other size).
+CollapseCheck collapse_check(const State& s, int proc, const OpContext& ctx);
 // The collapse itself, once collapse_check() said ok.
-void collapse_huge_page(State& s, int proc, int pages, const OpContext& ctx);
+void collapse_huge_page(State& s, int proc, const OpContext& ctx);
 // Both: false if the range does not collapse.
-bool do_collapse(State& s, int proc, int pages, const OpContext& ctx);
+bool do_collapse(State& s, int proc, const OpContext& ctx);
 
 }  // namespace cowpin

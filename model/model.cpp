@@ -180,7 +180,7 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
         case Op::mprotect_vma:
             return mprotect_vma(s, a.proc, ctx);
         case Op::collapse:
-            return do_collapse(s, a.proc, kMaxPages, ctx);
+            return do_collapse(s, a.proc, ctx);
         case Op::munmap:
             return do_munmap(s, a.proc, a.arg);
         case Op::pin:
@@ -256,7 +256,7 @@ __attribute__((always_inline)) inline bool CowModel::may_apply(const State& s, c
         case Op::split_folio:
             return mm::can_split_folio(s, a.arg);
         case Op::collapse:
-            return collapse_check(s, a.proc, kMaxPages, context(nullptr)) == CollapseCheck::ok;
+            return collapse_check(s, a.proc, context(nullptr)) == CollapseCheck::ok;
         default:
             return true;
     }

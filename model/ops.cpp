@@ -298,8 +298,8 @@ bool do_mprotect(State& s, int proc, int vaddr, const OpContext& ctx) {
 // before: pmd_modify() with the private vm_page_prot drops the write bit). The policy's one
 // mprotect rule stands for both: the eras it tells apart (≤5.19, 6.18) agree on PTE and PMD.
 bool do_mprotect_pmd(State& s, int proc, const OpContext& ctx) {
-    if (!s.procs[proc].alive || !pmd_mapped(s, proc)) return false;
-    const std::uint8_t head = s.frames[s.procs[proc].pte[0].target].folio;
+    const std::uint8_t head = pmd_head(s, proc);
+    if (!s.procs[proc].alive || head == kNone) return false;
     const bool writable = ctx.policy.mprotect == MprotectUpgrade::if_anon_exclusive &&
                           s.frames[head].anon_exclusive;
     for (Pte& pte : s.procs[proc].pte)

@@ -188,10 +188,10 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
         }
         case Op::migrate_start:
             return migrate_start_step(s, p, v, ctx);
-        case Op::collapse:  // the range is the VMA: a THP spans it (kMaxPages pages)
-            switch (collapse_check(s, p, kMaxPages, ctx)) {
+        case Op::collapse:
+            switch (collapse_check(s, p, ctx)) {
                 case CollapseCheck::ok:
-                    collapse_huge_page(s, p, kMaxPages, ctx);
+                    collapse_huge_page(s, p, ctx);
                     return true;
                 case CollapseCheck::pmd_mapped:
                     return noop(ctx, NoOp::collapse_pmd_mapped);

@@ -51,8 +51,8 @@ std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {
                       (odirect_pins && any({Op::odirect_read, Op::odirect_write}));
     std::uint32_t r = 0;
     const bool hugetlb = spec.memory == Memory::hugetlb;
-    if (any({Op::write, Op::pin, Op::get, Op::iouring_fixed, Op::odirect_read}))
-        r |= bit(hugetlb ? Decision::hugetlb_write_fault : Decision::write_fault);
+    const bool writes = any({Op::write, Op::pin, Op::get, Op::iouring_fixed, Op::odirect_read});
+    if (writes) r |= bit(hugetlb ? Decision::hugetlb_write_fault : Decision::write_fault);
     if (any({Op::pin}) || (odirect_pins && any({Op::odirect_write}))) r |= bit(Decision::gup_read_pin);
     if (any({Op::get, Op::vmsplice}) || (!odirect_pins && any({Op::odirect_write})))
         r |= bit(Decision::gup_read_get);
@@ -60,7 +60,6 @@ std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {
     if (any({Op::odirect_read, Op::odirect_write})) r |= bit(Decision::odirect);
     // A THP: a R/O PMD needs a fork or a whole-VMA mprotect; a R/O PTE of a large folio needs the PMD split first
     // (split_pmd, a partial mprotect, munmap or MADV_DONTFORK, or a fork of a maybe-pinned THP).
-    const bool writes = any({Op::write, Op::pin, Op::get, Op::iouring_fixed, Op::odirect_read});
     // (eager-copy's fork copies every page: no PMD is ever shared.)
     if (spec.memory == Memory::thp && writes &&
         ((any({Op::fork}) && policy.fork != ForkPresent::copy_always) || any({Op::mprotect_vma})))

@@ -37,8 +37,9 @@ enum class NoOp : std::uint8_t {
     collapse_not_eligible,  // a hole in the range, or a page not present
     collapse_referenced,    // a GUP reference (is_refcount_suitable())
     collapse_refused,       // the era's checks (the policy's collapse rule)
+    pageout_folio_referenced,  // shrink_folio_list(): !can_split_folio(), the folio is kept
 };
-inline constexpr int kNoOps = 25;
+inline constexpr int kNoOps = 26;
 
 // The decision points of a policy (policy.hpp; the keys of a policy file) and the two ways each
 // can go, as a step consults them: the coverage of a run (Murphi's and TLC's "which rules

@@ -31,6 +31,15 @@ bool era_allows(Collapse rule, bool large, int shared, int pages, bool writable)
     return false;
 }
 
+// max_ptes_swap: khugepaged refuses a range with more than HPAGE_PMD_NR / 8 swap entries
+// (SCAN_EXCEED_SWAP_PTE), one page in eight, so any swap entry in the model's range of two
+// pages; MADV_COLLAPSE (6.1+: the writable and any rules) has no such limit
+// (hpage_collapse_scan_pmd(): `if (!cc->is_khugepaged || unmapped <= khugepaged_max_ptes_swap)`).
+bool swap_limit_exceeded(Collapse rule, int swapped, int pages) {
+    const bool khugepaged = rule == Collapse::exclusive_order0 || rule == Collapse::writable_half_shared;
+    return khugepaged && 8 * swapped > pages;
+}
+
 }  // namespace
 
 CollapseCheck collapse_check(const State& s, int proc, const OpContext& ctx) {
@@ -42,13 +51,19 @@ CollapseCheck collapse_check(const State& s, int proc, const OpContext& ctx) {
     const unsigned all = (1u << pages) - 1;
     if ((p.dontcopy & all) != 0 && (p.dontcopy & all) != all) return CollapseCheck::not_eligible;
     bool large = false, writable = false;
-    int shared = 0;
+    int shared = 0, swapped = 0;
     for (int v = 0; v < pages; ++v) {
         const Pte& pte = p.pte[v];
         // A hole in the range: the VMA no longer covers the THP (thp_vma_allowable_order()).
-        // Swap and migration entries: THP swap-out and migration are not modelled (the parser
-        // refuses them on a THP), so a PTE here is present.
-        if (p.ideal[v] == kNone || pte.kind != PteKind::present) return CollapseCheck::not_eligible;
+        if (p.ideal[v] == kNone) return CollapseCheck::not_eligible;
+        // A swap entry is swapped in by the collapse itself (collapse_huge_page() below), the
+        // scan only counts it; one whose page is under migration waits, and so does a
+        // migration entry (SCAN_PTE_NON_PRESENT).
+        if (pte.kind == PteKind::swap && !swap_entry_waits(s, pte)) {
+            ++swapped;
+            continue;
+        }
+        if (pte.kind != PteKind::present) return CollapseCheck::not_eligible;
         const Frame& fr = s.frames[pte.target];
         // is_refcount_suitable() / folio_expected_ref_count(): every reference is a mapping
         // (or the swapcache's), in every era: a GUP pin or get refuses the collapse.
@@ -57,7 +72,8 @@ CollapseCheck collapse_check(const State& s, int proc, const OpContext& ctx) {
         shared += fr.mapcount > 1;
         writable |= pte.writable != 0;
     }
-    const bool ok = era_allows(ctx.policy.collapse, large, shared, pages, writable);
+    const bool ok = !swap_limit_exceeded(ctx.policy.collapse, swapped, pages) &&
+                    era_allows(ctx.policy.collapse, large, shared, pages, writable);
     record(ctx.effects, Decision::collapse, !ok);
     return ok ? CollapseCheck::ok : CollapseCheck::refused;
 }
@@ -67,8 +83,17 @@ CollapseCheck collapse_check(const State& s, int proc, const OpContext& ctx) {
 // another process maps them); the new folio is mapped by a PMD, writable and dirty
 // (maybe_pmd_mkwrite(): the VMA has VM_WRITE), and PageAnonExclusive where the era has the flag
 // (page_add_new_anon_rmap() sets it from 5.19, folio_add_new_anon_rmap(RMAP_EXCLUSIVE) in 6.x).
-void collapse_huge_page(State& s, int proc, const OpContext& ctx) {
+bool collapse_huge_page(State& s, int proc, const OpContext& ctx) {
     Process& p = s.procs[proc];
+    // __collapse_huge_page_swapin(): do_swap_page() on every swap entry of the range, a read
+    // fault; then __collapse_huge_page_isolate() checks the range again, now all present.
+    bool swapped_in = false;
+    for (int v = 0; v < kMaxPages; ++v)
+        if (p.pte[v].kind == PteKind::swap) {
+            swap_in(s, proc, v, false, ctx);
+            swapped_in = true;
+        }
+    if (swapped_in && collapse_check(s, proc, ctx) != CollapseCheck::ok) return false;
     std::uint8_t head = kNone;
     for (int v = 0; v < kMaxPages; ++v) {
         const std::uint8_t f = alloc_frame(s);
@@ -82,11 +107,12 @@ void collapse_huge_page(State& s, int proc, const OpContext& ctx) {
         fr.mapcount = 1;  // the PMD
     }
     ++s.frames[head].refcount;  // the PMD's reference, on the head page
+    return true;
 }
 
 bool do_collapse(State& s, int proc, const OpContext& ctx) {
     if (collapse_check(s, proc, ctx) != CollapseCheck::ok) return false;
-    collapse_huge_page(s, proc, ctx);
+    collapse_huge_page(s, proc, ctx);  // a range swapped in but then refused is still a step
     return true;
 }
 

@@ -30,12 +30,9 @@ std::optional<std::string> memory_refuses(Memory memory, Op op, bool step) {
         return std::string(op_name(op)) + " is a THP step (memory \"thp\")";
     if (memory == Memory::thp) {
         switch (op) {
-            case Op::swap_out:
-            case Op::reclaim:
             case Op::migrate_start:
             case Op::migrate_finish:
-                return std::string("swap-out, reclaim and migration of a THP are not modelled "
-                                   "yet (MODEL.md §9)");
+                return std::string("migration of a THP is not modelled yet (MODEL.md §9)");
             case Op::clear_refs:
             case Op::uffd_wp:
                 return std::string("clear_refs and uffd-wp of a THP are not modelled yet");

@@ -59,6 +59,7 @@ bool do_unpin(State& s, int handle);
 // The device stores a fresh value through a FOLL_WRITE handle.
 bool do_dma_write(State& s, int handle);
 // Reclaim: add to the swapcache, unmap (try_to_unmap_one), write back and free if unreferenced.
+// A page of a large folio stands for its folio, which is reclaimed whole (reclaim.cpp).
 bool do_swap_out(State& s, int frame, const OpContext& ctx);
 // Reclaim of a swapcache frame only the swapcache holds (__remove_mapping).
 bool do_reclaim(State& s, int frame);

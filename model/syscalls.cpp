@@ -41,6 +41,8 @@ constexpr std::array<std::string_view, kNoOps> kReasons = {
     "collapse refused: a page has a GUP reference (is_refcount_suitable(): SCAN_PAGE_COUNT)",
     "collapse refused by the era's checks (the policy's collapse rule: a shared page, a page of "
     "a large folio, or no writable PTE)",
+    "MADV_PAGEOUT: reclaim keeps a large folio with a GUP reference (it cannot be split: "
+    "can_split_folio())",
 };
 
 bool noop(const OpContext& ctx, NoOp why) {
@@ -54,6 +56,22 @@ bool fault_waits(const State& s, const Pte& pte) {
     return pte.kind == PteKind::migration || (pte.kind == PteKind::swap && swap_entry_waits(s, pte));
 }
 
+// MADV_PAGEOUT of the range of the large folio P maps at v (`swap_out vN` on THP memory names
+// the folio, as cow.c pages out the whole THP, or its one remaining PTE): a folio another process
+// maps is skipped (madvise_cold_or_pageout_pte_range(): page_mapcount() != 1 of a PMD-mapped
+// head in 5.x, folio_maybe_mapped_shared() in 6.18; a PTE-mapped folio is split first where
+// only part of it is mapped, and skipped unless folio_mapcount() == folio_nr_pages()), then
+// reclaim takes it whole or not at all (do_swap_out(), reclaim.cpp). 5.x walks a PTE-mapped
+// THP page by page after splitting it, so there a folio shared in part has its unshared pages
+// paged out; the model skips the folio, as 6.18 does (docs/evidence/thp-swap.md).
+bool pageout_folio(State& s, int proc, std::uint8_t f, const OpContext& ctx) {
+    if (folio_mapped_by_other(s, f, proc)) return noop(ctx, NoOp::pageout_shared);
+    const std::uint8_t head = s.frames[f].folio;
+    if (!can_split_folio(s, head)) return noop(ctx, NoOp::pageout_folio_referenced);
+    do_swap_out(s, head, ctx);
+    return true;
+}
+
 // MADV_PAGEOUT of one page (madvise_cold_or_pageout_pte_range() → reclaim_pages() →
 // shrink_folio_list()): present PTEs only, folios mapped exactly once (a page shared after fork
 // is skipped in every era since 5.4), then the policy's swap-out rule.
@@ -61,8 +79,10 @@ bool pageout(State& s, int proc, int vaddr, const OpContext& ctx) {
     // madvise_pageout(): can_madv_lru_vma() excludes VM_HUGETLB, -EINVAL
     if (ctx.hugetlb()) return noop(ctx, NoOp::pageout_hugetlb);
     const Pte& pte = s.procs[proc].pte[vaddr];
-    if (pte.kind != PteKind::present) return noop(ctx, NoOp::pageout_not_present);
+    if (pte.kind != PteKind::present && pte.kind != PteKind::pmd)
+        return noop(ctx, NoOp::pageout_not_present);
     const Frame& fr = s.frames[pte.target];
+    if (fr.folio != kNone) return pageout_folio(s, proc, pte.target, ctx);
     if (fr.mapcount != 1) return noop(ctx, NoOp::pageout_shared);
     if (!may_unmap(ctx.policy.swap_out, fr)) {
         record(ctx.effects, Decision::swap_out, true);

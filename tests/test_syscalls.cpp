@@ -6,60 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "checker/formats/spec.hpp"
 #include "model/syscalls.hpp"
-#include "tests/model_helpers.hpp"
+#include "tests/steps_helpers.hpp"
 
 using namespace cowpin;
 
-namespace {
-
-// P0's program, stepped in order under `policy` from the initial state: each step's outcome is
-// "waits", "noop: <reason>" or "done".
-struct Steps {
-    CowModel model;
-    State s;
-    Steps(const std::string& policy, const std::vector<std::string>& steps, int processes = 2)
-        : model(config(policy, steps, processes)), s(model.initial()) {}
-
-    static ModelConfig config(const std::string& policy, const std::vector<std::string>& steps,
-                              int processes) {
-        std::string json = R"({"name": "p", "bounds": {"processes": )" +
-                           std::to_string(processes) +
-                           R"(, "pages": 1, "handles": 2, "swap_slots": 1}, "programs": {"P0": [)";
-        for (std::size_t i = 0; i < steps.size(); ++i)
-            json += (i ? ", \"" : "\"") + steps[i] + "\"";
-        json += R"(]}, "expect": {"default": "holds"}})";
-        return parse_spec(json, "inline.json").model_config(test::policy(policy));
-    }
-    // Takes P0's next step.
-    std::string next() {
-        std::vector<Action> actions;
-        model.actions(s, actions);
-        for (const Action& a : actions) {
-            if (!a.from_program() || a.proc != 0) continue;
-            State n = s;
-            StepEffects fx;
-            if (!model.step(n, a, &fx)) return "waits";
-            State x = n, y = s;
-            x.program = y.program = cowpin::Program{};
-            const bool changed = !(x == y);
-            s = n;
-            if (fx.noop != NoOp::none) {
-                CHECK_FALSE(changed);
-                return "noop: " + std::string(noop_reason(fx.noop));
-            }
-            return "done";
-        }
-        return "no step";
-    }
-    // Takes the next `n` steps, all of them taken and changing the state.
-    void run(int n) {
-        for (int i = 0; i < n; ++i) REQUIRE(next() == "done");
-    }
-};
-
-}  // namespace
+using test::Steps;
 
 TEST_CASE("MADV_PAGEOUT of a pinned page is a no-op from 5.11 on, and swaps it out before") {
     Steps relcop("linux-5.19", {"iouring_fixed v0 h0", "swap_out v0", "write v0"});

@@ -140,14 +140,14 @@ TEST_CASE("bad THP input is one line naming the file and the field") {
     CHECK(spec_error(thp_spec(R"({"processes": 3, "pages": 2, "handles": 1, "swap_slots": 0})",
                               R"({"P0": ["fork P1", "fork P2", "write v0"]})")) ==
           "specs/bad.json: field 'bounds': with memory \"thp\", (processes alive at once × pages + "
-          "handles + swap_slots + 1) × pages must be at most 14, got 16");
+          "handles + 1) × pages + swap_slots must be at most 14, got 16");
     // ... unless the program keeps them apart: P1 is gone before P2 is forked.
     CHECK(spec_error(thp_spec(R"({"processes": 3, "pages": 2, "handles": 1, "swap_slots": 0})",
                               R"({"P0": ["fork P1", "wait P1 exited", "fork P2", "write v0"],
                                   "P1": ["exit"]})")) == "(accepted)");
-    CHECK(spec_error(thp_spec(kBounds, R"({"P0": ["swap_out v0"]})")) ==
-          "specs/bad.json: field 'programs.P0[0]': 'swap_out' on thp memory: swap-out, reclaim "
-          "and migration of a THP are not modelled yet (MODEL.md §9)");
+    CHECK(spec_error(thp_spec(kBounds, R"({"P0": ["migrate_start v0"]})")) ==
+          "specs/bad.json: field 'programs.P0[0]': 'migrate_start' on thp memory: migration of "
+          "a THP is not modelled yet (MODEL.md §9)");
     CHECK(spec_error(R"({"name": "bad", "bounds": {"processes": 2, "pages": 1, "handles": 1,
         "swap_slots": 0}, "programs": {"P0": ["split_pmd v0"]}, "expect": {"default": "holds"}})") ==
           "specs/bad.json: field 'programs.P0[0]': 'split_pmd' on base memory: split_pmd is a "

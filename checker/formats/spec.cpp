@@ -73,11 +73,14 @@ void check_thp_frames(const Parser& p, const Spec& spec) {
     if (spec.memory != Memory::thp) return;
     const Bounds& b = spec.bounds;
     // Processes alive at once: a program may keep some apart ("wait P1 exited" before "fork P2").
+    // Every large folio is kept alive by a mapping, a handle or a collapse under way (the + 1);
+    // a page only the swapcache holds is order-0 (reclaim splits a large folio before it swaps
+    // it out, or frees it whole: reclaim.cpp).
     const int live = live_process_bound(spec.programs, b.processes);
-    const int frames = (live * b.pages + b.handles + b.swap_slots + 1) * b.pages;
+    const int frames = (live * b.pages + b.handles + 1) * b.pages + b.swap_slots;
     if (frames > kMaxFrames)
         p.fail("bounds", fmt::format("with memory \"thp\", (processes alive at once × pages + "
-                                     "handles + swap_slots + 1) × pages must be at most {}, got {}",
+                                     "handles + 1) × pages + swap_slots must be at most {}, got {}",
                                      kMaxFrames, frames));
 }
 

@@ -7,8 +7,10 @@
 //   "if (vma->vm_flags & VM_WRITE) ... pte_mkwrite()" under "exclusive || folio_ref_count == 1").
 //   MODEL.md §4 says "as 5.19" for swap; the 6.18 source differs, and this follows the source.
 //
-// Large folios, mTHP swap-in and the per-MM mapcount tracking of recent kernels are out of
-// scope (order-0 anonymous pages only).
+// Large folios (MODEL.md §9) follow 6.18's folio code: do_huge_pmd_wp_page(), the MM_ID
+// large-folio reuse of 6.15 (__wp_can_reuse_large_anon_folio()), MADV_COLLAPSE without a
+// writable PTE, and reclaim of a whole folio (reclaim.cpp). mTHP swap-in is not reached: the
+// model frees a swapped-out folio at once, and pages come back order-0 (docs/evidence/thp-swap.md).
 #include "model/policy.hpp"
 
 namespace cowpin {

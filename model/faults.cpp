@@ -250,6 +250,7 @@ bool fault_in(State& s, int proc, int vaddr, bool write, const OpContext& ctx) {
     switch (pte.kind) {
         case PteKind::none:
         case PteKind::migration:  // migration_entry_wait()
+        case PteKind::pmd_migration:  // pmd_migration_entry_wait()
             return false;
         case PteKind::swap:
             if (swap_entry_waits(s, pte)) return false;

@@ -2,23 +2,9 @@
 
 #include <algorithm>
 
+#include "model/mm.hpp"
+
 namespace cowpin {
-
-namespace {
-
-// Calls fn(frame) for every page of f's folio (f alone for an order-0 page).
-template <class Fn>
-void for_each_page(const State& s, std::uint8_t f, Fn&& fn) {
-    const std::uint8_t head = s.frames[f].folio;
-    if (head == kNone) {
-        fn(f);
-        return;
-    }
-    for (int g = 0; g < kMaxFrames; ++g)
-        if (s.frames[g].in_use && s.frames[g].folio == head) fn(static_cast<std::uint8_t>(g));
-}
-
-}  // namespace
 
 int folio_ref_count(const State& s, std::uint8_t f) {
     int n = 0;
@@ -78,8 +64,6 @@ bool folio_mapped_by_other(const State& s, std::uint8_t f, int proc) {
 
 namespace mm {
 
-// (for_each_page() visits each frame once and compares with the head it read first, so the
-// callbacks may change the pages they are given.)
 void set_folio_anon_exclusive(State& s, std::uint8_t f, bool exclusive) {
     for_each_page(s, f, [&](std::uint8_t g) { s.frames[g].anon_exclusive = exclusive; });
 }
@@ -89,6 +73,11 @@ void free_folio_if_unreferenced(State& s, std::uint8_t f) {
 }
 
 void split_pmd(State& s, int proc) {
+    if (pmd_migrating(s, proc)) {
+        for (Pte& pte : s.procs[proc].pte)
+            if (pte.kind == PteKind::pmd_migration) pte.kind = PteKind::migration;
+        return;
+    }
     const std::uint8_t head = pmd_head(s, proc);
     if (head == kNone) return;
     for (Pte& pte : s.procs[proc].pte) {
@@ -100,6 +89,13 @@ void split_pmd(State& s, int proc) {
 }
 
 void zap_pmd(State& s, int proc) {
+    if (pmd_migrating(s, proc)) {
+        const std::uint8_t page = s.procs[proc].pte[0].target;
+        for (Pte& pte : s.procs[proc].pte)
+            if (pte.kind == PteKind::pmd_migration) pte = Pte{};
+        forget_if_only_isolated(s, page);
+        return;
+    }
     const std::uint8_t head = pmd_head(s, proc);
     if (head == kNone) return;
     for (Pte& pte : s.procs[proc].pte) {

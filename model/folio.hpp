@@ -10,6 +10,23 @@
 
 namespace cowpin {
 
+// Calls fn(frame) for every page of f's folio (f alone for an order-0 page). It visits each
+// frame once and compares with the head it read first, so fn may change the pages it is given.
+template <class Fn>
+void for_each_page(const State& s, std::uint8_t f, Fn&& fn) {
+    const std::uint8_t head = s.frames[f].folio;
+    if (head == kNone) {
+        fn(f);
+        return;
+    }
+    for (int g = 0; g < kMaxFrames; ++g)
+        if (s.frames[g].in_use && s.frames[g].folio == head) fn(static_cast<std::uint8_t>(g));
+}
+// Whether frame g is a page of f's folio (g == f for an order-0 page).
+inline bool same_folio(const State& s, std::uint8_t f, std::uint8_t g) {
+    return g == f || (s.frames[f].folio != kNone && s.frames[g].folio == s.frames[f].folio);
+}
+
 // folio_ref_count(): the references of the page's folio.
 int folio_ref_count(const State& s, std::uint8_t f);
 // The FOLL_PIN references of the folio (folio_maybe_dma_pinned(), counted exactly).
@@ -32,6 +49,10 @@ bool folio_mapped_by_other(const State& s, std::uint8_t f, int proc);
 inline bool pmd_mapped(const State& s, int proc) {
     return s.procs[proc].pte[0].kind == PteKind::pmd;
 }
+// The process's PMD is a migration entry (set_pmd_migration_entry()).
+inline bool pmd_migrating(const State& s, int proc) {
+    return s.procs[proc].pte[0].kind == PteKind::pmd_migration;
+}
 // The head page of the folio the process's PMD maps, or kNone where no PMD maps its VMA.
 inline std::uint8_t pmd_head(const State& s, int proc) {
     const Pte& pte = s.procs[proc].pte[0];
@@ -49,9 +70,13 @@ void free_folio_if_unreferenced(State& s, std::uint8_t f);
 bool can_split_folio(const State& s, std::uint8_t f);
 void split_folio(State& s, std::uint8_t f);
 // __split_huge_pmd(): the process's PMD becomes one PTE per page, same protection; the PMD's
-// reference becomes one per PTE (folio_ref_add(HPAGE_PMD_NR - 1)). No-op without a PMD.
+// reference becomes one per PTE (folio_ref_add(HPAGE_PMD_NR - 1)). A PMD migration entry
+// becomes one PTE migration entry per page, same kind (__split_huge_pmd_locked()). No-op
+// without a PMD.
 void split_pmd(State& s, int proc);
-// zap_huge_pmd(): the process's PMD goes; folio_remove_rmap_pmd() and the PMD's reference.
+// zap_huge_pmd(): the process's PMD goes; folio_remove_rmap_pmd() and the PMD's reference. A
+// PMD migration entry holds neither: it is cleared, and a migration left with nothing to
+// restore forgets its folio (forget_if_only_isolated()).
 void zap_pmd(State& s, int proc);
 // The child maps the parent's PMD, write-protected in both (copy_huge_pmd() sharing it).
 void share_pmd(State& s, int parent, int child);

@@ -129,7 +129,8 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
                 --pmd_refs[pte.target];
                 if (v == 0) ++pmd_refs[head];
             }
-            if (pte.kind == PteKind::migration && !s.frames[pte.target].isolated)
+            if ((pte.kind == PteKind::migration || pte.kind == PteKind::pmd_migration) &&
+                !s.frames[pte.target].isolated)
                 return fails<E>([&] {
                     return fmt::format("P{} v{}: migration entry of a frame not isolated", p, v);
                 });

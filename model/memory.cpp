@@ -28,18 +28,6 @@ std::optional<std::string> memory_refuses(Memory memory, Op op, bool step) {
     if ((op == Op::split_pmd || op == Op::split_folio || op == Op::collapse) &&
         memory != Memory::thp)
         return std::string(op_name(op)) + " is a THP step (memory \"thp\")";
-    if (memory == Memory::thp) {
-        switch (op) {
-            case Op::migrate_start:
-            case Op::migrate_finish:
-                return std::string("migration of a THP is not modelled yet (MODEL.md §9)");
-            case Op::clear_refs:
-            case Op::uffd_wp:
-                return std::string("clear_refs and uffd-wp of a THP are not modelled yet");
-            default:
-                return std::nullopt;
-        }
-    }
     if (memory != Memory::hugetlb) return std::nullopt;
     switch (op) {
         case Op::swap_out:

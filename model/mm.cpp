@@ -53,7 +53,10 @@ void put_frame(State& s, std::uint8_t f) {
     Frame& fr = s.frames[f];
     if (fr.folio != kNone) {
         --fr.refcount;
-        free_folio_if_unreferenced(s, fr.folio);
+        if (fr.isolated)
+            forget_if_only_isolated(s, f);
+        else
+            free_folio_if_unreferenced(s, fr.folio);
         return;
     }
     if (--fr.refcount == 0)
@@ -65,15 +68,22 @@ void put_frame(State& s, std::uint8_t f) {
 // A page under migration whose every entry was zapped (zapping does not wait for a migration)
 // and that nothing else references: the migration goes on with a page nobody can see, and its
 // moved copy is freed as soon as it is made. The model finishes it at once: postponing it would
-// only pile up garbage frames, one per migration of a page whose process exited.
+// only pile up garbage frames, one per migration of a page whose process exited. A large
+// folio goes as a whole, once no entry names any of its pages (each page holds one isolation
+// reference: the folio's, spread over its pages as the model spreads its counts).
 void forget_if_only_isolated(State& s, std::uint8_t f) {
-    Frame& fr = s.frames[f];
-    if (!fr.isolated || fr.refcount != 1) return;
+    bool only_isolated = true;
+    for_each_page(s, f, [&](std::uint8_t g) {
+        only_isolated &= s.frames[g].isolated && s.frames[g].refcount == 1;
+    });
+    if (!only_isolated) return;
     for (const Process& p : s.procs)
         if (p.alive)
             for (const Pte& pte : p.pte)
-                if (pte.kind == PteKind::migration && pte.target == f) return;
-    fr = Frame{};
+                if ((pte.kind == PteKind::migration || pte.kind == PteKind::pmd_migration) &&
+                    same_folio(s, f, pte.target))
+                    return;
+    for_each_page(s, f, [&](std::uint8_t g) { s.frames[g] = Frame{}; });
 }
 
 // delete_from_swap_cache(): the frame leaves the swapcache; the slot keeps its swap PTEs.
@@ -208,6 +218,7 @@ void zap_pte(State& s, Pte& pte) {
         }
         case PteKind::none:
         case PteKind::pmd:  // never here: munmap splits a PMD first, exit zaps it whole
+        case PteKind::pmd_migration:
             break;
     }
     pte = Pte{};

@@ -239,7 +239,7 @@ __attribute__((always_inline)) inline bool CowModel::may_apply(const State& s, c
         case Op::munmap:
             return can_munmap(s, a.proc, a.arg);
         case Op::split_pmd:
-            return s.procs[a.proc].alive && pmd_mapped(s, a.proc);
+            return s.procs[a.proc].alive && (pmd_mapped(s, a.proc) || pmd_migrating(s, a.proc));
         case Op::dontfork:
         case Op::dofork:
             return can_madvise_fork(s, a.proc, a.arg, a.op == Op::dontfork);

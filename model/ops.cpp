@@ -173,6 +173,7 @@ bool do_fork(State& s, int parent, int child, const OpContext& ctx) {
                 ++s.slots[ppte.target].count;
                 break;
             case PteKind::migration:
+            case PteKind::pmd_migration:  // copy_huge_pmd() of a PMD migration entry
                 if (eager) {
                     copy_for_child(s, cpte, s.frames[ppte.target].data, ctx);
                     break;
@@ -297,11 +298,19 @@ bool do_mprotect_pmd(State& s, int proc, const OpContext& ctx) {
 // pte_is_pinned() is a writable PTE, an mm that has pinned (MMF_HAS_PINNED) and a
 // maybe-DMA-pinned page (a small folio's refcount past GUP_PIN_COUNTING_BIAS: its pins).
 // clear_refs_walk_ops has no hugetlb_entry: a hugetlb VMA is walked without visiting its PTEs.
+// A PMD-mapped THP is clear_soft_dirty_pmd()'s: the whole PMD becomes R/O, with no pinned check
+// in any era (5.11.0, 5.19.0 and 6.18.2 fs/proc/task_mmu.c); a PTE of a large folio reads the
+// folio's pins (folio_maybe_dma_pinned()).
 bool do_clear_refs(State& s, int proc, int vaddr, const OpContext& ctx) {
     if (!has_present_pte(s, proc, vaddr)) return false;
     if (ctx.hugetlb()) return true;
+    if (pmd_mapped(s, proc)) {
+        for (Pte& pte : s.procs[proc].pte)
+            if (pte.kind == PteKind::pmd) pte.writable = 0;
+        return true;
+    }
     Pte& pte = s.procs[proc].pte[vaddr];
-    const bool pinned = pte.writable && s.procs[proc].has_pinned && s.frames[pte.target].pins > 0;
+    const bool pinned = pte.writable && s.procs[proc].has_pinned && folio_pins(s, pte.target) > 0;
     const bool skip = ctx.policy.clear_refs == ClearRefs::skip_pinned && pinned;
     if (pinned) record(ctx.effects, Decision::clear_refs, skip);
     if (skip) return true;
@@ -312,9 +321,11 @@ bool do_clear_refs(State& s, int proc, int vaddr, const OpContext& ctx) {
 // mwriteprotect_range() → change_protection(MM_CP_UFFD_WP): R/O whatever the pins (no pin
 // check in change_pte_range(), 5.7 to 6.18). A later write faults; the model takes the fault as
 // resolved by the monitor (or UFFD_FEATURE_WP_ASYNC), so do_wp_page() decides as for any
-// R/O-mapped page.
+// R/O-mapped page. One page of a PMD-mapped THP is a partial range: change_pmd_range() splits
+// the PMD first.
 bool do_uffd_wp(State& s, int proc, int vaddr) {
     if (!has_present_pte(s, proc, vaddr)) return false;
+    split_pmd(s, proc);
     s.procs[proc].pte[vaddr].writable = 0;
     return true;
 }
@@ -395,7 +406,7 @@ bool do_unpin(State& s, int handle) {
 }
 
 bool do_split_pmd(State& s, int proc) {
-    if (!s.procs[proc].alive || !pmd_mapped(s, proc)) return false;
+    if (!s.procs[proc].alive || !(pmd_mapped(s, proc) || pmd_migrating(s, proc))) return false;
     split_pmd(s, proc);
     return true;
 }

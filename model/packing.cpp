@@ -177,7 +177,7 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
         L.field(po + offsetof(Process, dontcopy), sh.dontfork ? (1 << V) - 1 : -1, false);
         for (int v = 0; v < V; ++v) {
             const std::size_t to = po + offsetof(Process, pte) + v * sizeof(Pte);
-            L.field(to + offsetof(Pte, kind), sh.large_folios ? 4 : 3, false);
+            L.field(to + offsetof(Pte, kind), sh.large_folios ? 5 : 3, false);
             L.field(to + offsetof(Pte, target), std::max(F, S) - 1, true);
             L.field(to + offsetof(Pte, writable), 1, false);
             L.field(to + offsetof(Pte, swp_exclusive), 1, false);

@@ -21,6 +21,16 @@ bool can_unmap(const Frame& fr, MayUnmap rule) {
     return fr.in_use && fr.mapcount != 0 && !fr.isolated && may_unmap(rule, fr);
 }
 
+// The GUP references of f's folio, as one Frame for may_unmap(): folio_maybe_dma_pinned() reads
+// the folio's pins.
+Frame folio_counts(const State& s, std::uint8_t f) {
+    Frame fr = s.frames[f];
+    fr.pins = static_cast<std::uint8_t>(folio_pins(s, f));
+    fr.gets = static_cast<std::uint8_t>(folio_gup_refs(s, f) - fr.pins);
+    fr.mapcount = static_cast<std::uint8_t>(folio_large_mapcount(s, f));
+    return fr;
+}
+
 // Coverage: the swap-out or migration rule decides for a page it could unmap that GUP
 // references hold (may_unmap()).
 void consult_unmap_rule(const Frame& fr, Decision point, MayUnmap rule, const OpContext& ctx) {
@@ -114,79 +124,141 @@ bool do_reclaim(State& s, int frame) {
     return true;
 }
 
-// Migration of a large folio (set_pmd_migration_entry(), a folio migrated whole) is not
-// modelled: the parser refuses migrate_start and migrate_finish on THP memory (memory.cpp).
+// Migration (migrate_pages(): migrate_folio_unmap(), then migrate_folio_move() or the undo),
+// of an order-0 page or of a large folio whole (the head page stands for it). A THP stays a
+// THP: x86-64 has THP migration (CONFIG_ARCH_ENABLE_THP_MIGRATION), so a PMD becomes a PMD
+// migration entry (set_pmd_migration_entry()) and comes back as a PMD of the new folio
+// (remove_migration_pmd()); the split that migrate_pages_batch() falls back to when no THP can
+// be allocated is the split_folio action followed by order-0 migrations.
 bool can_migrate_start(const State& s, int frame, const OpContext& ctx) {
-    return s.frames[frame].folio == kNone && can_unmap(s.frames[frame], ctx.policy.migrate);
+    const Frame& fr = s.frames[frame];
+    if (!fr.in_use || fr.folio == kNone) return can_unmap(fr, ctx.policy.migrate);
+    if (fr.folio != frame || folio_large_mapcount(s, fr.folio) == 0) return false;
+    bool isolated = false;
+    for_each_page(s, fr.folio, [&](std::uint8_t g) { isolated |= s.frames[g].isolated != 0; });
+    return !isolated && may_unmap(ctx.policy.migrate, folio_counts(s, fr.folio));
 }
 
+// try_to_migrate_one(): every mapping of the folio becomes a migration entry that says whether
+// it was writable, or else (5.19+) whether the page was PageAnonExclusive
+// (make_readable_exclusive_migration_entry()), and PageAnonExclusive is cleared
+// (page_try_share_anon_rmap(), folio_try_share_anon_rmap_pmd()). The policy's migrate rule
+// stands for the -EBUSY of a maybe-pinned folio; isolation (folio_isolate_lru()) holds a
+// reference, one per page in the model.
 bool do_migrate_start(State& s, int frame, const OpContext& ctx) {
-    consult_unmap_rule(s.frames[frame], Decision::migrate, ctx.policy.migrate, ctx);
-    if (!can_migrate_start(s, frame, ctx)) return false;
     const std::uint8_t f = static_cast<std::uint8_t>(frame);
-    Frame& fr = s.frames[f];
-    for (Process& p : s.procs) {
+    if (s.frames[f].in_use)
+        consult_unmap_rule(folio_counts(s, f), Decision::migrate, ctx.policy.migrate, ctx);
+    if (!can_migrate_start(s, frame, ctx)) return false;
+    auto entry_kind = [&](bool writable, std::uint8_t page) {
+        if (writable) return MigrationKind::writable;
+        return ctx.policy.exclusive_entries && s.frames[page].anon_exclusive
+                   ? MigrationKind::readable_exclusive
+                   : MigrationKind::readable;
+    };
+    for (int pi = 0; pi < kMaxProcs; ++pi) {
+        Process& p = s.procs[pi];
         if (!p.alive) continue;
+        const std::uint8_t head = pmd_head(s, pi);
+        if (head != kNone && same_folio(s, f, head)) {  // set_pmd_migration_entry()
+            const MigrationKind kind = entry_kind(p.pte[0].writable, head);
+            for (Pte& pte : p.pte) {
+                if (pte.kind != PteKind::pmd) continue;
+                --s.frames[pte.target].mapcount;
+                pte = Pte{PteKind::pmd_migration, pte.target, 0, 0, kind};
+            }
+            --s.frames[head].refcount;  // the PMD's reference
+        }
         for (Pte& pte : p.pte) {
-            if (pte.kind != PteKind::present || pte.target != f) continue;
-            MigrationKind kind = MigrationKind::readable;
-            if (pte.writable)
-                kind = MigrationKind::writable;
-            else if (ctx.policy.exclusive_entries && fr.anon_exclusive)
-                kind = MigrationKind::readable_exclusive;
-            pte = Pte{PteKind::migration, f, 0, 0, kind};
-            --fr.mapcount;
-            --fr.refcount;
+            if (pte.kind != PteKind::present || !same_folio(s, f, pte.target)) continue;
+            Frame& page = s.frames[pte.target];
+            pte = Pte{PteKind::migration, pte.target, 0, 0, entry_kind(pte.writable, pte.target)};
+            --page.mapcount;
+            --page.refcount;
         }
     }
-    fr.anon_exclusive = 0;  // page_try_share_anon_rmap()
-    fr.isolated = 1;        // isolate_lru_page() holds a reference
-    ++fr.refcount;
+    for_each_page(s, f, [&](std::uint8_t g) {
+        Frame& page = s.frames[g];
+        page.anon_exclusive = 0;
+        page.isolated = 1;
+        ++page.refcount;
+    });
     return true;
 }
 
 bool can_migrate_finish(const State& s, int frame) {
-    return s.frames[frame].in_use && s.frames[frame].isolated;
+    const Frame& fr = s.frames[frame];
+    return fr.in_use && fr.isolated && (fr.folio == kNone || fr.folio == frame);
 }
 
+// folio_migrate_mapping(): the refcount must freeze at the isolation's (+ the swapcache's), or
+// the migration fails (-EAGAIN) and the entries are restored to the old folio. Then
+// remove_migration_ptes(): each entry maps the new (or old) page again, writable if it was a
+// writable entry, PageAnonExclusive unless it was a readable one (RMAP_EXCLUSIVE); a PMD
+// migration entry becomes a PMD (remove_migration_pmd(), folio_add_anon_rmap_pmd()).
 bool do_migrate_finish(State& s, int frame, const OpContext& ctx) {
     if (!can_migrate_finish(s, frame)) return false;
     const std::uint8_t f = static_cast<std::uint8_t>(frame);
-    const std::uint8_t sl = s.frames[f].swapcache;
-    // folio_migrate_mapping(): the refcount must freeze at 1 (isolation) + swapcache.
-    const bool moved = s.frames[f].refcount == 1 + (sl != kNone ? 1 : 0);
-    std::uint8_t target = f;
-    if (moved) {
-        target = alloc_frame(s);
-        s.frames[target].data = s.frames[f].data;
-        if (sl != kNone) {  // the new folio takes over the swapcache entry
-            s.frames[target].swapcache = sl;
-            s.frames[target].refcount = 1;
-            s.slots[sl].cache = target;
-        }
+    std::array<std::uint8_t, kMaxFrames> old_page{}, new_page{};
+    int n = 0;
+    for_each_page(s, f, [&](std::uint8_t g) { old_page[n++] = g; });
+    const std::uint8_t sl = s.frames[f].swapcache;  // order-0 only: reclaim splits a THP
+    const bool moved = folio_ref_count(s, f) == n + (sl != kNone ? 1 : 0);
+    const bool large = s.frames[f].folio != kNone;
+    for (int i = 0; i < n; ++i) {
+        new_page[i] = old_page[i];
+        if (!moved) continue;
+        const std::uint8_t g = alloc_frame(s);
+        new_page[i] = g;
+        s.frames[g].data = s.frames[old_page[i]].data;
+        if (large) s.frames[g].folio = new_page[0];
     }
-    // remove_migration_pte(): restore the entries; RMAP_EXCLUSIVE unless readable.
-    for (Process& p : s.procs) {
+    if (moved && sl != kNone) {  // the new folio takes over the swapcache entry
+        s.frames[new_page[0]].swapcache = sl;
+        s.frames[new_page[0]].refcount = 1;
+        s.slots[sl].cache = new_page[0];
+    }
+    auto target = [&](std::uint8_t old) {
+        for (int i = 0; i < n; ++i)
+            if (old_page[i] == old) return new_page[i];
+        return kNone;
+    };
+    const bool exclusive_flag = ctx.policy.anon_exclusive;
+    for (int pi = 0; pi < kMaxProcs; ++pi) {
+        Process& p = s.procs[pi];
         if (!p.alive) continue;
+        if (pmd_migrating(s, pi) && target(p.pte[0].target) != kNone) {
+            const MigrationKind kind = p.pte[0].migration;
+            for (Pte& pte : p.pte) {
+                if (pte.kind != PteKind::pmd_migration) continue;
+                const std::uint8_t g = target(pte.target);
+                pte = Pte{PteKind::pmd, g, kind == MigrationKind::writable, 0,
+                          MigrationKind::readable};
+                ++s.frames[g].mapcount;
+            }
+            ++s.frames[s.frames[new_page[0]].folio].refcount;  // the PMD's, on the head page
+            if (exclusive_flag && kind != MigrationKind::readable)
+                set_folio_anon_exclusive(s, new_page[0], true);
+        }
         for (Pte& pte : p.pte) {
-            if (pte.kind != PteKind::migration || pte.target != f) continue;
+            if (pte.kind != PteKind::migration || target(pte.target) == kNone) continue;
             const MigrationKind kind = pte.migration;
-            map_present(s, pte, target, kind == MigrationKind::writable);
-            if (ctx.policy.anon_exclusive && kind != MigrationKind::readable)
-                s.frames[target].anon_exclusive = 1;
+            const std::uint8_t g = target(pte.target);
+            map_present(s, pte, g, kind == MigrationKind::writable);
+            if (exclusive_flag && kind != MigrationKind::readable) s.frames[g].anon_exclusive = 1;
         }
     }
-    // A new frame no entry was left to map (each was zapped during the migration) and no
-    // swapcache holds is freed when migration drops its reference.
-    if (moved && s.frames[target].refcount == 0) s.frames[target] = Frame{};
-    if (moved)
-        s.frames[f] = Frame{};
-    else {
-        s.frames[f].isolated = 0;  // putback_lru_page()
-        put_frame(s, f);
+    if (moved) {
+        // A new folio no entry was left to map (each was zapped during the migration) and no
+        // swapcache holds is freed when migration drops its reference.
+        if (folio_ref_count(s, new_page[0]) == 0)
+            for (int i = 0; i < n; ++i) s.frames[new_page[i]] = Frame{};
+        for (int i = 0; i < n; ++i) s.frames[old_page[i]] = Frame{};
+        return true;
     }
+    for (int i = 0; i < n; ++i) s.frames[old_page[i]].isolated = 0;  // folio_putback_lru()
+    for (int i = 0; i < n; ++i) put_frame(s, old_page[i]);
     return true;
 }
-
 
 }  // namespace cowpin

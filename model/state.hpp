@@ -56,8 +56,11 @@ constexpr std::array<std::uint8_t, N> none_filled() {
 
 // pmd: the process maps its whole VMA with one PMD-level entry of a large folio (a PMD-mapped
 // THP, MODEL.md §9). Each page's entry then says `pmd` and names the folio's page at that
-// address; they all change together (map, split, zap).
-enum class PteKind : std::uint8_t { none, present, swap, migration, pmd };
+// address; they all change together (map, split, zap). pmd_migration: that PMD while its folio
+// migrates (set_pmd_migration_entry()): like a migration entry it holds no mapcount and no
+// reference, names the folio's page at each address and carries the entry's MigrationKind;
+// remove_migration_pmd() maps the new folio by a PMD again.
+enum class PteKind : std::uint8_t { none, present, swap, migration, pmd, pmd_migration };
 
 // Migration entry kinds (make_writable_migration_entry, make_readable_exclusive_migration_entry,
 // make_readable_migration_entry in mm/rmap.c try_to_migrate_one()).
@@ -251,6 +254,7 @@ inline std::uint8_t pte_frame(const State& s, const Pte& pte) {
         case PteKind::present:
         case PteKind::migration:
         case PteKind::pmd:
+        case PteKind::pmd_migration:
             return pte.target;
         case PteKind::swap:
             return s.slots[pte.target].cache;

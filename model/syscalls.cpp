@@ -53,7 +53,8 @@ bool noop(const OpContext& ctx, NoOp why) {
 // A fault (CPU access or GUP) on this PTE waits: a migration entry, or a swap entry whose
 // swapcache page is under migration (migration_entry_wait(), do_swap_page()).
 bool fault_waits(const State& s, const Pte& pte) {
-    return pte.kind == PteKind::migration || (pte.kind == PteKind::swap && swap_entry_waits(s, pte));
+    return pte.kind == PteKind::migration || pte.kind == PteKind::pmd_migration ||
+           (pte.kind == PteKind::swap && swap_entry_waits(s, pte));
 }
 
 // MADV_PAGEOUT of the range of the large folio P maps at v (`swap_out vN` on THP memory names
@@ -92,19 +93,28 @@ bool pageout(State& s, int proc, int vaddr, const OpContext& ctx) {
     return true;
 }
 
-// mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE): change_pte_range() makes a writable
-// migration entry readable (readable_exclusive for an anonymous page where entries remember
-// exclusivity, 5.19+), and leaves a swap entry alone.
+// change_pte_range() and change_huge_pmd() make a writable migration entry readable
+// (readable_exclusive for an anonymous page where entries remember exclusivity, 5.19+).
+void wrprotect_migration_entry(Pte& pte, const OpContext& ctx) {
+    if (pte.migration == MigrationKind::writable)
+        pte.migration = ctx.policy.exclusive_entries ? MigrationKind::readable_exclusive
+                                                     : MigrationKind::readable;
+}
+
+// mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE) of one page: the PTE, a migration
+// entry made readable, a swap entry left alone; one page of a PMD or PMD migration entry is a
+// partial range, which splits it first (change_pmd_range() → __split_huge_pmd()).
 bool mprotect_step(State& s, int proc, int vaddr, const OpContext& ctx) {
     Pte& pte = s.procs[proc].pte[vaddr];
     switch (pte.kind) {
         case PteKind::present:
         case PteKind::pmd:
             return do_mprotect(s, proc, vaddr, ctx);
+        case PteKind::pmd_migration:
+            split_pmd(s, proc);
+            [[fallthrough]];
         case PteKind::migration:
-            if (pte.migration == MigrationKind::writable)
-                pte.migration = ctx.policy.exclusive_entries ? MigrationKind::readable_exclusive
-                                                             : MigrationKind::readable;
+            wrprotect_migration_entry(pte, ctx);
             return true;
         default:
             return noop(ctx, NoOp::mprotect_swapped);
@@ -113,7 +123,8 @@ bool mprotect_step(State& s, int proc, int vaddr, const OpContext& ctx) {
 
 bool clear_refs_step(State& s, int proc, int vaddr, const OpContext& ctx) {
     const Pte& pte = s.procs[proc].pte[vaddr];
-    if (pte.kind != PteKind::present) return noop(ctx, NoOp::clear_refs_not_present);
+    if (pte.kind != PteKind::present && pte.kind != PteKind::pmd)
+        return noop(ctx, NoOp::clear_refs_not_present);
     if (ctx.hugetlb()) return noop(ctx, NoOp::clear_refs_hugetlb);
     const bool was_writable = pte.writable;
     do_clear_refs(s, proc, vaddr, ctx);
@@ -139,6 +150,10 @@ bool migrate_start_step(State& s, int proc, int vaddr, const OpContext& ctx) {
 bool mprotect_vma(State& s, int proc, const OpContext& ctx) {
     if (!s.procs[proc].alive) return false;
     if (do_mprotect_pmd(s, proc, ctx)) return true;
+    if (pmd_migrating(s, proc)) {  // change_huge_pmd() keeps a PMD migration entry whole
+        for (Pte& pte : s.procs[proc].pte) wrprotect_migration_entry(pte, ctx);
+        return true;
+    }
     for (int v = 0; v < kMaxPages; ++v)
         if (s.procs[proc].ideal[v] != kNone) mprotect_step(s, proc, v, ctx);
     if (ctx.effects) ctx.effects->noop = NoOp::none;
@@ -189,8 +204,9 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
         case Op::clear_refs:
             return clear_refs_step(s, p, v, ctx);
         case Op::uffd_wp:
-            return pte.kind == PteKind::present ? do_uffd_wp(s, p, v)
-                                                : noop(ctx, NoOp::uffd_wp_not_present);
+            return pte.kind == PteKind::present || pte.kind == PteKind::pmd
+                       ? do_uffd_wp(s, p, v)
+                       : noop(ctx, NoOp::uffd_wp_not_present);
         case Op::munmap:
             return do_munmap(s, p, v);
         case Op::split_pmd:

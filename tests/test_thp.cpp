@@ -145,9 +145,6 @@ TEST_CASE("bad THP input is one line naming the file and the field") {
     CHECK(spec_error(thp_spec(R"({"processes": 3, "pages": 2, "handles": 1, "swap_slots": 0})",
                               R"({"P0": ["fork P1", "wait P1 exited", "fork P2", "write v0"],
                                   "P1": ["exit"]})")) == "(accepted)");
-    CHECK(spec_error(thp_spec(kBounds, R"({"P0": ["migrate_start v0"]})")) ==
-          "specs/bad.json: field 'programs.P0[0]': 'migrate_start' on thp memory: migration of "
-          "a THP is not modelled yet (MODEL.md §9)");
     CHECK(spec_error(R"({"name": "bad", "bounds": {"processes": 2, "pages": 1, "handles": 1,
         "swap_slots": 0}, "programs": {"P0": ["split_pmd v0"]}, "expect": {"default": "holds"}})") ==
           "specs/bad.json: field 'programs.P0[0]': 'split_pmd' on base memory: split_pmd is a "
@@ -189,4 +186,29 @@ TEST_CASE("mprotect_vma over a page the process unmapped is refused: the kernel 
     CHECK(spec_error(thp_spec(kBounds, R"({"P0": ["munmap v1", "mprotect_vma"]})")) ==
           "specs/bad.json: field 'programs.P0[1]': 'mprotect_vma': v1 is no longer mapped here "
           "(munmap at programs.P0[0]); mprotect() of a range with a hole fails with ENOMEM there");
+}
+
+TEST_CASE("clear_refs write-protects a pinned PMD in every era (clear_soft_dirty_pmd() has no "
+          "pinned check) but not a pinned large folio's PTE from 5.11; uffd-wp of one page "
+          "splits the PMD") {
+    for (const char* policy : {"linux-5.9", "linux-5.18", "linux-6.18"}) {
+        Sim pmd = thp(policy);
+        REQUIRE(pmd.pin(0, 0, true, 0));
+        REQUIRE(pmd.clear_refs(0, 1));
+        CHECK(pmd.pte(0, 0).kind == PteKind::pmd);
+        CHECK(pmd.pte(0, 0).writable == 0);
+        CHECK(pmd.pte(0, 1).writable == 0);
+
+        Sim pte = thp(policy);
+        REQUIRE(pte.act({Op::split_pmd, 0, 0}));
+        REQUIRE(pte.pin(0, 0, true, 0));
+        REQUIRE(pte.clear_refs(0, 1));  // the folio is pinned through page 0
+        CHECK(pte.pte(0, 1).writable == (std::string(policy) == "linux-5.9" ? 0 : 1));
+    }
+    Sim wp = thp("linux-6.18");
+    REQUIRE(wp.uffd_wp(0, 1));
+    CHECK(wp.pte(0, 0).kind == PteKind::present);
+    CHECK(wp.pte(0, 0).writable == 1);
+    CHECK(wp.pte(0, 1).writable == 0);
+    CHECK(wp.holds(Inv::refcounts_consistent));
 }

@@ -54,6 +54,9 @@ json pte_json(const Pte& pte, bool exclusive_entries) {
                         {"kind", migration_name(pte.migration)}};
         case PteKind::pmd:  // the page's share of a PMD mapping of its THP
             return json{{"pte", "pmd"}, {"frame", pte.target}, {"writable", bool(pte.writable)}};
+        case PteKind::pmd_migration:  // the page's share of a PMD migration entry
+            return json{{"pte", "pmd_migration"}, {"frame", pte.target},
+                        {"kind", migration_name(pte.migration)}};
     }
     return nullptr;
 }

@@ -58,15 +58,18 @@ std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {
         r |= bit(Decision::gup_read_get);
     if (any({Op::fork})) r |= bit(hugetlb ? Decision::hugetlb_fork : Decision::fork);
     if (any({Op::odirect_read, Op::odirect_write})) r |= bit(Decision::odirect);
-    // A THP: a R/O PMD needs a fork or a whole-VMA mprotect; a R/O PTE of a large folio needs the PMD split first
-    // (split_pmd, a partial mprotect, munmap or MADV_DONTFORK, or a fork of a maybe-pinned THP).
-    // (eager-copy's fork copies every page: no PMD is ever shared.)
+    // A THP: a R/O PMD needs a fork, a whole-VMA mprotect or clear_refs; a R/O PTE of a large
+    // folio needs the PMD split first (split_pmd, a partial mprotect, munmap or MADV_DONTFORK,
+    // or a fork of a maybe-pinned THP), or uffd-wp, which splits it. (eager-copy's fork copies
+    // every page: no PMD is ever shared.)
+    const bool splits = any({Op::split_pmd, Op::mprotect, Op::munmap, Op::dontfork});
     if (spec.memory == Memory::thp && writes &&
-        ((any({Op::fork}) && policy.fork != ForkPresent::copy_always) || any({Op::mprotect_vma})))
+        ((any({Op::fork}) && policy.fork != ForkPresent::copy_always) ||
+         any({Op::mprotect_vma, Op::clear_refs})))
         r |= bit(Decision::huge_pmd_write_fault);
     if (spec.memory == Memory::thp && writes &&
-        any({Op::fork}) && any({Op::split_pmd, Op::mprotect, Op::munmap, Op::dontfork, Op::pin,
-                                      Op::iouring_fixed}))
+        ((any({Op::fork}) && (splits || any({Op::pin, Op::iouring_fixed}))) ||
+         any({Op::uffd_wp}) || (any({Op::clear_refs}) && splits)))
         r |= bit(Decision::large_folio_write_fault);
     if (spec.memory == Memory::thp && any({Op::collapse})) r |= bit(Decision::collapse);
     // hugetlb pages are never swapped out or migrated, mprotect never makes them writable

@@ -102,7 +102,8 @@ std::string stuck_message(const CowModel& model, const State& s) {
         std::string why;
         if (st.op == Op::wait)
             why = fmt::format("P{} never exits", st.arg);
-        else if (is_page_op(st.op) && s.procs[p].pte[st.arg].kind == PteKind::migration)
+        else if (is_page_op(st.op) && (s.procs[p].pte[st.arg].kind == PteKind::migration ||
+                                       s.procs[p].pte[st.arg].kind == PteKind::pmd_migration))
             why = fmt::format("v{} is a migration entry: the fault waits for the migration", st.arg);
         else if (is_page_op(st.op) && s.procs[p].pte[st.arg].kind == PteKind::swap)
             why = fmt::format("v{}'s swapcache page is under migration: the fault waits", st.arg);

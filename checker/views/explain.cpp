@@ -28,8 +28,8 @@ std::string pte_text(const json& pte) {
     if (kind == "pmd")  // the page's share of the process's PMD mapping of its THP
         return fmt::format("pmd(frame {}, {})", scalar(pte.at("frame")),
                            pte.value("writable", false) ? "writable" : "R/O");
-    if (kind == "migration")
-        return fmt::format("migration(frame {}, {})", scalar(pte.at("frame")),
+    if (kind == "migration" || kind == "pmd_migration")  // a PTE or PMD migration entry
+        return fmt::format("{}(frame {}, {})", kind, scalar(pte.at("frame")),
                            pte.value("kind", ""));
     return "none";
 }

@@ -60,6 +60,9 @@ std::string state_label(const State& s, const CowModel& model) {
                 case PteKind::pmd:  // a PMD-mapped THP page
                     out += fmt::format(" v{}:P{}{}", v, pte.target, pte.writable ? "W" : "R");
                     break;
+                case PteKind::pmd_migration:  // its PMD migration entry
+                    out += fmt::format(" v{}:Pm{}", v, pte.target);
+                    break;
             }
         }
         out += '\n';

@@ -10,6 +10,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "commit.hpp"  // COWPIN_COMMIT, generated at build time (cmake/commit.cmake)
 
 int main(int argc, char** argv) {
     using namespace cowpin;
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
 
     CLI::App app{"cowpin: an explicit-state model checker for copy-on-write and page pinning"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", COWPIN_VERSION);
+    app.set_version_flag("--version", "cowpin " COWPIN_VERSION " (commit " COWPIN_COMMIT ")");
     bool verbose = false;
     app.add_flag("-v,--verbose", verbose, "log every counterexample written");
     const std::vector<Command> commands = {add_check(app),    add_bench(app),   add_reproduce(app),

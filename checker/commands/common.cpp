@@ -23,9 +23,28 @@ std::vector<std::string> expand_spec_args(const std::vector<std::string>& args) 
     return files;
 }
 
+// A policy file is graded against the specs' expectations for its name, and its traces are
+// named after it: a file that took a built-in's name and decided otherwise would be judged by
+// that built-in's expectations and overwrite its counterexamples, and two files of one name
+// would overwrite each other's. So a built-in's name is only for a file that decides exactly as
+// that built-in (specs/policies/, the twins the tests run), and every name is used once.
 std::vector<CowPolicy> load_policy_files(const std::vector<std::string>& files) {
     std::vector<CowPolicy> out;
-    for (const std::string& f : files) out.push_back(load_policy_file(f));
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        CowPolicy p = load_policy_file(files[i]);
+        const CowPolicy* builtin = find_policy(p.name);
+        if (builtin && !builtin->same_decisions(p))
+            throw SpecError(fmt::format(
+                "{}: field 'name': '{}' is a built-in policy's name and this file decides "
+                "otherwise (expected a name of its own)",
+                files[i], p.name));
+        for (std::size_t j = 0; j < i; ++j)
+            if (out[j].name == p.name)
+                throw SpecError(fmt::format(
+                    "{}: field 'name': '{}' is also the name of {} (expected one file per name)",
+                    files[i], p.name, files[j]));
+        out.push_back(std::move(p));
+    }
     return out;
 }
 

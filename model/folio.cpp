@@ -24,6 +24,12 @@ int folio_gup_refs(const State& s, std::uint8_t f) {
     return n;
 }
 
+bool folio_isolated(const State& s, std::uint8_t f) {
+    bool isolated = false;
+    for_each_page(s, f, [&](std::uint8_t g) { isolated |= s.frames[g].isolated != 0; });
+    return isolated;
+}
+
 int folio_entire_mapcount(const State& s, std::uint8_t f) {
     const std::uint8_t head = s.frames[f].folio;
     if (head == kNone) return 0;
@@ -113,10 +119,7 @@ void zap_pmd(State& s, int proc) {
 // era and before anything is unmapped; a folio isolated for migration is not split either.
 bool can_split_folio(const State& s, std::uint8_t f) {
     const Frame& fr = s.frames[f];
-    if (!fr.in_use || fr.folio == kNone || folio_gup_refs(s, f) > 0) return false;
-    bool isolated = false;
-    for_each_page(s, f, [&](std::uint8_t g) { isolated |= s.frames[g].isolated != 0; });
-    return !isolated;
+    return fr.in_use && fr.folio != kNone && folio_gup_refs(s, f) == 0 && !folio_isolated(s, f);
 }
 
 // unmap_folio() splits every PMD mapping the folio (TTU_SPLIT_HUGE_PMD) and remap_page() maps

@@ -33,6 +33,8 @@ int folio_ref_count(const State& s, std::uint8_t f);
 int folio_pins(const State& s, std::uint8_t f);
 // FOLL_PIN and FOLL_GET references of the folio.
 int folio_gup_refs(const State& s, std::uint8_t f);
+// A page of the folio is isolated for migration (folio_isolate_lru() took the folio).
+bool folio_isolated(const State& s, std::uint8_t f);
 // folio_entire_mapcount(): PMD mappings of the folio.
 int folio_entire_mapcount(const State& s, std::uint8_t f);
 // folio_mapcount() of a large folio (its "large mapcount" since 6.15): PTEs mapping any of its

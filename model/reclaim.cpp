@@ -86,8 +86,7 @@ bool swap_out_page(State& s, std::uint8_t f, const OpContext& ctx) {
 bool swap_out_folio(State& s, std::uint8_t head, const OpContext& ctx) {
     std::array<std::uint8_t, kMaxFrames> pages{};
     int n = 0;
-    for (int g = 0; g < kMaxFrames; ++g)
-        if (s.frames[g].in_use && s.frames[g].folio == head) pages[n++] = static_cast<std::uint8_t>(g);
+    for_each_page(s, head, [&](std::uint8_t g) { pages[n++] = g; });
     split_folio(s, head);
     for (int i = 0; i < n; ++i)
         if (s.frames[pages[i]].in_use && s.frames[pages[i]].mapcount != 0)
@@ -134,9 +133,7 @@ bool can_migrate_start(const State& s, int frame, const OpContext& ctx) {
     const Frame& fr = s.frames[frame];
     if (!fr.in_use || fr.folio == kNone) return can_unmap(fr, ctx.policy.migrate);
     if (fr.folio != frame || folio_large_mapcount(s, fr.folio) == 0) return false;
-    bool isolated = false;
-    for_each_page(s, fr.folio, [&](std::uint8_t g) { isolated |= s.frames[g].isolated != 0; });
-    return !isolated && may_unmap(ctx.policy.migrate, folio_counts(s, fr.folio));
+    return !folio_isolated(s, fr.folio) && may_unmap(ctx.policy.migrate, folio_counts(s, fr.folio));
 }
 
 // try_to_migrate_one(): every mapping of the folio becomes a migration entry that says whether

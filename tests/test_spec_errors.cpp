@@ -453,7 +453,7 @@ TEST_CASE("load_spec on a missing file names the file") {
         cowpin::load_spec(path);
         FAIL_CHECK("load_spec read a file that does not exist: " << path);
     } catch (const cowpin::SpecError& e) {
-        CHECK(std::string(e.what()) == path + ": cannot read the file");
+        CHECK(std::string(e.what()) == path + ": cannot read the file: No such file or directory");
     }
 }
 

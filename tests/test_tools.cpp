@@ -258,7 +258,7 @@ TEST_CASE("cowpin replay of a file that is not a trace exits 2 naming the file")
     const std::string missing = tmp / "missing.json";
     const Run none = cowpin("replay " + quote(missing), tmp);
     CHECK(none.code == 2);
-    CHECK(none.err == "cowpin: " + missing + ": cannot read the file\n");
+    CHECK(none.err == "cowpin: " + missing + ": cannot read the file: No such file or directory\n");
 
     const std::string garbage = tmp / "garbage.json";
     write_file(garbage, "not json");

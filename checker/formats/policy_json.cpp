@@ -1,5 +1,7 @@
 #include "checker/formats/policy_json.hpp"
 
+#include "checker/formats/json_input.hpp"
+
 #include <set>
 
 #include <fmt/format.h>
@@ -53,12 +55,8 @@ const std::vector<DecisionPoint>& decision_points() {
 }
 
 CowPolicy parse_policy(const std::string& text, const std::string& path) {
-    json j;
-    try {
-        j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
-    } catch (const json::parse_error& e) {
-        throw SpecError(fmt::format("{}: not valid JSON: {}", path, e.what()));
-    }
+    // Size, depth, number range and duplicate keys: json_input.hpp.
+    const json j = parse_json_input(text, path, /*comments=*/true);
     if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
     auto fail = [&](const std::string& what, const std::string& key, const std::string& msg) {
         throw SpecError(fmt::format("{}: {} '{}': {}", path, what, key, msg));

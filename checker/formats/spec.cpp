@@ -1,5 +1,7 @@
 #include "checker/formats/spec.hpp"
 
+#include "checker/formats/json_input.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -187,25 +189,8 @@ ModelConfig Spec::model_config(const CowPolicy& policy) const {
 
 Spec parse_spec(const std::string& text, const std::string& path,
                 const std::vector<std::string>& extra_policies) {
-    json j;
-    // Duplicate keys would silently keep the last value: refuse them.
-    std::vector<std::set<std::string>> keys;
-    std::string duplicate;
-    const json::parser_callback_t no_duplicates = [&](int, json::parse_event_t event, json& parsed) {
-        if (event == json::parse_event_t::object_start) keys.emplace_back();
-        if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
-        if (event == json::parse_event_t::key && !keys.empty() &&
-            !keys.back().insert(parsed.get<std::string>()).second && duplicate.empty())
-            duplicate = parsed.get<std::string>();
-        return true;
-    };
-    try {
-        j = json::parse(text, no_duplicates, true, /*ignore_comments=*/true);
-    } catch (const json::parse_error& e) {
-        throw SpecError(fmt::format("{}: not valid JSON: {}", path, e.what()));
-    }
-    if (!duplicate.empty())
-        throw SpecError(fmt::format("{}: field '{}': appears twice in one object", path, duplicate));
+    // Size, depth, number range and duplicate keys: json_input.hpp.
+    const json j = parse_json_input(text, path, /*comments=*/true);
     const Parser p{path, extra_policies};
     if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
     for (auto it = j.begin(); it != j.end(); ++it)
@@ -330,14 +315,7 @@ Spec parse_spec(const std::string& text, const std::string& path,
     return spec;
 }
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in || std::filesystem::is_directory(path))
-        throw SpecError(fmt::format("{}: cannot read the file", path));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+std::string read_text_file(const std::string& path) { return read_input_file(path); }
 
 Spec load_spec(const std::string& path, const std::vector<std::string>& extra_policies) {
     return parse_spec(read_text_file(path), path, extra_policies);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/formats/json_input.hpp"
 #include "checker/formats/policy_json.hpp"
 #include "checker/formats/state_json.hpp"
 #include "checker/run/stuck.hpp"
@@ -168,12 +169,8 @@ std::vector<std::string> write_counterexamples(const RunResult& r, const std::st
 
 json load_trace(const std::string& path) {
     const std::string text = read_text_file(path);
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw SpecError(fmt::format("{}: not valid JSON: {}", path, e.what()));
-    }
+    // Size, depth, number range and duplicate keys: json_input.hpp.
+    json j = parse_json_input(text, path, /*comments=*/false);
     if (!j.is_object() || j.value("format", "") != kTraceFormat)
         throw SpecError(fmt::format("{}: field 'format': expected \"{}\"", path, kTraceFormat));
     if (j.contains("version") && j["version"] == 1)

@@ -1,0 +1,144 @@
+#include "checker/formats/json_input.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "checker/formats/spec.hpp"
+
+namespace cowpin {
+
+using nlohmann::json;
+
+std::string quote_excerpt(const std::string& text) {
+    if (text.size() <= kMaxQuotedChars) return text;
+    // Cut at a character boundary of UTF-8, so the message stays valid text.
+    std::size_t cut = kMaxQuotedChars;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return text.substr(0, cut) + "…";
+}
+
+std::string read_input_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw SpecError(fmt::format("{}: cannot read the file: {}", path, std::strerror(errno)));
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+        throw SpecError(fmt::format("{}: cannot read the file: {}", path,
+                                    S_ISDIR(st.st_mode) ? "it is a directory"
+                                                        : "not a regular file"));
+    if (S_ISREG(st.st_mode) && std::size_t(st.st_size) > kMaxInputBytes)
+        throw SpecError(fmt::format("{}: the file is {} bytes, over the {} MiB an input may have",
+                                    path, st.st_size, kMaxInputBytes >> 20));
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"),
+                                                            &std::fclose);
+    if (!f) throw SpecError(fmt::format("{}: cannot read the file: {}", path, std::strerror(errno)));
+    std::string text;
+    char buf[1 << 16];
+    while (const std::size_t n = std::fread(buf, 1, sizeof buf, f.get())) {
+        text.append(buf, n);
+        if (text.size() > kMaxInputBytes)  // a pipe that does not end
+            throw SpecError(fmt::format("{}: more than the {} MiB an input may have", path,
+                                        kMaxInputBytes >> 20));
+    }
+    if (std::ferror(f.get()))
+        throw SpecError(fmt::format("{}: cannot read the file: {}", path, std::strerror(errno)));
+    return text;
+}
+
+namespace {
+
+// Where the parser is: "bounds.pages", "steps[3].args", for messages.
+struct Nesting {
+    bool array = false;
+    std::size_t next = 0;  // the next element's index (arrays)
+    std::string key;       // the current member's key (objects)
+    std::set<std::string> keys;
+};
+
+std::string field_of(const std::vector<Nesting>& stack) {
+    std::string field;
+    for (const Nesting& f : stack) {
+        if (f.array) {
+            if (f.next > 0) field += fmt::format("[{}]", f.next - 1);
+        } else if (!f.key.empty()) {
+            field += (field.empty() ? "" : ".") + quote_excerpt(f.key);
+        }
+    }
+    return quote_excerpt(field);
+}
+
+// nlohmann's messages end with the text last read ("last read: '...'"), which can be the whole
+// rest of the file: quote an excerpt of it.
+std::string parse_message(const json::exception& e) {
+    std::string what = e.what();
+    const std::string marker = "; last read: '";
+    if (const std::size_t at = what.find(marker); at != std::string::npos) {
+        const std::size_t start = at + marker.size();
+        const std::size_t end = what.rfind('\'');
+        what = what.substr(0, start) +
+               quote_excerpt(what.substr(start, end > start ? end - start : 0)) + "'";
+    }
+    return what;
+}
+
+}  // namespace
+
+json parse_json_input(const std::string& text, const std::string& path, bool comments) {
+    std::vector<Nesting> stack;
+    std::string error;  // the first limit broken, as "field 'x': ..."
+    // An element of an array begins: count it.
+    auto element = [&] {
+        if (!stack.empty() && stack.back().array) ++stack.back().next;
+    };
+    const json::parser_callback_t limits = [&](int depth, json::parse_event_t event, json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+            case json::parse_event_t::array_start:
+                element();
+                if (depth >= kMaxJsonDepth) {
+                    error = fmt::format("field '{}': nested deeper than {} levels", field_of(stack),
+                                        kMaxJsonDepth);
+                    throw SpecError(error);
+                }
+                stack.push_back(Nesting{event == json::parse_event_t::array_start, 0, {}, {}});
+                break;
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                if (!stack.empty()) stack.pop_back();
+                break;
+            case json::parse_event_t::key:
+                if (!stack.empty()) {
+                    stack.back().key = parsed.get<std::string>();
+                    if (!stack.back().keys.insert(stack.back().key).second) {
+                        error = fmt::format("field '{}': appears twice in one object",
+                                            field_of(stack));
+                        throw SpecError(error);
+                    }
+                }
+                break;
+            case json::parse_event_t::value:
+                element();
+                break;
+        }
+        return true;
+    };
+    try {
+        return json::parse(text, limits, true, comments);
+    } catch (const SpecError&) {
+        throw SpecError(fmt::format("{}: {}", path, error));
+    } catch (const json::out_of_range& e) {  // 1e400: beyond the range of a double
+        throw SpecError(fmt::format("{}: field '{}': a number beyond the range of a double ({})",
+                                    path, field_of(stack), parse_message(e)));
+    } catch (const json::exception& e) {
+        throw SpecError(fmt::format("{}: not valid JSON: {}", path, parse_message(e)));
+    }
+}
+
+}  // namespace cowpin

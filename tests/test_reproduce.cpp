@@ -107,6 +107,36 @@ TEST_CASE("an emitted program carries the model's predictions and builds with -W
     std::system(("rm -rf " + std::string(dir)).c_str());
 }
 
+TEST_CASE("an emitted program predicts each page's state: a new frame where the model copies, the same where it reuses") {
+    // write-after-swap-in: swap_out, read (swap-in, the page stays in the swapcache), write.
+    const Spec s = spec("write-after-swap-in");
+    const auto emit = [&](const char* policy) {
+        const CowPolicy& p = test::policy(policy);
+        return emit_program(s, p, interleavings(s, p).at(0), 1, 1);
+    };
+    const std::string copies = emit("linux-5.9"), reuses = emit("linux-6.18");
+    for (const std::string& c : {copies, reuses}) {
+        CHECK(c.find("#define NPSTATES 4") != std::string::npos);  // P0 v0 after steps 0..3
+        CHECK(c.find("page state after step 0 (P0 maps and writes its pages): P0 v0 present, "
+                     "frame F1, mapcount 1, not in the swapcache") != std::string::npos);
+        CHECK(c.find("page state after step 1 (P0 swap_out v0): P0 v0 swapped out") !=
+              std::string::npos);
+        CHECK(c.find("page state after step 2 (P0 read v0): P0 v0 present, frame F2 (new), "
+                     "mapcount 1, in the swapcache") != std::string::npos);
+    }
+    // 5.9-5.17: page_count() == 1 fails (the swapcache's reference), so the write copies.
+    CHECK(copies.find("#define NFRAMES 3") != std::string::npos);
+    CHECK(copies.find("page state after step 3 (P0 write v0): P0 v0 present, frame F3 (new), "
+                      "mapcount 1, not in the swapcache") != std::string::npos);
+    // 6.18: wp_can_reuse_anon_folio() reuses it.
+    CHECK(reuses.find("#define NFRAMES 2") != std::string::npos);
+    CHECK(reuses.find("page state after step 3 (P0 write v0): P0 v0 present, frame F2, "
+                      "mapcount 1, in the swapcache") != std::string::npos);
+    // F1 lives from before the first step to the swap-out (step index 0), F2 from the read on.
+    CHECK(reuses.find("frame_life[NFRAMES > 0 ? NFRAMES : 1] = {\n\t{ -1, 0 },\n\t{ 1, 1073741824 },\n};") !=
+          std::string::npos);
+}
+
 TEST_CASE("a sample of many interleavings is fixed by its seed") {
     CHECK(sample_indices(5, 16) == std::vector<std::size_t>{0, 1, 2, 3, 4});
     const auto a = sample_indices(100, 16);

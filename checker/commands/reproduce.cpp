@@ -84,7 +84,8 @@ int reproduce(const ReproduceArgs& args) {
     }
     SwapFile swap;
     HugePages huge;
-    std::size_t ran = 0, disagreements = 0;
+    std::size_t ran = 0, disagreements = 0, scenarios = 0, unreproducible = 0;
+    ProgramRun total;
     for (const Spec& spec : specs) {
         if (const std::string why = spec.refusal(policy); !why.empty()) {
             std::cout << fmt::format("{}: not reproducible: {}\n", spec.name, why);
@@ -113,8 +114,10 @@ int reproduce(const ReproduceArgs& args) {
         }
         if (runnable.empty()) {
             std::cout << fmt::format("{}: not reproducible: {}\n", spec.name, why);
+            ++unreproducible;
             continue;
         }
+        ++scenarios;
         std::cout << fmt::format("{}: {} of {} interleavings under {}{}\n", spec.name,
                                  runnable.size(), all.size(), policy.name,
                                  chosen.size() < all.size() ? " (fixed seeded sample)" : "");
@@ -128,9 +131,16 @@ int reproduce(const ReproduceArgs& args) {
             std::string result = r.disagree ? "DISAGREE" : "agree";
             if (r.exit_code == 4) result = "skipped: " + r.skipped;
             if (r.exit_code == 2 || (r.exit_code == 1 && !r.disagree)) result = "ERROR";
-            std::cout << fmt::format("  #{:<3} {:>3} observations {:>3} agree {:>3} disagree  {}  [{}]\n",
-                                     i + 1, r.observations, r.agree, r.disagree, result,
-                                     describe(all[i]));
+            std::cout << fmt::format("  #{:<3} {:>3} observations ({:>2} of page state) {:>3} agree "
+                                     "{:>3} disagree  {}  [{}]\n",
+                                     i + 1, r.observations, r.page_states, r.agree, r.disagree,
+                                     result, describe(all[i]));
+            if (r.skipped_observations)
+                std::cout << fmt::format("      {} observations skipped: {}\n",
+                                         r.skipped_observations, r.observation_skip);
+            total.observations += r.observations;
+            total.page_states += r.page_states;
+            total.skipped_observations += r.skipped_observations;
             if (r.exit_code != 0 && r.exit_code != 4) {
                 std::istringstream lines(r.output);
                 for (std::string line; std::getline(lines, line);)
@@ -142,6 +152,15 @@ int reproduce(const ReproduceArgs& args) {
             if (r.exit_code != 0 && r.exit_code != 4) ++disagreements;
         }
     }
+    std::cout << fmt::format(
+        "\n{} interleavings of {} scenarios run under {}: {} observations ({} of values, {} of "
+        "page state), {} disagree{}; {} scenarios not reproducible\n",
+        ran, scenarios, policy.name, total.observations, total.observations - total.page_states,
+        total.page_states, disagreements ? fmt::format("in {} interleavings", disagreements) : "none",
+        total.skipped_observations
+            ? fmt::format(", {} observations skipped", total.skipped_observations)
+            : "",
+        unreproducible);
     if (disagreements) return kExitMismatch;
     return ran ? kExitOk : kExitIncomplete;
 }

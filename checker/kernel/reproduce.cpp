@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "checker/kernel/page_state.hpp"
+#include "checker/kernel/page_state_runtime.hpp"
 #include "checker/kernel/reproduce_runtime.hpp"
 #include "model/syscalls.hpp"
 
@@ -179,6 +181,8 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
         initial.push_back(fmt::format("{:#x}ULL", kInitialMarker + static_cast<std::uint64_t>(v)));
     }
     std::vector<std::string> steps, obs;
+    PageStatePlan page_state(model, spec.memory);
+    page_state.initial(s);
     // Observations after step i: what each live process reads at each present page, whether a
     // swapped page is swapped, and what each pin's device sees.
     auto observe = [&](std::size_t i, const std::string& after) {
@@ -255,6 +259,7 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
                 marker.at(view(s, a.proc, a.arg)),
                 c_string(fmt::format("{}: P{} v{} reads {:#x}", after, a.proc, a.arg,
                                      marker.at(view(s, a.proc, a.arg))))));
+        page_state.after(static_cast<int>(i), s, after);
         observe(i, after);
     }
     // At the end the device reads every get still held (it is released as it is read).
@@ -282,14 +287,14 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
     out << fmt::format("#define NPROCS {}\n#define NPAGES {}\n#define NHANDLES {}\n", b.processes,
                        b.pages, std::max(1, b.handles));
     out << fmt::format("#define NSTEPS {}\n#define NOBS {}\n", steps.size(), obs.size());
-    out << kReproduceRuntime;
+    out << kReproduceRuntime << kPageStateTypes;
     out << "static const uint64_t initial_marker[NPAGES] = { ";
     for (const std::string& m : initial) out << m << ", ";
     out << "};\n\nstatic const struct step steps[NSTEPS] = {\n";
     for (const std::string& l : steps) out << l << '\n';
     out << "};\n\nstatic const struct observation obs[NOBS > 0 ? NOBS : 1] = {\n";
     for (const std::string& l : obs) out << l << '\n';
-    out << "};\n";
+    out << "};\n\n" << page_state.c_tables() << kPageStateChecks;
     out << kReproduceRuntimeTail;
     return out.str();
 }
@@ -324,7 +329,13 @@ ProgramRun build_and_run(const std::string& source) {
     r.exit_code = shell("timeout 20 " + prog, r.output);
     std::istringstream lines(r.output);
     for (std::string line; std::getline(lines, line);) {
-        if (line.rfind("ok ", 0) == 0) ++r.observations, ++r.agree;
+        if (line.rfind("ok ", 0) == 0 && line.find(" # SKIP ") != std::string::npos)
+            ++r.skipped_observations, r.observation_skip = line.substr(line.find(" # SKIP ") + 8);
+        else if (line.rfind("ok ", 0) == 0)
+            ++r.observations, ++r.agree;
+        if (line.find(" page state after step ") != std::string::npos &&
+            line.find(" # SKIP ") == std::string::npos)
+            ++r.page_states, r.page_state_disagree += line.rfind("not ok ", 0) == 0;
         if (line.rfind("not ok ", 0) == 0) ++r.observations, ++r.disagree;
         if (line.rfind("# SKIP ", 0) == 0) r.skipped = line.substr(7);
     }

@@ -38,6 +38,9 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
 struct ProgramRun {
     int exit_code = 0;  // the program's: 0 agree, 1 disagree, 4 skipped; 2 if it could not build
     std::size_t observations = 0, agree = 0, disagree = 0;
+    std::size_t skipped_observations = 0;  // "ok ... # SKIP why" lines (page state without root)
+    std::string observation_skip;          // the last such line's reason
+    std::size_t page_states = 0, page_state_disagree = 0;  // of the observations: page state
     std::string output;    // its KTAP output (or the compiler's)
     std::string skipped;   // the "# SKIP" reason, if any
 };

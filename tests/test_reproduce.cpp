@@ -48,7 +48,11 @@ TEST_CASE("the shipped scenarios that cannot run on a kernel say why") {
         "vmsplice-unmap-in-parent-after-fork", "fork-with-rw-longterm-pin",
         "ro-mapping-rw-pinned-page", "ro-mapping-rw-pinned-page-uffd-wp",
         "pinned-page-refused-calls",
-        "get-on-previously-shared-page-then-write", "write-after-swap-in"};
+        "get-on-previously-shared-page-then-write", "write-after-swap-in",
+        // THP: the model's pages are the first pages of a PMD-mapped 2 MiB THP.
+        "thp-vmsplice-unmap-in-child", "thp-pte-mapped-fork-with-iouring-fixed-buffer",
+        "thp-single-pte-swapped-out-vmsplice-unmap-in-child", "thp-collapse-after-fork-lower-shared",
+        "thp-partially-shared-vmsplice-unmap-in-child"};
     for (const auto& [name, why] : expected) {
         INFO(name);
         const auto all = interleavings(spec(name), p);
@@ -135,6 +139,26 @@ TEST_CASE("an emitted program predicts each page's state: a new frame where the 
     // F1 lives from before the first step to the swap-out (step index 0), F2 from the read on.
     CHECK(reuses.find("frame_life[NFRAMES > 0 ? NFRAMES : 1] = {\n\t{ -1, 0 },\n\t{ 1, 1073741824 },\n};") !=
           std::string::npos);
+}
+
+TEST_CASE("a THP program predicts which pages a PMD maps, and the order-0 copy a write makes of one page") {
+    // thp-vmsplice-unmap-in-child, interleaving 1: P0 fork P1, P0 write v0, ...
+    const CowPolicy& p = test::policy("linux-6.18");
+    const Spec s = spec("thp-vmsplice-unmap-in-child");
+    const std::string c = emit_program(s, p, interleavings(s, p).at(0), 1, 4);
+    CHECK(c.find("#define THP 1") != std::string::npos);
+    CHECK(c.find("#define NPSTATES 22") != std::string::npos);
+    CHECK(c.find("#define NFRAMES 3") != std::string::npos);
+    // copy_huge_pmd() shares the PMD with the child: both map both pages, mapcount 2.
+    CHECK(c.find("page state after step 1 (P0 fork P1): P1 v1 present, frame F2 (PMD-mapped "
+                 "THP), mapcount 2, not in the swapcache") != std::string::npos);
+    // do_huge_pmd_wp_page() splits the parent's PMD and wp_page_copy() copies one page.
+    CHECK(c.find("page state after step 2 (P0 write v0): P0 v0 present, frame F3 (new, order 0), "
+                 "mapcount 1, not in the swapcache") != std::string::npos);
+    CHECK(c.find("page state after step 2 (P0 write v0): P0 v1 present, frame F2 (PTE-mapped "
+                 "THP), mapcount 2, not in the swapcache") != std::string::npos);
+    CHECK(c.find("page state after step 2 (P0 write v0): P1 v0 present, frame F1 (PMD-mapped "
+                 "THP), mapcount 1, not in the swapcache") != std::string::npos);
 }
 
 TEST_CASE("a sample of many interleavings is fixed by its seed") {

@@ -1,6 +1,7 @@
 // `cowpin reproduce SPEC|DIR... [--policy P] [--interleaving N | --trace T] [-o prog.c] [--run]`:
 // scenario interleavings (or a trace's steps) as C programs for the running kernel; with --run,
 // built and run here, every observation compared with the policy's prediction.
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -31,9 +32,9 @@ struct ReproduceArgs {
     std::size_t sample = 16;
 };
 
-bool uses_swap(const Interleaving& il) {
+bool uses(const Interleaving& il, Op op) {
     for (const Action& a : il.steps)
-        if (a.op == Op::swap_out) return true;
+        if (a.op == op) return true;
     return false;
 }
 
@@ -82,11 +83,16 @@ int reproduce(const ReproduceArgs& args) {
             throw SpecError(fmt::format("{}: field 'memory': {}", specs[0].path, why));
         return write_one(args, policy, specs[0]);
     }
+    // Declared first, destroyed last: the machine is put back before the handlers go.
+    InterruptGuard interrupt;
     SwapFile swap;
     HugePages huge;
+    ThpSettings thp;
+    Debugfs debugfs;
     std::size_t ran = 0, disagreements = 0, scenarios = 0, unreproducible = 0;
     ProgramRun total;
     for (const Spec& spec : specs) {
+        if (InterruptGuard::interrupted()) break;
         if (const std::string why = spec.refusal(policy); !why.empty()) {
             std::cout << fmt::format("{}: not reproducible: {}\n", spec.name, why);
             continue;
@@ -122,12 +128,21 @@ int reproduce(const ReproduceArgs& args) {
                                  runnable.size(), all.size(), policy.name,
                                  chosen.size() < all.size() ? " (fixed seeded sample)" : "");
         for (std::size_t i : runnable) {
-            if (uses_swap(all[i])) swap.ensure();
+            if (InterruptGuard::interrupted()) break;
+            if (uses(all[i], Op::swap_out)) swap.ensure();
+            if (uses(all[i], Op::split_folio)) debugfs.ensure();
+            if (spec.memory == Memory::thp) thp.ensure();
             // Every frame a run of the scenario can hold at once, with room to spare: a COW
             // copy that finds no free huge page kills the process (SIGBUS).
             if (spec.memory == Memory::hugetlb) huge.ensure(2L * kMaxFrames);
-            const ProgramRun r =
-                build_and_run(emit_program(spec, policy, all[i], i + 1, all.size()));
+            const std::string program = emit_program(spec, policy, all[i], i + 1, all.size());
+            ProgramRun r = build_and_run(program);
+            // The disk's timing decides whether a swapped-out page stays in the swapcache
+            // (left_in_swapcache() in the program): a run that lost that race is run again.
+            for (int retry = 0; retry < 4 && r.exit_code == kExitIncomplete &&
+                                r.skipped.find("swap-out race") != std::string::npos;
+                 ++retry)
+                r = build_and_run(program);
             std::string result = r.disagree ? "DISAGREE" : "agree";
             if (r.exit_code == 4) result = "skipped: " + r.skipped;
             if (r.exit_code == 2 || (r.exit_code == 1 && !r.disagree)) result = "ERROR";
@@ -151,6 +166,12 @@ int reproduce(const ReproduceArgs& args) {
             if (r.exit_code != 4) ++ran;
             if (r.exit_code != 0 && r.exit_code != 4) ++disagreements;
         }
+    }
+    if (const int sig = InterruptGuard::interrupted()) {
+        std::cout << fmt::format("\ninterrupted ({}) after {} interleavings: the machine is put "
+                                 "back as it was\n",
+                                 sig == SIGINT ? "SIGINT" : "SIGTERM", ran);
+        return 128 + sig;
     }
     std::cout << fmt::format(
         "\n{} interleavings of {} scenarios run under {}: {} observations ({} of values, {} of "

@@ -1,5 +1,6 @@
 // What a reproducer needs of this machine and sets up itself, restoring the machine as it found
-// it: a swap file for MADV_PAGEOUT when no swap is active, and free huge pages for MAP_HUGETLB.
+// it, also when interrupted: a swap file for MADV_PAGEOUT when no swap is active, free huge pages
+// for MAP_HUGETLB, THP enabled for MADV_HUGEPAGE, debugfs for split_huge_pages.
 #pragma once
 
 #include <string>
@@ -36,5 +37,55 @@ public:
 private:
     long old_total_ = -1;  // vm.nr_hugepages before ensure() raised it, or -1
 };
+
+// THP for the THP reproducers: ensure() makes PMD-sized THPs available to a MADV_HUGEPAGE area
+// (transparent_hugepage/enabled not "never", hugepages-2048kB/enabled not "never") and the
+// destructor writes back what it changed. Needs root; without, THP reproducers skip.
+class ThpSettings {
+public:
+    ThpSettings() = default;
+    ThpSettings(const ThpSettings&) = delete;
+    ThpSettings& operator=(const ThpSettings&) = delete;
+    ~ThpSettings();
+    void ensure();
+
+private:
+    std::string old_enabled_, old_pmd_enabled_;  // the values it replaced, or ""
+    bool checked_ = false;
+};
+
+// debugfs, for split_huge_pages (the split_folio step): mounted by ensure() if it is not, and
+// unmounted again by the destructor.
+class Debugfs {
+public:
+    Debugfs() = default;
+    Debugfs(const Debugfs&) = delete;
+    Debugfs& operator=(const Debugfs&) = delete;
+    ~Debugfs();
+    void ensure();
+
+private:
+    bool mounted_ = false;
+};
+
+// SIGINT and SIGTERM while reproducers run: the current program ends (the terminal's SIGINT
+// reaches it too; std::system() ignores SIGINT in the caller while it waits), then
+// interrupted() says so, the run stops, and the objects above put the machine back as they
+// found it. The previous handlers come back when this goes away.
+class InterruptGuard {
+public:
+    InterruptGuard();
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+    ~InterruptGuard();
+    // The signal received (SIGINT or SIGTERM), or 0.
+    static int interrupted();
+};
+
+// `sh -c cmd` in a process group of its own, waited for; its wait status. Unlike std::system(),
+// the caller keeps its SIGINT and SIGTERM handlers while it waits (std::system() ignores SIGINT,
+// so an interrupt sent to cowpin alone was lost); when one arrives (InterruptGuard), the whole
+// group (a reproducer and its scenario processes) is killed and the caller goes on to clean up.
+int run_command(const std::string& cmd);
 
 }  // namespace cowpin

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace cowpin {
 
@@ -66,7 +67,8 @@ void PageStatePlan::observe(int step, const State& s, const std::string& label) 
         for (int v = 0; v < b.pages; ++v) {
             const Pte& pte = s.procs[p].pte[v];
             const int kind = pagemap_kind(pte.kind);
-            int frame = -1, mapcount = 0, swapcache = 0;
+            int frame = -1, mapcount = 0, swapcache = 0, large = 0;
+            const int pmd = pte.kind == PteKind::pmd;
             std::string what =
                 fmt::format("page state {}: P{} v{} {}", label, p, v, kPteWords[kind]);
             if (kind == 1) {
@@ -74,12 +76,19 @@ void PageStatePlan::observe(int step, const State& s, const std::string& label) 
                 frame = name_of_slot_[pte.target];
                 mapcount = fr.mapcount;
                 swapcache = fr.swapcache != kNone;
+                large = fr.folio != kNone;
+                std::vector<std::string> notes;
+                if (born_[frame] == step && step >= 0) notes.push_back("new");
+                if (memory_ == Memory::thp)
+                    notes.push_back(!large ? "order 0" : pmd ? "PMD-mapped THP" : "PTE-mapped THP");
                 what += fmt::format(", frame F{}{}, mapcount {}, {}", frame + 1,
-                                    born_[frame] == step && step >= 0 ? " (new)" : "", mapcount,
+                                    notes.empty() ? "" : fmt::format(" ({})", fmt::join(notes, ", ")),
+                                    mapcount,
                                     swapcache ? "in the swapcache" : "not in the swapcache");
             }
-            groups_.push_back(fmt::format("\t{{ {}, {}, {}, {}, {}, {}, {}, {} }},", step, p, v,
-                                          kind, frame, mapcount, swapcache, c_string(what)));
+            groups_.push_back(fmt::format("\t{{ {}, {}, {}, {}, {}, {}, {}, {}, {}, {} }},", step,
+                                          p, v, kind, frame, mapcount, swapcache, large, pmd,
+                                          c_string(what)));
         }
     }
 }

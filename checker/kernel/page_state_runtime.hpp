@@ -11,7 +11,11 @@ namespace cowpin {
 inline constexpr const char* kPageStateTypes = R"C(
 /* What the model predicts for one process's page after a step. pte: 0 none, 1 present,
  * 2 swapped out; frame: the model's frame name (index into frame_life) when present. */
-struct pstate { int after_step, proc, page, pte, frame, mapcount, swapcache; const char *what; };
+struct pstate {
+	int after_step, proc, page, pte, frame, mapcount, swapcache;
+	int large, pmd;  /* THP: a page of a large folio; mapped by a PMD */
+	const char *what;
+};
 /* The steps at which the model allocates and frees a frame (-1: before the first step). */
 struct frame_life { int born, died; };
 )C";
@@ -69,6 +73,41 @@ static void wait_writeback(uint64_t pfn)
 			return;
 		usleep(1000);
 	}
+}
+
+/* Whether the page swapped out from pfn stayed in the swapcache. Usually it does: the write to
+ * the swap file completes after shrink_folio_list() checked folio_test_writeback(), which then
+ * keeps the folio, and a later swap-in finds it there. When the write completes first, the
+ * folio is freed at once and a swap-in reads a new folio, which sits in a per-CPU LRU batch
+ * (folio_add_lru()) during the fault: its extra reference makes should_try_to_free_swap() keep
+ * it in the swapcache on a write fault where the first path drops it. Which path the kernel
+ * takes is the disk's timing, not COW logic, so the program retries rather than compares. */
+static int left_in_swapcache(uint64_t pfn)
+{
+	uint64_t flags;
+	return !read_u64_at("/proc/kpageflags", pfn, &flags) && (flags & (1ULL << KPF_SWAPCACHE));
+}
+
+/* Whether the VMA at addr is mapped by a PMD: its AnonHugePages in /proc/PID/smaps
+ * (smaps_pmd_entry() counts PMD-mapped anonymous THPs there, PTE-mapped ones not). */
+static int pmd_mapped(pid_t pid, uintptr_t addr)
+{
+	char path[64], line[256];
+	int in_vma = 0, found = 0;
+	FILE *f;
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end, kb;
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in_vma = addr >= start && addr < end;
+		else if (in_vma && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
+			found = kb > 0;
+	}
+	fclose(f);
+	return found;
 }
 
 static const char *pte_words(int pte)
@@ -154,8 +193,10 @@ static int check_page_state(const struct pstate *g, pid_t pid, uintptr_t base, c
 	case 1: /* hugetlb: a 2 MiB hugetlb folio */
 		kind_ok = (flags & (1ULL << KPF_HUGE)) && (flags & (1ULL << KPF_COMPOUND_HEAD));
 		break;
-	case 2: /* THP: a large folio */
-		kind_ok = !!(flags & (1ULL << KPF_THP));
+	case 2: /* THP: a page of a large folio, or an order-0 page (a COW copy, a split) */
+		kind_ok = g->large ? !!(flags & (1ULL << KPF_THP))
+				   : !(flags & ((1ULL << KPF_THP) | (1ULL << KPF_COMPOUND_HEAD) |
+						(1ULL << KPF_COMPOUND_TAIL)));
 		break;
 	default: /* an order-0 page */
 		kind_ok = !(flags & ((1ULL << KPF_HUGE) | (1ULL << KPF_THP) |
@@ -164,7 +205,10 @@ static int check_page_state(const struct pstate *g, pid_t pid, uintptr_t base, c
 	if (!kind_ok)
 		differs(why, n, "field 'folio': the kernel's flags %#llx are not those of %s",
 			(unsigned long long)flags,
-			MEMORY_KIND == 1 ? "a hugetlb page" : MEMORY_KIND == 2 ? "a THP" : "an order-0 page");
+			MEMORY_KIND == 1 ? "a hugetlb page" : g->large ? "a THP's page" : "an order-0 page");
+	if (MEMORY_KIND == 2 && pmd_mapped(pid, base) != g->pmd)
+		differs(why, n, "field 'pmd': the kernel maps the area %s, the model %s",
+			g->pmd ? "by PTEs" : "by a PMD", g->pmd ? "by a PMD" : "by PTEs");
 	return why[0] ? 1 : 0;
 }
 )C";

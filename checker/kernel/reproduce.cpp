@@ -10,8 +10,12 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include <cerrno>
+#include <csignal>
+
 #include <fmt/format.h>
 
+#include "checker/kernel/machine.hpp"
 #include "checker/kernel/page_state.hpp"
 #include "checker/kernel/page_state_runtime.hpp"
 #include "checker/kernel/reproduce_runtime.hpp"
@@ -65,6 +69,9 @@ const char* c_op(Op op) {
         case Op::dontfork: return "OP_DONTFORK";
         case Op::dofork: return "OP_DOFORK";
         case Op::mprotect_vma: return "OP_MPROTECT_VMA";
+        case Op::split_pmd: return "OP_SPLIT_PMD";
+        case Op::split_folio: return "OP_SPLIT_FOLIO";
+        case Op::collapse: return "OP_COLLAPSE";
         default: return nullptr;
     }
 }
@@ -113,9 +120,6 @@ std::string describe(const Interleaving& il) {
 std::optional<std::string> why_not_reproducible(const Spec& spec, const CowPolicy& policy,
                                                 const Interleaving& il) {
     if (!spec.scenario) return "an exhaustive spec has no single interleaving to run";
-    if (spec.memory == Memory::thp)
-        return "THP reproducers (aligned MADV_HUGEPAGE regions, the mprotect() split) are not "
-               "written yet (issue 21)";
     if (spec.environment)
         return "environment actions (the kernel's own swap-out, reclaim, migration at any time) "
                "have no deterministic userspace trigger";
@@ -132,8 +136,10 @@ std::optional<std::string> why_not_reproducible(const Spec& spec, const CowPolic
                 return "reclaim of a swapcache page has no userspace trigger";
             case Op::pin:
                 if (!a.write())
-                    return "a R/O longterm pin needs gup_test (CONFIG_GUP_TEST); io_uring fixed "
-                           "buffers always pin with FOLL_WRITE";
+                    return "a R/O longterm pin needs gup_test (CONFIG_GUP_TEST) or a driver that "
+                           "takes one (RDMA, iommufd, VFIO, vhost-vdpa, V4L2 USERPTR: "
+                           "docs/evidence/kernel-differential.md); io_uring fixed buffers and "
+                           "AF_XDP always pin with FOLL_WRITE";
                 break;
             case Op::get:
                 if (a.write())
@@ -284,6 +290,8 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
     if (spec.memory == Memory::hugetlb)  // one model page is one 2 MiB huge page
         out << "#define PAGE (2UL << 20)\n"
                "#define MAP_MEMORY (MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB)\n";
+    if (spec.memory == Memory::thp)  // the model's pages are the first pages of a 2 MiB THP
+        out << "#define THP 1\n";
     out << fmt::format("#define NPROCS {}\n#define NPAGES {}\n#define NHANDLES {}\n", b.processes,
                        b.pages, std::max(1, b.handles));
     out << fmt::format("#define NSTEPS {}\n#define NOBS {}\n", steps.size(), obs.size());
@@ -311,7 +319,7 @@ ProgramRun build_and_run(const std::string& source) {
     std::ofstream(dir / "prog.c") << source;
     auto shell = [&](const std::string& cmd, std::string& output) {
         const std::string log = (dir / "out.txt").string();
-        const int st = std::system((cmd + " > " + log + " 2>&1").c_str());
+        const int st = run_command(cmd + " > " + log + " 2>&1");
         std::ifstream in(log);
         std::ostringstream text;
         text << in.rdbuf();

@@ -41,6 +41,17 @@ inline constexpr const char* kReproduceRuntime = R"C(
 #define PAGE 4096UL
 #define MAP_MEMORY (MAP_PRIVATE | MAP_ANONYMOUS)
 #endif
+/* The scenario's VMA. With memory "thp" (THP defined) it is one 2 MiB-aligned PMD-sized THP
+ * whose first NPAGES base pages are the model's pages; the rest of the folio is filled and left
+ * alone. */
+#ifdef THP
+#define AREA (2UL << 20)
+#else
+#define AREA ((size_t)NPAGES * PAGE)
+#endif
+#ifndef MADV_COLLAPSE  /* Linux 6.1 */
+#define MADV_COLLAPSE 25
+#endif
 #define IO 4096L
 #define KSFT_PASS 0
 #define KSFT_FAIL 1
@@ -52,6 +63,7 @@ inline constexpr const char* kReproduceRuntime = R"C(
 enum op {
 	OP_FORK, OP_EXIT, OP_WRITE, OP_READ, OP_MPROTECT, OP_CLEAR_REFS, OP_UFFD_WP, OP_MUNMAP,
 	OP_PIN, OP_GET, OP_UNPIN, OP_DMA_WRITE, OP_SWAP_OUT, OP_WAIT, OP_DONTFORK, OP_DOFORK, OP_MPROTECT_VMA,
+	OP_SPLIT_PMD, OP_SPLIT_FOLIO, OP_COLLAPSE,
 	OP_CHECK_PAGE, OP_CHECK_SWAPPED, OP_CHECK_PIN, OP_QUIT,
 };
 
@@ -188,8 +200,7 @@ static void serve(void)
 				reply_with(0, 0, NULL);
 			break;
 		case OP_MPROTECT_VMA: /* the whole area at once */
-			if (mprotect(mem, (size_t)NPAGES * PAGE, PROT_READ) ||
-			    mprotect(mem, (size_t)NPAGES * PAGE, PROT_READ | PROT_WRITE))
+			if (mprotect(mem, AREA, PROT_READ) || mprotect(mem, AREA, PROT_READ | PROT_WRITE))
 				reply_with(2, 0, "mprotect failed");
 			else
 				reply_with(0, 0, NULL);
@@ -303,8 +314,51 @@ static void serve(void)
 				reply_with(0, get_marker(buf), NULL);
 			break;
 		}
+#ifdef THP
+		case OP_SPLIT_PMD:
+			/* cow.c's way to PTE-map a THP: mprotect() one base page (the folio's last, which
+			 * the model does not name) and back; change_pmd_range() splits the PMD. */
+			if (mprotect(mem + AREA - 4096, 4096, PROT_READ) ||
+			    mprotect(mem + AREA - 4096, 4096, PROT_READ | PROT_WRITE))
+				reply_with(2, 0, "mprotect failed");
+			else
+				reply_with(0, 0, NULL);
+			break;
+		case OP_SPLIT_FOLIO: {
+			/* split_huge_pages_pid() (debugfs): split the large folio mapped in this range. */
+			char req[96];
+			int fd = open("/sys/kernel/debug/split_huge_pages", O_WRONLY);
+			snprintf(req, sizeof(req), "%d,%#lx,%#lx", (int)getpid(), (unsigned long)mem,
+				 (unsigned long)(mem + AREA));
+			if (fd < 0)
+				reply_with(1, 0, "split_folio needs /sys/kernel/debug/split_huge_pages");
+			else if (write(fd, req, strlen(req)) < 0)
+				reply_with(2, 0, "split_huge_pages failed");
+			else
+				reply_with(0, 0, NULL);
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		case OP_COLLAPSE:
+			/* MADV_COLLAPSE (6.1+) needs the VMA to allow THPs again (the setup forbade them,
+			 * so khugepaged cannot collapse behind the model's back). */
+			madvise(mem, AREA, MADV_HUGEPAGE);
+			if (madvise(mem, AREA, MADV_COLLAPSE) && errno == EINVAL)
+				reply_with(1, 0, "MADV_COLLAPSE unavailable (Linux 6.1+)");
+			else
+				reply_with(0, 0, NULL);
+			madvise(mem, AREA, MADV_NOHUGEPAGE);
+			break;
+#endif
 		case OP_SWAP_OUT: /* arg: the model swaps the page out (1) or predicts a refusal (0) */
+#ifdef THP
+			/* The whole folio, as the model's swap_out; ENOMEM says part of the range is
+			 * unmapped (a single-PTE THP), after advising the rest (madvise_walk_vmas()). */
+			if (madvise(mem, AREA, MADV_PAGEOUT) && errno != ENOMEM)
+#else
 			if (madvise(page, PAGE, MADV_PAGEOUT))
+#endif
 				reply_with(1, 0, "MADV_PAGEOUT failed");
 			else if (c.arg && !(pagemap_entry(page) & (1ULL << 62)) && !swap_configured())
 				reply_with(1, 0, "MADV_PAGEOUT did not swap the page out: no swap space");
@@ -324,6 +378,48 @@ static void serve(void)
 		}
 	}
 }
+
+#ifdef THP
+/* A PMD-mapped THP: a 2 MiB-aligned VMA of exactly 2 MiB with MADV_HUGEPAGE, every byte written
+ * (do_huge_pmd_anonymous_page() on the first touch; no page left zero-filled, so the THP
+ * shrinker never finds it underused), then MADV_NOHUGEPAGE so that khugepaged leaves it alone.
+ * MAP_FAILED with r->why set if the kernel gave no THP. */
+static char *thp_area(struct reply *r)
+{
+	char *raw = mmap(NULL, 2 * AREA, PROT_READ | PROT_WRITE, MAP_MEMORY, -1, 0);
+	char *area;
+	uint64_t e = 0, flags = 0;
+	int fd;
+	if (raw == MAP_FAILED)
+		return raw;
+	area = (char *)(((uintptr_t)raw + AREA - 1) & ~(AREA - 1));
+	if (area > raw)
+		munmap(raw, area - raw);
+	munmap(area + AREA, raw + AREA - area);
+	madvise(area, AREA, MADV_HUGEPAGE);
+	memset(area, 0x5a, AREA);
+	madvise(area, AREA, MADV_NOHUGEPAGE);
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd >= 0) {
+		if (pread(fd, &e, 8, (off_t)((uintptr_t)area / 4096) * 8) != 8)
+			e = 0;
+		close(fd);
+	}
+	fd = open("/proc/kpageflags", O_RDONLY);
+	if (fd < 0 || !(e & (1ULL << 63)) ||
+	    pread(fd, &flags, 8, (off_t)(e & ((1ULL << 55) - 1)) * 8) != 8 || !(flags & (1ULL << 22))) {
+		r->status = 1;
+		snprintf(r->why, sizeof(r->why), fd < 0 ? "THP: needs root to see the folio (/proc/kpageflags)"
+			 : "THP: the kernel gave no PMD-sized THP (enabled? free 2 MiB pages?)");
+		if (fd >= 0)
+			close(fd);
+		munmap(area, AREA);
+		return MAP_FAILED;
+	}
+	close(fd);
+	return area;
+}
+#endif
 
 static pid_t pids[NPROCS];
 
@@ -407,17 +503,24 @@ static int run(void)
 	if (pids[0] == 0) {
 		struct reply r;
 		me = 0;
-		mem = mmap(NULL, (size_t)NPAGES * PAGE, PROT_READ | PROT_WRITE, MAP_MEMORY, -1, 0);
 		memset(&r, 0, sizeof(r));
-		if (mem == MAP_FAILED) {  /* MAP_HUGETLB without free huge pages */
+#ifdef THP
+		mem = thp_area(&r);
+#else
+		mem = mmap(NULL, AREA, PROT_READ | PROT_WRITE, MAP_MEMORY, -1, 0);
+#endif
+		if (mem == MAP_FAILED) {  /* MAP_HUGETLB without free huge pages, or no THP */
 			r.status = 1;
-			snprintf(r.why, sizeof(r.why), "mmap failed: %s", strerror(errno));
+			if (!r.why[0])
+				snprintf(r.why, sizeof(r.why), "mmap failed: %s", strerror(errno));
 			if (write(reply_pipe[1], &r, sizeof(r)) != sizeof(r))
 				_exit(3);
 			_exit(0);
 		}
+#ifndef THP
 		if (PAGE == 4096)
-			madvise(mem, (size_t)NPAGES * PAGE, MADV_NOHUGEPAGE);
+			madvise(mem, AREA, MADV_NOHUGEPAGE);
+#endif
 		for (int v = 0; v < NPAGES; v++)
 			put_marker(mem + (size_t)v * PAGE, initial_marker[v], PAGE);
 		r.seen = (uint64_t)(uintptr_t)mem;  /* where the pages are, for their page state */
@@ -444,8 +547,15 @@ static int run(void)
 			pageout_pfn = mapped_pfn(pids[steps[i].proc], base + (uintptr_t)steps[i].cmd.page * PAGE);
 		if (send_cmd(steps[i].proc, steps[i].cmd, &r))
 			return KSFT_FAIL;
-		if (pageout_pfn)
+		if (pageout_pfn && steps[i].cmd.arg) {
 			wait_writeback(pageout_pfn);
+			if (!left_in_swapcache(pageout_pfn)) {
+				printf("# SKIP step %d (%s): swap-out race: the swap write completed at once "
+				       "and the page left the swapcache\n", i + 1, steps[i].text);
+				printf("Bail out! timing, not COW logic: run it again\n");
+				return KSFT_SKIP;
+			}
+		}
 		if (r.status == 1) {
 			printf("# SKIP step %d (%s): %s\n", i + 1, steps[i].text, r.why);
 			printf("Bail out! cannot reproduce on this kernel\n");

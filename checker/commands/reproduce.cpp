@@ -2,7 +2,10 @@
 // scenario interleavings (or a trace's steps) as C programs for the running kernel; with --run,
 // built and run here, every observation compared with the policy's prediction.
 #include <csignal>
+#include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <future>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -127,22 +130,40 @@ int reproduce(const ReproduceArgs& args) {
         std::cout << fmt::format("{}: {} of {} interleavings under {}{}\n", spec.name,
                                  runnable.size(), all.size(), policy.name,
                                  chosen.size() < all.size() ? " (fixed seeded sample)" : "");
-        for (std::size_t i : runnable) {
-            if (InterruptGuard::interrupted()) break;
+        // Build this spec's programs on every core while they run one at a time (a run
+        // must have the machine to itself: swap, the LRU batches, the hugetlb pool).
+        std::vector<std::string> programs;
+        for (std::size_t i : runnable)
+            programs.push_back(emit_program(spec, policy, all[i], i + 1, all.size()));
+        std::vector<std::future<BuiltProgram>> built(programs.size());
+        std::size_t launched = 0;
+        const std::size_t ahead = std::max(1u, default_threads());
+        auto launch = [&](std::size_t upto) {
+            for (; launched < std::min(upto, programs.size()); ++launched)
+                built[launched] =
+                    std::async(std::launch::async, build_program, std::cref(programs[launched]));
+        };
+        for (std::size_t k = 0; k < runnable.size(); ++k) {
+            const std::size_t i = runnable[k];
+            launch(k + ahead);
+            const BuiltProgram program = built[k].get();
+            if (InterruptGuard::interrupted()) {
+                if (!program.dir.empty()) std::filesystem::remove_all(program.dir);
+                continue;  // collect the builds still running, run nothing more
+            }
             if (uses(all[i], Op::swap_out)) swap.ensure();
             if (uses(all[i], Op::split_folio)) debugfs.ensure();
             if (spec.memory == Memory::thp) thp.ensure();
             // Every frame a run of the scenario can hold at once, with room to spare: a COW
             // copy that finds no free huge page kills the process (SIGBUS).
             if (spec.memory == Memory::hugetlb) huge.ensure(2L * kMaxFrames);
-            const std::string program = emit_program(spec, policy, all[i], i + 1, all.size());
-            ProgramRun r = build_and_run(program);
+            ProgramRun r = run_program(program);
             // The disk's timing decides whether a swapped-out page stays in the swapcache
             // (left_in_swapcache() in the program): a run that lost that race is run again.
             for (int retry = 0; retry < 4 && r.exit_code == kExitIncomplete &&
                                 r.skipped.find("swap-out race") != std::string::npos;
                  ++retry)
-                r = build_and_run(program);
+                r = build_and_run(programs[k]);
             std::string result = r.disagree ? "DISAGREE" : "agree";
             if (r.exit_code == 4) result = "skipped: " + r.skipped;
             if (r.exit_code == 2 || (r.exit_code == 1 && !r.disagree)) result = "ERROR";

@@ -45,7 +45,16 @@ struct ProgramRun {
     std::string skipped;   // the "# SKIP" reason, if any
 };
 
-// Build `source` with the system compiler (-Wall -Werror) in a temporary directory and run it.
+// A program built with the system compiler (-Wall -Werror) in a temporary directory: building
+// is most of a run's time, so the caller builds several at once and runs them one by one.
+struct BuiltProgram {
+    std::string dir;     // the temporary directory (prog.c, prog), removed by run_program()
+    bool ok = false;     // built
+    std::string output;  // the compiler's
+};
+BuiltProgram build_program(const std::string& source);
+// Run it (at most 20 s) and read its KTAP output; removes its directory.
+ProgramRun run_program(const BuiltProgram& program);
 ProgramRun build_and_run(const std::string& source);
 
 // "P0 fork P1, P1 get ro v0 h0, ..."

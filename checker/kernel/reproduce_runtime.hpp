@@ -455,6 +455,9 @@ static void wait_gone(pid_t pid)
 }
 
 static uintptr_t base;  /* the scenario's pages, at the same address in every process */
+#ifdef THP
+static uint64_t before_pageout[AREA / 4096];  /* each base page's PFN before MADV_PAGEOUT */
+#endif
 static int next_ps, tap, failed, passed, skipped;
 
 /* One KTAP line per page-state group predicted after step i (-1: after the setup). */
@@ -543,11 +546,27 @@ static int run(void)
 	for (int i = 0; i < NSTEPS; i++) {
 		struct reply r;
 		uint64_t pageout_pfn = 0;
-		if (steps[i].cmd.op == OP_SWAP_OUT)
+		if (steps[i].cmd.op == OP_SWAP_OUT) {
 			pageout_pfn = mapped_pfn(pids[steps[i].proc], base + (uintptr_t)steps[i].cmd.page * PAGE);
+#ifdef THP
+			for (uintptr_t a = base; a < base + AREA; a += 4096)
+				before_pageout[(a - base) / 4096] = mapped_pfn(pids[steps[i].proc], a);
+#endif
+		}
 		if (send_cmd(steps[i].proc, steps[i].cmd, &r))
 			return KSFT_FAIL;
 		if (pageout_pfn && steps[i].cmd.arg) {
+#ifdef THP
+			/* MADV_PAGEOUT of the whole area writes every base page of the THP: wait for
+			 * all of them (a swap-in's readahead reads the neighbours' slots). */
+			for (uintptr_t a = base; a < base + AREA; a += 4096) {
+				uint64_t pfn = mapped_pfn(pids[steps[i].proc], a);
+				if (!pfn)
+					pfn = before_pageout[(a - base) / 4096];
+				if (pfn)
+					wait_writeback(pfn);
+			}
+#endif
 			wait_writeback(pageout_pfn);
 			if (!left_in_swapcache(pageout_pfn)) {
 				printf("# SKIP step %d (%s): swap-out race: the swap write completed at once "

@@ -2,7 +2,8 @@
 # Installs what cowpin needs to build and test, from Debian bookworm's archive. Idempotent.
 set -euo pipefail
 packages=(cmake ninja-build g++ libboost-graph-dev libcli11-dev libfmt-dev libspdlog-dev
-          nlohmann-json3-dev doctest-dev python3 python3-jsonschema liburing-dev)
+          nlohmann-json3-dev doctest-dev python3 python3-jsonschema liburing-dev
+          libpugixml-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

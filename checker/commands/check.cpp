@@ -15,6 +15,7 @@
 #include "checker/run/run.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/report.hpp"
+#include "checker/views/results_formats.hpp"
 
 namespace cowpin {
 
@@ -34,6 +35,7 @@ struct CheckArgs {
     bool compact = false;
     bool stats = false;
     bool coverage = false;
+    std::string format = "text";  // text, json, junit, sarif, tap (views/results_formats.hpp)
 };
 
 // `--stats`: how big and how fast, on stderr.
@@ -56,6 +58,8 @@ std::string stats_line(const RunResult& r) {
 }
 
 int check(const CheckArgs& args) {
+    const ResultsFormat format = *parse_results_format(args.format);
+    const bool text = format == ResultsFormat::text;
     // Parse everything first: bad input writes nothing.
     const std::vector<CowPolicy> files = load_policy_files(args.policy_files);
     const std::vector<Spec> specs = load_specs(args.specs, files);
@@ -89,7 +93,8 @@ int check(const CheckArgs& args) {
     }
     if (runs == 0 && !refusals.empty())
         throw SpecError(first_refusal + " (nothing else to check)");
-    for (const std::string& line : refusals) std::cout << line << '\n';
+    if (text)
+        for (const std::string& line : refusals) std::cout << line << '\n';
 
     std::vector<RunResult> results;
     int status = kExitOk;
@@ -121,9 +126,9 @@ int check(const CheckArgs& args) {
             if (args.stats) std::cerr << stats_line(r) << '\n';
             if (!spec.expected(policy->name))
                 spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
-            std::cout << verdict_line(r) << '\n' << std::flush;
+            if (text) std::cout << verdict_line(r) << '\n' << std::flush;
             if (r.coverage) {
-                if (args.coverage) std::cout << coverage_text(spec, *policy, *r.coverage);
+                if (args.coverage && text) std::cout << coverage_text(spec, *policy, *r.coverage);
                 for (const std::string& w : coverage_warnings(spec, *policy, *r.coverage))
                     spdlog::warn("{}", w);
             }
@@ -136,6 +141,10 @@ int check(const CheckArgs& args) {
             if (!r.verdict_matches() || !r.states_match()) status = kExitMismatch;
             results.push_back(std::move(r));
         }
+    }
+    if (!text) {
+        std::cout << format_results(format, results, refusals, args.no_write ? "" : args.out);
+        return status;
     }
     std::cout << '\n' << verdict_matrix(results);
     std::size_t mismatches = 0, unexpected = 0, incomplete = 0;
@@ -180,6 +189,10 @@ Command add_check(CLI::App& app) {
     c->add_flag("--compact", a.compact,
                 "store 64-bit fingerprints, not states (prints the chance a state was missed)");
     c->add_flag("--stats", a.stats, "print states, speed and memory of each run on stderr");
+    c->add_option("--format", a.format,
+                  "results on stdout as text (default), json (docs/schemas/results.schema.json), "
+                  "junit, sarif (2.1.0) or tap (13)")
+        ->check(CLI::IsMember({"text", "json", "junit", "sarif", "tap"}));
     c->add_flag("--coverage", a.coverage,
                 "print how often each action, decision point outcome and program step fired");
     return {c, [args] { return check(*args); }};

@@ -26,6 +26,8 @@ inline constexpr int kTraceVersion = 3;  // 2: system-call steps, "noop" steps, 
 
 // "<spec>.<policy>.<invariant>.json"
 std::string counterexample_filename(const RunResult& r, const Counterexample& cx);
+// "violation", "needless_copy" or "stuck", as trace files and JSON name the kind.
+std::string_view kind_name(TraceKind kind);
 // `spec_path` is how the trace refers to the spec ("specs/x.json").
 nlohmann::json counterexample_json(const RunResult& r, const Counterexample& cx,
                                    const std::string& spec_path);

@@ -1,6 +1,7 @@
 // cowpin: the command line. Each subcommand is a file of checker/commands/ (its options and its
 // body); this only sets up logging, parses, and runs the chosen one. Results go to stdout, logs
 // and progress to stderr (spdlog). Exit codes: commands/common.hpp.
+#include <filesystem>
 #include <iostream>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "checker/formats/output_file.hpp"
 #include "commit.hpp"  // COWPIN_COMMIT, generated at build time (cmake/commit.cmake)
 
 int main(int argc, char** argv) {
@@ -33,10 +35,19 @@ int main(int argc, char** argv) {
         return rc == 0 ? kExitOk : kExitBadInput;
     }
     if (verbose) spdlog::set_level(spdlog::level::debug);
+    install_signal_cleanup();  // an interrupted run leaves no partial output file
     try {
         for (const Command& c : commands)
             if (*c.app) return c.run();
-    } catch (const SpecError& err) {
+    } catch (const SpecError& err) {  // and OutputError: an output path that cannot be written
+        std::cerr << "cowpin: " << err.what() << '\n';
+        return kExitBadInput;
+    } catch (const std::filesystem::filesystem_error& err) {
+        // A last resort: every write names its path in an OutputError, and this is a path cowpin
+        // could not read or list (a spec directory without permission), still one line.
+        std::cerr << "cowpin: " << err.what() << '\n';
+        return kExitBadInput;
+    } catch (const std::ios_base::failure& err) {
         std::cerr << "cowpin: " << err.what() << '\n';
         return kExitBadInput;
     }

@@ -29,6 +29,7 @@ namespace cowpin {
 namespace {
 
 constexpr double kBenchRepeatBelow = 15;  // seconds
+constexpr double kMaxBenchSeconds = 1e6;  // --seconds: about 11 days a run
 
 struct BenchOptions {
     std::string dir = "specs/bench";
@@ -143,8 +144,7 @@ int bench(const BenchOptions& options) {
             std::find(options.only.begin(), options.only.end(), s.name) != options.only.end())
             specs.push_back(std::move(s));
     }
-    const std::uint64_t max_bytes =
-        options.memory_mib ? options.memory_mib << 20 : default_memory_bytes();
+    const std::uint64_t max_bytes = memory_bytes(options.memory_mib);
     std::cout << fmt::format(
         "cowpin bench: {} specs, {:.0f} s and {} MiB per run, symmetry {}{}\n", specs.size(),
         options.seconds, max_bytes >> 20, options.symmetry.value_or(true) ? "on" : "off",
@@ -255,18 +255,21 @@ Command add_bench(CLI::App& app) {
     BenchOptions& o = *options;
     auto* bn = app.add_subcommand("bench", "time the exhaustive specs of specs/bench/");
     bn->add_option("dir", o.dir, "directory of benchmark specs (default: specs/bench)");
-    bn->add_option("--seconds", o.seconds, "time limit per run (default 60)");
-    bn->add_option("--memory", o.memory_mib, "memory limit per run in MiB (default: half of RAM)");
-    bn->add_option("--threads", o.threads, "thread counts, a run each (default: 1 2)")
-        ->delimiter(',');
+    bn->add_option("--seconds", o.seconds, "time limit per run, above 0 (default 60)")
+        ->check(seconds_number(kMaxBenchSeconds));
+    bn->add_option("--memory", o.memory_mib, "memory limit per run in MiB (default: half of RAM)")
+        ->transform(whole_number(0, kMaxMemoryMiB, "0: half of RAM"));
+    bn->add_option("--threads", o.threads, "thread counts from 1 to 1024, a run each (default: 1 2)")
+        ->delimiter(',')
+        ->transform(whole_number(1, kMaxThreads));
     bn->add_flag("--compact", o.compact, "fingerprint mode");
     bn->add_option("--symmetry", *symmetry, "process symmetry: auto (on), on, off")
         ->check(CLI::IsMember({"auto", "on", "off"}));
     bn->add_option("--spec", o.only, "only this benchmark spec (repeatable)");
     bn->add_option("--repeat", o.repeat,
-                   fmt::format("runs of each row that finishes within {:.0f} s; the median is "
-                               "shown (default 5)", kBenchRepeatBelow))
-        ->check(CLI::Range(1u, 100u));
+                   fmt::format("runs of each row that finishes within {:.0f} s, 1 to 100; the "
+                               "median is shown (default 5)", kBenchRepeatBelow))
+        ->transform(whole_number(1, 100));
     return {bn, [options, symmetry] {
                 options->symmetry = symmetry_option(*symmetry);
                 return bench(*options);

@@ -12,6 +12,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "checker/formats/output_file.hpp"
 #include "checker/run/run.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/report.hpp"
@@ -93,6 +94,7 @@ int check(const CheckArgs& args) {
     }
     if (runs == 0 && !refusals.empty())
         throw SpecError(first_refusal + " (nothing else to check)");
+    if (!args.no_write) prepare_output_dir(args.out, "--out");  // before any verdict is printed
     if (text)
         for (const std::string& line : refusals) std::cout << line << '\n';
 
@@ -105,8 +107,7 @@ int check(const CheckArgs& args) {
             RunOptions opts;
             opts.bounds = overrides[i];
             opts.limits.max_states = args.max_states;
-            opts.limits.max_bytes =
-                args.memory_mib ? args.memory_mib << 20 : default_memory_bytes();
+            opts.limits.max_bytes = memory_bytes(args.memory_mib);
             opts.threads = args.threads ? args.threads : default_threads();
             opts.compact = args.compact;
             opts.symmetry = symmetry_option(args.symmetry);
@@ -132,11 +133,15 @@ int check(const CheckArgs& args) {
                 for (const std::string& w : coverage_warnings(spec, *policy, *r.coverage))
                     spdlog::warn("{}", w);
             }
-            // A violation found before a limit stopped the run is still a shortest one: every
-            // shallower BFS level was finished.
-            if (!args.no_write)
+            // A run cut short by a limit writes no trace (write_counterexamples()). Nothing is
+            // removed: a trace of this spec and policy that a complete run did not find is named.
+            if (!args.no_write) {
                 for (const std::string& path : write_counterexamples(r, args.out))
                     spdlog::debug("wrote {}", path);
+                for (const std::string& path : stale_counterexamples(r, args.out))
+                    spdlog::warn("stale counterexample {}: this run found no such trace; left in "
+                                 "place", path);
+            }
             if (!r.stats.complete && status == kExitOk) status = kExitIncomplete;
             if (!r.verdict_matches() || !r.states_match()) status = kExitMismatch;
             results.push_back(std::move(r));
@@ -147,8 +152,9 @@ int check(const CheckArgs& args) {
         return status;
     }
     std::cout << '\n' << verdict_matrix(results);
-    std::size_t mismatches = 0, unexpected = 0, incomplete = 0;
+    std::size_t mismatches = 0, unexpected = 0, incomplete = 0, unwritten = 0;
     for (const RunResult& r : results) {
+        unwritten += !r.stats.complete;
         if (!r.verdict_matches() || !r.states_match())
             ++mismatches;
         else if (!r.stats.complete)
@@ -162,6 +168,9 @@ int check(const CheckArgs& args) {
     if (incomplete) std::cout << fmt::format(", {} incomplete", incomplete);
     if (!refusals.empty()) std::cout << fmt::format(", {} refused", refusals.size());
     std::cout << '\n';
+    if (!args.no_write && unwritten)
+        std::cout << fmt::format("no traces written for the {} incomplete run{}: a run cut short "
+                                 "by a limit writes none\n", unwritten, unwritten == 1 ? "" : "s");
     return status;
 }
 
@@ -177,12 +186,19 @@ Command add_check(CLI::App& app) {
                   "check only the policy in this JSON file (repeatable); specs' expectations "
                   "apply to it by its name");
     c->add_option("--bound", a.bounds, "override a bound: name=value (repeatable)");
-    c->add_option("--out", a.out, "directory for counterexamples (default: counterexamples)");
+    c->add_option("--out", a.out,
+                  "directory for counterexamples (default: counterexamples); a run cut short by "
+                  "a limit writes none there, and no file there is ever removed");
     c->add_flag("--no-write", a.no_write, "write no counterexample files");
-    c->add_option("--max-states", a.max_states, "stop a run past this many states (exit 4)");
+    c->add_option("--max-states", a.max_states,
+                  "stop a run past this many states (exit 4; it writes no counterexamples)")
+        ->transform(whole_number(0, ~std::uint64_t{0}, "0: no limit"));
     c->add_option("--memory", a.memory_mib,
-                  "stop a run when its states take this many MiB (exit 4; default: half of RAM)");
-    c->add_option("--threads", a.threads, "worker threads (default: every core)");
+                  "stop a run when its states take this many MiB (exit 4; it writes no "
+                  "counterexamples; default: half of RAM)")
+        ->transform(whole_number(0, kMaxMemoryMiB, "0: half of RAM"));
+    c->add_option("--threads", a.threads, "worker threads, at most 1024 (default: every core)")
+        ->transform(whole_number(0, kMaxThreads, "0: every core"));
     c->add_option("--symmetry", a.symmetry,
                   "process symmetry: auto (on for exhaustive specs, where it is sound), on, off")
         ->check(CLI::IsMember({"auto", "on", "off"}));

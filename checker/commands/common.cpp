@@ -1,6 +1,7 @@
 #include "checker/commands/common.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -87,6 +88,46 @@ std::uint64_t default_memory_bytes() {
     while (meminfo >> key >> kib)
         if (key == "MemTotal:") return kib * 1024 / 2;
     return std::uint64_t{8} << 30;
+}
+
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max, const std::string& note) {
+    const std::string expected =
+        fmt::format("expected a whole number from {} to {}{}", min,
+                    max == ~std::uint64_t{0} ? std::string("2^64 - 1") : std::to_string(max),
+                    note.empty() ? "" : fmt::format(" ({})", note));
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            std::uint64_t v = 0;
+            bool ok = !text.empty() && text.size() <= 20;
+            for (const char c : text) {
+                if (c < '0' || c > '9' || v > (~std::uint64_t{0} - (c - '0')) / 10) {
+                    ok = false;
+                    break;
+                }
+                v = v * 10 + (c - '0');
+            }
+            if (!ok || v < min || v > max) return fmt::format("{}, got '{}'", expected, text);
+            text = std::to_string(v);  // CLI11 reads a leading 0 as octal
+            return "";
+        },
+        "");
+}
+
+CLI::Validator seconds_number(double max) {
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (text.empty() || end != text.c_str() + text.size() || !(v > 0) || !(v <= max))
+                return fmt::format("expected a number of seconds above 0 and at most {}, got "
+                                   "'{}'", max, text);
+            return "";
+        },
+        "");
+}
+
+std::uint64_t memory_bytes(std::uint64_t mib) {
+    return mib ? std::min(mib, kMaxMemoryMiB) << 20 : default_memory_bytes();
 }
 
 }  // namespace cowpin

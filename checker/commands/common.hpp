@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "checker/formats/spec.hpp"
 
 namespace cowpin {
@@ -35,5 +37,21 @@ std::optional<bool> symmetry_option(const std::string& value);
 // The default memory cap: half the machine's memory, so a run stops cleanly (exit 4) long
 // before the OOM killer would end it.
 std::uint64_t default_memory_bytes();
+
+// Numbers on the command line. CLI11 reads "-5" into an unsigned option as 2^64 - 5, and a
+// number past 2^64 as 2^64 - 1, both "no limit" to a run: these checks refuse them (exit 2, one
+// line naming the option) before CLI11 converts anything.
+// A whole number from `min` to `max`, in decimal digits; `note` says what a special value means,
+// e.g. "0: no limit". Give it to ->transform(), not ->check(): it rewrites "010" as "10", which
+// CLI11 would read as octal 8.
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max, const std::string& note = "");
+// A number of seconds above 0 and at most `max`.
+CLI::Validator seconds_number(double max);
+// The largest "--memory" in MiB whose bytes fit in 64 bits.
+inline constexpr std::uint64_t kMaxMemoryMiB = ~std::uint64_t{0} >> 20;
+// "--memory MIB" in bytes, or the default cap for 0.
+std::uint64_t memory_bytes(std::uint64_t mib);
+// The most threads a run may ask for.
+inline constexpr unsigned kMaxThreads = 1024;
 
 }  // namespace cowpin

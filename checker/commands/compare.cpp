@@ -12,6 +12,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "checker/formats/output_file.hpp"
 #include "checker/run/copies.hpp"
 #include "checker/run/trace.hpp"
 
@@ -46,6 +47,7 @@ int compare(const CompareArgs& args) {
         for (const CowPolicy* p : all_policies()) policies.push_back(p);
     std::vector<std::optional<Bounds>> overrides;
     for (const Spec& s : specs) overrides.push_back(bounds_override(s, args.bounds));
+    if (!args.out.empty()) prepare_output_dir(args.out, "--out");
 
     for (std::size_t i = 0; i < specs.size(); ++i) {
         const Spec& spec = specs[i];
@@ -61,7 +63,10 @@ int compare(const CompareArgs& args) {
             std::string witness = "none";
             if (rep.witness) {
                 witness = fmt::format("{} steps", rep.witness->steps());
-                if (!args.out.empty())
+                // As `check`: a run cut short (a --bound depth) writes no trace.
+                if (!args.out.empty() && !rep.run.stats.complete)
+                    witness += " (incomplete run: not written)";
+                else if (!args.out.empty())
                     spdlog::info("wrote {}", write_trace(rep.run, *rep.witness, args.out));
             }
             cols.push_back({p->name, verdict_tags(rep.run.violated), range_text(rep.copies),
@@ -93,7 +98,9 @@ Command add_compare(CLI::App& app) {
     cmp->add_option("--policies", a.policies, "comma-separated policies (default: all)");
     cmp->add_option("--policy-file", a.policy_files, "also compare this policy file");
     cmp->add_option("--bound", a.bounds, "override a bound: name=value (repeatable)");
-    cmp->add_option("--out", a.out, "write each needless-copy witness trace here");
+    cmp->add_option("--out", a.out,
+                    "write each needless-copy witness trace here (not one of a run cut short by a "
+                    "depth bound)");
     return {cmp, [args] { return compare(*args); }};
 }
 

@@ -1,7 +1,5 @@
 // `cowpin graph SPEC --policy P -o G.dot`: the explored state graph as Graphviz DOT, refused
 // (exit 2, nothing written) above --max-states.
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -12,6 +10,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "checker/formats/output_file.hpp"
 #include "checker/views/graph_export.hpp"
 
 namespace cowpin {
@@ -28,6 +27,7 @@ int graph(const GraphArgs& args) {
     const Spec spec = load_spec(args.spec);
     const CowPolicy& p = policy_or_throw(args.policy);
     const Bounds b = bounds_override(spec, args.bounds).value_or(spec.bounds);
+    check_output_file(args.out, "-o");
     std::ostringstream dot;
     GraphStats st;
     try {
@@ -35,13 +35,7 @@ int graph(const GraphArgs& args) {
     } catch (const GraphTooLarge& err) {
         throw SpecError(err.what());
     }
-    const std::string tmp = args.out + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary);
-        f << dot.str();
-        if (!f) throw SpecError(fmt::format("{}: cannot write", args.out));
-    }
-    std::filesystem::rename(tmp, args.out);
+    write_file_atomically(args.out, dot.str());
     std::cout << fmt::format("wrote {}: {} states, {} edges, {} violating\n", args.out, st.states,
                              st.edges, st.violating);
     return kExitOk;
@@ -57,7 +51,8 @@ Command add_graph(CLI::App& app) {
     g->add_option("--policy", a.policy, "policy")->required();
     g->add_option("-o,--output", a.out, "DOT file to write")->required();
     g->add_option("--bound", a.bounds, "override a bound: name=value (repeatable)");
-    g->add_option("--max-states", a.max_states, "refuse graphs with more states (default 5000)");
+    g->add_option("--max-states", a.max_states, "refuse graphs with more states (default 5000)")
+        ->transform(whole_number(1, ~std::uint64_t{0}));
     return {g, [args] { return graph(*args); }};
 }
 

@@ -17,6 +17,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "checker/formats/output_file.hpp"
 #include "checker/formats/state_json.hpp"
 #include "checker/kernel/machine.hpp"
 #include "checker/kernel/reproduce.hpp"
@@ -68,9 +69,7 @@ int write_one(const ReproduceArgs& args, const CowPolicy& policy, const Spec& sp
         std::cout << fmt::format("{}: not reproducible: {}\n", spec.name, *why);
         return kExitIncomplete;
     }
-    const std::string tmp = args.output + ".tmp";
-    std::ofstream(tmp) << emit_program(spec, policy, il, index, count);
-    std::filesystem::rename(tmp, args.output);
+    write_file_atomically(args.output, emit_program(spec, policy, il, index, count));
     std::cout << fmt::format("wrote {}: {} interleaving {} of {}: {}\n", args.output, spec.name,
                              index, count, describe(il));
     return kExitOk;
@@ -84,6 +83,7 @@ int reproduce(const ReproduceArgs& args) {
             throw SpecError("reproduce: give one spec and -o FILE (or --run)");
         if (const std::string why = specs[0].refusal(policy); !why.empty())
             throw SpecError(fmt::format("{}: field 'memory': {}", specs[0].path, why));
+        check_output_file(args.output, "-o");
         return write_one(args, policy, specs[0]);
     }
     // Declared first, destroyed last: the machine is put back before the handlers go.
@@ -216,11 +216,13 @@ Command add_reproduce(CLI::App& app) {
         "reproduce", "turn a scenario interleaving into a C program for the running kernel");
     rp->add_option("specs", a.specs, "scenario spec files or directories")->required();
     rp->add_option("--policy", a.policy, "the policy whose predictions to check (linux-6.18)");
-    rp->add_option("--interleaving", a.interleaving, "which interleaving (1-based)");
+    rp->add_option("--interleaving", a.interleaving, "which interleaving (1-based)")
+        ->transform(whole_number(1, ~std::uint64_t{0}));
     rp->add_option("--trace", a.trace, "reproduce a counterexample trace's steps instead");
     rp->add_option("-o,--output", a.output, "C file to write");
     rp->add_flag("--run", a.run, "build and run the programs, compare with the model");
-    rp->add_option("--sample", a.sample, "at most this many interleavings per spec (16)");
+    rp->add_option("--sample", a.sample, "at most this many interleavings per spec (16)")
+        ->transform(whole_number(1, ~std::uint64_t{0}));
     return {rp, [args] { return reproduce(*args); }};
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "checker/formats/json_input.hpp"
+#include "checker/formats/output_file.hpp"
 #include "checker/formats/policy_json.hpp"
 #include "checker/formats/state_json.hpp"
 #include "checker/run/stuck.hpp"
@@ -140,31 +141,37 @@ json counterexample_json(const RunResult& r, const Counterexample& cx, const std
 }
 
 std::string write_trace(const RunResult& r, const Counterexample& cx, const std::string& dir) {
-    fs::create_directories(dir);
-    const fs::path path = fs::path(dir) / counterexample_filename(r, cx);
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << counterexample_json(r, cx, spec_reference(r.spec->path)).dump(2) << '\n';
-        if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
-    }
-    fs::rename(tmp, path);
-    return path.string();
+    make_output_dir(dir);
+    const std::string path = (fs::path(dir) / counterexample_filename(r, cx)).string();
+    write_file_atomically(path,
+                          counterexample_json(r, cx, spec_reference(r.spec->path)).dump(2) + "\n");
+    return path;
 }
 
 std::vector<std::string> write_counterexamples(const RunResult& r, const std::string& dir) {
-    fs::create_directories(dir);
-    const std::string prefix = fmt::format("{}.{}.", r.spec->name, r.policy->name);
-    for (const auto& e : fs::directory_iterator(dir)) {  // stale traces of this (spec, policy)
-        const std::string name = e.path().filename().string();
-        if (name.rfind(prefix, 0) == 0 && e.path().extension() == ".json") {
-            const std::string rest = name.substr(prefix.size(), name.size() - prefix.size() - 5);
-            if (find_invariant(rest) || rest == "stuck") fs::remove(e.path());
-        }
-    }
+    if (!r.stats.complete) return {};  // partial statistics, and maybe not every trace found
+    make_output_dir(dir);
     std::vector<std::string> written;
     for (const Counterexample& cx : r.counterexamples) written.push_back(write_trace(r, cx, dir));
     return written;
+}
+
+std::vector<std::string> stale_counterexamples(const RunResult& r, const std::string& dir) {
+    if (!r.stats.complete) return {};
+    std::vector<std::string> mine, stale;
+    for (const Counterexample& cx : r.counterexamples) mine.push_back(counterexample_filename(r, cx));
+    const std::string prefix = fmt::format("{}.{}.", r.spec->name, r.policy->name);
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) != 0 || e.path().extension() != ".json") continue;
+        const std::string rest = name.substr(prefix.size(), name.size() - prefix.size() - 5);
+        if ((find_invariant(rest) || rest == "stuck") &&
+            std::find(mine.begin(), mine.end(), name) == mine.end())
+            stale.push_back(e.path().string());
+    }
+    std::sort(stale.begin(), stale.end());
+    return stale;
 }
 
 json load_trace(const std::string& path) {

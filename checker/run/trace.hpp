@@ -33,9 +33,13 @@ nlohmann::json counterexample_json(const RunResult& r, const Counterexample& cx,
                                    const std::string& spec_path);
 // Writes one trace (counterexample or needless-copy witness) into `dir`; returns its path.
 std::string write_trace(const RunResult& r, const Counterexample& cx, const std::string& dir);
-// Writes every counterexample of `r` into `dir` (atomically, via a temporary file and rename),
-// removes stale ones of the same (spec, policy), and returns the paths written.
+// Writes every counterexample of `r` into `dir` (each whole or not at all: write_file_atomically)
+// and returns the paths written. A run cut short by a limit writes none: its statistics are
+// partial and a trace it did not reach may exist. Nothing in `dir` is ever removed.
 std::vector<std::string> write_counterexamples(const RunResult& r, const std::string& dir);
+// The traces of r's (spec, policy) in `dir` (violations and stuck executions) that the complete
+// run `r` did not find: left from an earlier model or spec; none for an incomplete run.
+std::vector<std::string> stale_counterexamples(const RunResult& r, const std::string& dir);
 
 struct ReplayOutcome {
     int exit_code = 0;  // 0 violation reproduced, 1 diverged, 2 malformed input

@@ -12,6 +12,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "checker/run/bless.hpp"
 #include "checker/run/run.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/report.hpp"
@@ -34,6 +35,7 @@ struct CheckArgs {
     bool compact = false;
     bool stats = false;
     bool coverage = false;
+    bool bless = false;            // write the observed verdicts into the specs (run/bless.hpp)
 };
 
 // `--stats`: how big and how fast, on stderr.
@@ -89,6 +91,8 @@ int check(const CheckArgs& args) {
     }
     if (runs == 0 && !refusals.empty())
         throw SpecError(first_refusal + " (nothing else to check)");
+    if (args.bless)
+        for (std::size_t i = 0; i < specs.size(); ++i) check_blessable(specs[i], plans[i]);
     for (const std::string& line : refusals) std::cout << line << '\n';
 
     std::vector<RunResult> results;
@@ -96,6 +100,10 @@ int check(const CheckArgs& args) {
     for (std::size_t i = 0; i < specs.size(); ++i) {
         const Spec& spec = specs[i];
         const std::vector<const CowPolicy*>& policies = plans[i];
+        if (spec.expect.empty() && !policies.empty())
+            std::cout << fmt::format("{}: no \"expect\": its verdicts are reported, not checked "
+                                     "(check --bless records them)\n",
+                                     spec.path);
         for (const CowPolicy* policy : policies) {
             RunOptions opts;
             opts.bounds = overrides[i];
@@ -119,7 +127,7 @@ int check(const CheckArgs& args) {
             };
             RunResult r = run_check(spec, *policy, opts);
             if (args.stats) std::cerr << stats_line(r) << '\n';
-            if (!spec.expected(policy->name))
+            if (!spec.expected(policy->name) && !spec.expect.empty())
                 spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
             std::cout << verdict_line(r) << '\n' << std::flush;
             if (r.coverage) {
@@ -153,6 +161,16 @@ int check(const CheckArgs& args) {
     if (incomplete) std::cout << fmt::format(", {} incomplete", incomplete);
     if (!refusals.empty()) std::cout << fmt::format(", {} refused", refusals.size());
     std::cout << '\n';
+    if (args.bless) {
+        std::vector<std::string> names;
+        for (const CowPolicy& p : files) names.push_back(p.name);
+        const BlessOutcome b = bless_specs(specs, results, names, !args.no_write);
+        std::cout << '\n';
+        for (const std::string& line : b.lines) std::cout << line << '\n';
+        // Blessed runs match now; an incomplete one proves nothing (or still refutes).
+        if (!args.no_write)
+            status = b.refuted ? kExitMismatch : b.incomplete ? kExitIncomplete : kExitOk;
+    }
     return status;
 }
 
@@ -182,6 +200,10 @@ Command add_check(CLI::App& app) {
     c->add_flag("--stats", a.stats, "print states, speed and memory of each run on stderr");
     c->add_flag("--coverage", a.coverage,
                 "print how often each action, decision point outcome and program step fired");
+    c->add_flag("--bless", a.bless,
+                "write each complete run's verdict (and an exhaustive spec's state count) into "
+                "its spec, keeping the rest of the file; exit 0 once written, 4 if a run was "
+                "incomplete (with --no-write: only print what would change)");
     return {c, [args] { return check(*args); }};
 }
 

@@ -29,6 +29,8 @@ struct PoliciesArgs {
 };
 
 int policies(const PoliciesArgs& args) {
+    if (!args.json_of.empty() + args.describing + args.invariants > 1)
+        throw SpecError("policies: give one of --json, --describe, --invariants");
     const DocFormat format = *parse_doc_format(args.format);
     if (!args.json_of.empty()) {
         std::cout << policy_to_json(policy_or_throw(args.json_of)).dump(2) << '\n';
@@ -54,17 +56,16 @@ int policies(const PoliciesArgs& args) {
 Command add_policies(CLI::App& app) {
     auto args = std::make_shared<PoliciesArgs>();
     auto* p = app.add_subcommand("policies", "list the policies with a one-line summary each");
-    auto* json = p->add_option("--json", args->json_of, "print this built-in policy as a policy file");
+    p->add_option("--json", args->json_of, "print this built-in policy as a policy file")
+        ->type_name("NAME");
     auto* describe =
         p->add_option("--describe", args->describe,
                       "each decision point, its behaviours, what each means and the kernel code "
                       "it mirrors, and which policy takes which; or one decision point, or one "
                       "policy, by NAME")
-            ->expected(0, 1);
-    auto* invariants =
-        p->add_flag("--invariants", args->invariants, "the invariants every state is checked for");
-    json->excludes(describe)->excludes(invariants);
-    describe->excludes(invariants);
+            ->expected(0, 1)
+            ->type_name("[NAME]");
+    p->add_flag("--invariants", args->invariants, "the invariants every state is checked for");
     p->add_option("--format", args->format,
                   "text (default) or markdown, for --describe and --invariants")
         ->check(CLI::IsMember({"text", "markdown"}));

@@ -300,3 +300,15 @@ TEST_CASE("cowpin check --bless of a spec without expect under --policy alone is
     CHECK(read_file(tmp / "x.json") == without_expect());
     CHECK_FALSE(fs::exists(tmp / "cx"));
 }
+
+TEST_CASE("cowpin check --bless under --bound is bad input: those verdicts are not for the spec's bounds") {
+    TempDir tmp("bless-bound");
+    write_file(tmp / "x.json", kWrong);
+    const Run r = run_cowpin(fmt::format("check {} --bless --bound handles=0 --no-write",
+                                         quote(tmp / "x.json")), tmp);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "cowpin: --bless: a run under --bound does not check the spec's own bounds, so "
+                   "its verdicts are not the spec's (bless without --bound)\n");
+    CHECK(read_file(tmp / "x.json") == kWrong);
+}

@@ -55,7 +55,9 @@ int policies(const PoliciesArgs& args) {
 
 Command add_policies(CLI::App& app) {
     auto args = std::make_shared<PoliciesArgs>();
-    auto* p = app.add_subcommand("policies", "list the policies with a one-line summary each");
+    auto* p = app.add_subcommand(
+        "policies", "list the policies with a one-line summary each; --describe their decision "
+                    "points and behaviours; --invariants");
     p->add_option("--json", args->json_of, "print this built-in policy as a policy file")
         ->type_name("NAME");
     auto* describe =

@@ -228,10 +228,10 @@ std::string steps_document(DocFormat format) {
         const std::string name(op_name(s.op));
         // Memory: one line where the step, the family and the environment action agree.
         std::vector<std::pair<std::string, std::string>> kinds;
-        if (anywhere(s.step)) kinds.push_back({"as a step", memory_text(s.step)});
-        if (anywhere(s.family)) kinds.push_back({"as a family", memory_text(s.family)});
+        if (anywhere(s.step)) kinds.push_back({"As a step", memory_text(s.step)});
+        if (anywhere(s.family)) kinds.push_back({"As a family", memory_text(s.family)});
         if (anywhere(s.environment))
-            kinds.push_back({"in the environment", memory_text(s.environment)});
+            kinds.push_back({"In the environment", memory_text(s.environment)});
         std::string memory = kinds.front().second;
         if (std::any_of(kinds.begin(), kinds.end(),
                         [&](const auto& k) { return k.second != kinds.front().second; })) {

@@ -88,13 +88,18 @@ def main():
         "The shipped scenario and exhaustive specs, and the built\\-in policies as policy files "
         "(\\fIpolicies/\\fR).",
         ".TP", "/usr/share/doc/cowpin",
-        "The README and the kernel evidence behind each policy decision.",
+        "The README, the semantics (\\fIsemantics/\\fR: the state, the steps, the policies' "
+        "decision points, the invariants, the spec and trace formats) and the kernel evidence "
+        "behind each policy decision.",
         ".SH EXAMPLES",
         ".nf",
         "cowpin check /usr/share/cowpin/specs/basic\\-cow\\-after\\-fork.json",
         "cowpin check specs \\-\\-policy linux\\-6.18 \\-\\-out /tmp/traces",
         "cowpin explain /tmp/traces/vmsplice\\-unmap\\-in\\-child.linux\\-5.7.get_no_leak.json",
         "cowpin policies \\-\\-json linux\\-5.19 > my\\-idea.json",
+        "cowpin policies \\-\\-describe fork",
+        "cowpin steps",
+        "cowpin check specs/my\\-spec.json \\-\\-bless",
         ".fi",
     ]
     with open(f"{outdir}/cowpin.1", "w") as f:

@@ -13,7 +13,8 @@ if [ "$mode" = deb ]; then
   deb=$(ls "$tmp"/cowpin_*.deb) || fail "no .deb written"
   contents=$(dpkg-deb -c "$deb")
   for f in ./usr/bin/cowpin ./usr/share/man/man1/cowpin.1 ./usr/share/bash-completion/completions/cowpin \
-           ./usr/share/cowpin/specs/basic-cow-after-fork.json ./usr/share/cowpin/specs/policies/linux-6.18.json; do
+           ./usr/share/cowpin/specs/basic-cow-after-fork.json ./usr/share/cowpin/specs/policies/linux-6.18.json \
+           ./usr/share/doc/cowpin/semantics/steps.md; do
     grep -qF " $f" <<< "$contents" || fail "$f not in $(basename "$deb")"
   done
   depends=$(dpkg-deb -f "$deb" Depends)

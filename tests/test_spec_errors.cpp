@@ -238,8 +238,6 @@ TEST_CASE("A missing required field is named with what it should hold") {
           field_error("name", "missing (expected a string)"));
     CHECK(error_of(scenario([](json& j) { j.erase("bounds"); })) ==
           field_error("bounds", "missing (expected an object)"));
-    CHECK(error_of(scenario([](json& j) { j.erase("expect"); })) ==
-          field_error("expect", "missing (expected an object of verdicts)"));
     CHECK(error_of(scenario([](json& j) { j.erase("programs"); })) ==
           field_error("programs",
                       "expected exactly one of 'programs' (scenario) or 'actions' (exhaustive)"));
@@ -248,6 +246,12 @@ TEST_CASE("A missing required field is named with what it should hold") {
                       "expected exactly one of 'programs' (scenario) or 'actions' (exhaustive)"));
     CHECK(error_of(scenario([](json& j) { j["programs"].erase("P0"); j["programs"]["P1"] = {"write v0"}; })) ==
           field_error("programs.P0", "missing (P0 is the initial process)"));
+}
+
+TEST_CASE("An empty 'expect' is refused: a spec expects a verdict of every policy, or leaves 'expect' out") {
+    CHECK(error_of(scenario([](json& j) { j["expect"] = json::object(); })) ==
+          field_error("expect", "an empty object (expected a verdict per policy, or \"default\"; "
+                                "leave \"expect\" out to check nothing)"));
 }
 
 TEST_CASE("A field of the wrong type names the field, the expected type and the type it got") {

@@ -13,6 +13,7 @@
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
 #include "checker/formats/output_file.hpp"
+#include "checker/run/bless.hpp"
 #include "checker/run/run.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/report.hpp"
@@ -37,6 +38,7 @@ struct CheckArgs {
     bool stats = false;
     bool coverage = false;
     std::string format = "text";  // text, json, junit, sarif, tap (views/results_formats.hpp)
+    bool bless = false;            // write the observed verdicts into the specs (run/bless.hpp)
 };
 
 // `--stats`: how big and how fast, on stderr.
@@ -94,6 +96,13 @@ int check(const CheckArgs& args) {
     }
     if (runs == 0 && !refusals.empty())
         throw SpecError(first_refusal + " (nothing else to check)");
+    if (args.bless && !args.bounds.empty())
+        throw SpecError("--bless: a run under --bound does not check the spec's own bounds, so "
+                        "its verdicts are not the spec's (bless without --bound)");
+    if (args.bless && !text)
+        throw SpecError("--bless: it prints what it changes as text (bless without --format)");
+    if (args.bless)
+        for (std::size_t i = 0; i < specs.size(); ++i) check_blessable(specs[i], plans[i]);
     if (!args.no_write) prepare_output_dir(args.out, "--out");  // before any verdict is printed
     if (text)
         for (const std::string& line : refusals) std::cout << line << '\n';
@@ -103,6 +112,10 @@ int check(const CheckArgs& args) {
     for (std::size_t i = 0; i < specs.size(); ++i) {
         const Spec& spec = specs[i];
         const std::vector<const CowPolicy*>& policies = plans[i];
+        if (spec.expect.empty() && !policies.empty())
+            std::cout << fmt::format("{}: no \"expect\": its verdicts are reported, not checked "
+                                     "(check --bless records them)\n",
+                                     spec.path);
         for (const CowPolicy* policy : policies) {
             RunOptions opts;
             opts.bounds = overrides[i];
@@ -125,7 +138,7 @@ int check(const CheckArgs& args) {
             };
             RunResult r = run_check(spec, *policy, opts);
             if (args.stats) std::cerr << stats_line(r) << '\n';
-            if (!spec.expected(policy->name))
+            if (!spec.expected(policy->name) && !spec.expect.empty())
                 spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
             if (text) std::cout << verdict_line(r) << '\n' << std::flush;
             if (r.coverage) {
@@ -171,6 +184,16 @@ int check(const CheckArgs& args) {
     if (!args.no_write && unwritten)
         std::cout << fmt::format("no traces written for the {} incomplete run{}: a run cut short "
                                  "by a limit writes none\n", unwritten, unwritten == 1 ? "" : "s");
+    if (args.bless) {
+        std::vector<std::string> names;
+        for (const CowPolicy& p : files) names.push_back(p.name);
+        const BlessOutcome b = bless_specs(specs, results, names, !args.no_write);
+        std::cout << '\n';
+        for (const std::string& line : b.lines) std::cout << line << '\n';
+        // Blessed runs match now; an incomplete one proves nothing (or still refutes).
+        if (!args.no_write)
+            status = b.refuted ? kExitMismatch : b.incomplete ? kExitIncomplete : kExitOk;
+    }
     return status;
 }
 
@@ -211,6 +234,10 @@ Command add_check(CLI::App& app) {
         ->check(CLI::IsMember({"text", "json", "junit", "sarif", "tap"}));
     c->add_flag("--coverage", a.coverage,
                 "print how often each action, decision point outcome and program step fired");
+    c->add_flag("--bless", a.bless,
+                "write each complete run's verdict (and an exhaustive spec's state count) into "
+                "its spec, keeping the rest of the file; exit 0 once written, 4 if a run was "
+                "incomplete (with --no-write: only print what would change)");
     return {c, [args] { return check(*args); }};
 }
 

@@ -23,5 +23,6 @@ Command add_policies(CLI::App& app);
 Command add_replay(CLI::App& app);
 Command add_explain(CLI::App& app);
 Command add_graph(CLI::App& app);
+Command add_steps(CLI::App& app);
 
 }  // namespace cowpin

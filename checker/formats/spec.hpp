@@ -51,6 +51,8 @@ struct Spec {
     // Why `policy` cannot be run on this spec (it does not model the spec's memory), or "".
     std::string refusal(const CowPolicy& policy) const;
     // Expected verdict (bit per Inv, kStuckVerdict; 0 = holds), by policy name or "default".
+    // Empty when the spec has no "expect": then nothing is expected of any run, and its verdicts
+    // are reported, not checked.
     std::map<std::string, std::uint32_t> expect;
     // Expected number of canonical states, by policy name (optional).
     std::map<std::string, std::uint64_t> expect_states;

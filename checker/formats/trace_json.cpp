@@ -1,13 +1,14 @@
 #include "checker/formats/trace_json.hpp"
 
 #include <functional>
-#include <initializer_list>
+#include <utility>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "checker/formats/json_input.hpp"
 #include "checker/formats/spec.hpp"
+#include "checker/formats/spec_parser.hpp"
 
 namespace cowpin {
 
@@ -27,15 +28,6 @@ struct Field {
     bool required = true;
     Nested nested = nullptr;
 };
-
-std::string type_name(const json& j) {
-    if (j.is_null()) return "null";
-    if (j.is_boolean()) return "a boolean";
-    if (j.is_number_integer()) return "an integer";
-    if (j.is_number()) return "a number";
-    if (j.is_string()) return "a string";
-    return j.is_array() ? "an array" : "an object";
-}
 
 std::string_view expected(Type t) {
     switch (t) {
@@ -100,7 +92,7 @@ public:
     void value(const json& j, const std::string& field, Type t, const Nested& nested = nullptr) const {
         if (!fits(j, t))  // a number is quoted: "got -1", "got 1.5"
             fail(field, fmt::format("expected {}, got {}", expected(t),
-                                    j.is_number() ? j.dump() : type_name(j)));
+                                    j.is_number() ? j.dump() : spec_detail::type_of(j)));
         if (nested) nested(*this, j, field);
     }
 
@@ -224,22 +216,22 @@ Nested step_shape(const Nested& state) {
 
 void check_trace_shape(const json& t, const std::string& path, int version) {
     using T = Type;
-    const FieldCheck shape(path);
+    const FieldCheck check(path);
     if (!t.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
     const std::string kind = t.value("kind", json()).is_string() ? t["kind"].get<std::string>() : "";
     if (kind != "violation" && kind != "needless_copy" && kind != "stuck")
-        shape.fail("kind", "expected \"violation\", \"needless_copy\" or \"stuck\"");
+        check.fail("kind", "expected \"violation\", \"needless_copy\" or \"stuck\"");
     // What each kind has: its invariant and earlier violations, or neither.
-    const bool violation = kind == "violation", needless = kind == "needless_copy";
+    const bool violation = kind == "violation", needless = kind == "needless_copy",
+               stuck = kind == "stuck";
     const Nested state = state_shape();
     const Nested earlier = each(T::object, fields({{"invariant", T::string},
                                                    {"step", T::natural},
                                                    {"message", T::string}}));
-    const Nested ending = fields({{"step", T::natural}, {"message", T::string}});
     // Version 4 carries the spec itself.
     std::vector<Field> spec = {{"name", T::string}, {"path", T::string}, {"sha256", T::string}};
     if (version >= 4) spec.push_back({"content", T::object});
-    shape.object(
+    check.object(
         t, "",
         {{"format", T::string},
          {"version", T::natural},
@@ -264,21 +256,20 @@ void check_trace_shape(const json& t, const std::string& path, int version) {
           fields({{"step", T::natural}, {"invariant", T::string}, {"message", T::string}})},
          {"needless_copy", T::object, needless,
           fields({{"step", T::positive}, {"message", T::string}})},
-         {"stuck", T::object, kind == "stuck", ending},
+         {"stuck", T::object, stuck, fields({{"step", T::natural}, {"message", T::string}})},
          {"stats", T::object, true,
           fields({{"states", T::natural},
                   {"transitions", T::natural},
                   {"depth", T::natural},
                   {"symmetry", T::boolean, false}})}});
     // The fields of the other kinds.
-    for (const char* key : {"invariant", "already_violated", "violation", "needless_copy", "stuck"}) {
-        const bool belongs = std::string_view(key) == "already_violated" ? !needless
-                             : std::string_view(key) == "invariant" || std::string_view(key) == "violation"
-                                 ? violation
-                                 : std::string_view(key) == kind;
-        if (t.contains(key) && !belongs)
-            shape.fail(key, fmt::format("not in a trace of kind \"{}\"", kind));
-    }
+    const std::pair<const char*, bool> belongs[] = {{"invariant", violation},
+                                                    {"already_violated", !needless},
+                                                    {"violation", violation},
+                                                    {"needless_copy", needless},
+                                                    {"stuck", stuck}};
+    for (const auto& [key, here] : belongs)
+        if (t.contains(key) && !here) check.fail(key, fmt::format("not in a trace of kind \"{}\"", kind));
 }
 
 std::optional<std::string> first_difference(const json& given, const json& derived,

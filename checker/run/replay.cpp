@@ -157,7 +157,7 @@ Prepared prepare(const std::string& path, const std::optional<std::string>& spec
 class Replay {
 public:
     explicit Replay(const Prepared& p)
-        : p_(p), t_(p.t), config_(p.spec.model_config(p_.policy)), model_(bounded(config_, p.bounds)) {}
+        : p_(p), t_(p.t), model_(bounded(p.spec.model_config(p.policy), p.bounds)) {}
 
     ReplayOutcome run() {
         if (auto d = header()) return diverged(*d);
@@ -316,7 +316,6 @@ private:
 
     const Prepared& p_;
     const json& t_;
-    ModelConfig config_;
     CowModel model_;
     std::vector<State> states_;  // states_[0] initial, states_[i] after step i
     std::vector<std::uint32_t> decisions_;

@@ -37,7 +37,7 @@ TEST_CASE("a number beyond the range of a double is refused in a spec, a policy 
           "([json.exception.out_of_range.406] number overflow parsing '-1e400')");
     TempDir tmp("json-range");
     std::string trace = read_file(kSource / kTrace);
-    trace.replace(trace.find("\"version\": 3"), 12, "\"version\": 1e400");
+    trace.replace(trace.find("\"version\": 4"), 12, "\"version\": 1e400");
     write_file(tmp / "t.json", trace);
     const Run replay = cli_test::cowpin("replay " + quote(tmp / "t.json"), tmp);
     CHECK(replay.code == 2);

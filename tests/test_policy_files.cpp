@@ -7,6 +7,7 @@
 #include "checker/formats/policy_json.hpp"
 #include "checker/run/run.hpp"
 #include "checker/formats/spec.hpp"
+#include "checker/run/replay.hpp"
 #include "checker/run/trace.hpp"
 
 using namespace cowpin;
@@ -141,7 +142,7 @@ TEST_CASE("a trace of a policy file records its decisions and replays without th
     CHECK(t["policy"] == "fork-shares-pinned");
     CHECK(t["policy_decisions"]["fork"] == "share");
     CHECK_FALSE(t["policy_decisions"].contains("name"));
-    const ReplayOutcome out = replay_trace(written[2], spec.path);
+    const ReplayOutcome out = replay_trace(written[2]);
     CHECK(out.exit_code == 0);
     CHECK(out.message == "reproduced: pin_reliable violated after 3 steps: Longterm R/W pin is "
                          "not reliable (h0 on P0 v0 sees stale data)");

@@ -198,7 +198,7 @@ TEST_CASE("cowpin replay reproduces a written trace and names the step where a t
     CHECK(ok.out == "reproduced: get_no_leak violated after 4 steps: " +
                         original["message"].get<std::string>() + "\n");
 
-    // Tampered copies live beside the original, so they find the spec the same way.
+    // Tampered copies carry the spec as the original does.
     auto replay_modified = [&](const std::string& name, auto&& edit) {
         json t = original;
         edit(t);
@@ -216,7 +216,9 @@ TEST_CASE("cowpin replay reproduces a written trace and names the step where a t
         s["text"] = "P0 write v0";
     });
     CHECK(other.code == 1);
-    CHECK(other.err == "cowpin: diverges at step 2: P0 write v0 leads to a different state than the trace records\n");
+    CHECK(other.err == "cowpin: diverges at step 2: P0 write v0 leads to a different state than the "
+                       "trace records: field 'steps[1].state.frames[0].gets' is 1 in the trace; "
+                       "replay derives 0\n");
 
     // Step 3 was "P1 munmap v0"; P1's program does not read.
     const Run not_enabled = replay_modified("not-enabled.json", [](json& t) {
@@ -232,13 +234,17 @@ TEST_CASE("cowpin replay reproduces a written trace and names the step where a t
         frame["refcount"] = 4;
     });
     CHECK(state.code == 1);
-    CHECK(state.err == "cowpin: diverges at step 2: P1 vmsplice v0 h0 leads to a different state than the trace records\n");
+    CHECK(state.err == "cowpin: diverges at step 2: P1 vmsplice v0 h0 leads to a different state "
+                       "than the trace records: field 'steps[1].state.frames[0].refcount' is 4 in "
+                       "the trace; replay derives 3\n");
 
     const Run initial = replay_modified("initial.json", [](json& t) {
         t["initial_state"]["frames"][0]["data"] = "x1";
     });
     CHECK(initial.code == 1);
-    CHECK(initial.err == "cowpin: diverges at step 0: the initial state differs from the trace's\n");
+    CHECK(initial.err == "cowpin: diverges at step 0: the initial state differs from the trace's: "
+                         "field 'initial_state.frames[0].data' is \"x1\" in the trace; replay "
+                         "derives \"x0\"\n");
 
     // The path cut short of the violating step.
     const Run short_path = replay_modified("short.json", [](json& t) { t["steps"].erase(3); });
@@ -249,7 +255,7 @@ TEST_CASE("cowpin replay reproduces a written trace and names the step where a t
     const Run malformed = replay_modified("malformed.json", [](json& t) { t["steps"][0]["action"] = "jump"; });
     CHECK(malformed.code == 2);
     CHECK(malformed.err == "cowpin: " + (fs::path(dir) / "malformed.json").string() +
-                               ": field 'steps[0]': unknown action 'jump'\n");
+                               ": field 'steps[0].action': unknown action 'jump'\n");
 }
 
 TEST_CASE("cowpin replay of a file that is not a trace exits 2 naming the file") {

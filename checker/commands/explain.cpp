@@ -1,12 +1,15 @@
-// `cowpin explain TRACE.json`: a trace as text, one block per step, in kernel words.
+// `cowpin explain TRACE.json [--spec S] [--policy-file F]`: a trace as text, one block per step,
+// in kernel words, with the policy decision each step took. The trace is replayed first
+// (replay.hpp): one that does not reproduce is refused with replay's message and exit code.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
-
-#include <fmt/format.h>
+#include <vector>
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "checker/run/replay.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/explain.hpp"
 
@@ -14,25 +17,33 @@ namespace cowpin {
 
 namespace {
 
-int explain(const std::string& trace) {
-    const nlohmann::json t = load_trace(trace);
-    std::string text;
-    try {
-        text = explain_trace(t);
-    } catch (const nlohmann::json::exception& e) {
-        throw SpecError(fmt::format("{}: not a complete trace: {}", trace, e.what()));
+struct ExplainArgs {
+    std::string trace, spec;
+    std::vector<std::string> policy_files;
+};
+
+int explain(const ExplainArgs& args) {
+    const ReplayOutcome r = replay_trace(
+        args.trace, args.spec.empty() ? std::nullopt : std::optional<std::string>(args.spec),
+        load_policy_files(args.policy_files));
+    std::cerr << r.notes;
+    if (r.exit_code != kExitOk) {
+        std::cerr << "cowpin: " << r.message << '\n';
+        return r.exit_code;
     }
-    std::cout << text;
+    std::cout << explain_trace(load_trace(args.trace), r.decisions);
     return kExitOk;
 }
 
 }  // namespace
 
 Command add_explain(CLI::App& app) {
-    auto trace = std::make_shared<std::string>();
+    auto args = std::make_shared<ExplainArgs>();
     auto* e = app.add_subcommand("explain", "print a counterexample as text, in kernel words");
-    e->add_option("trace", *trace, "counterexample JSON")->required();
-    return {e, [trace] { return explain(*trace); }};
+    e->add_option("trace", args->trace, "counterexample JSON")->required();
+    e->add_option("--spec", args->spec, "spec file (default: the one the trace carries)");
+    e->add_option("--policy-file", args->policy_files, "policy file the trace was checked with");
+    return {e, [args] { return explain(*args); }};
 }
 
 }  // namespace cowpin

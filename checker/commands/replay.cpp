@@ -1,6 +1,7 @@
 // `cowpin replay TRACE.json [--spec S] [--policy-file F]`: re-execute a counterexample (or a
-// needless-copy witness) through the model: exit 0 if it reproduces, 1 naming the first step
-// that diverges, 2 on a malformed trace.
+// needless-copy witness, or a stuck trace) through the model and re-derive every field of it:
+// exit 0 if it reproduces, 1 naming the first field that diverges, 2 on a malformed trace (one
+// line on stderr for both).
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -9,7 +10,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
-#include "checker/run/trace.hpp"
+#include "checker/run/replay.hpp"
 
 namespace cowpin {
 
@@ -24,6 +25,7 @@ int replay(const ReplayArgs& args) {
     const ReplayOutcome r = replay_trace(
         args.trace, args.spec.empty() ? std::nullopt : std::optional<std::string>(args.spec),
         load_policy_files(args.policy_files));
+    std::cerr << r.notes;
     if (r.exit_code == kExitOk)
         std::cout << r.message << '\n';
     else
@@ -37,7 +39,7 @@ Command add_replay(CLI::App& app) {
     auto args = std::make_shared<ReplayArgs>();
     auto* r = app.add_subcommand("replay", "re-execute a counterexample through the model");
     r->add_option("trace", args->trace, "counterexample JSON")->required();
-    r->add_option("--spec", args->spec, "spec file (default: the one the trace names)");
+    r->add_option("--spec", args->spec, "spec file (default: the one the trace carries)");
     r->add_option("--policy-file", args->policy_files, "policy file the trace was checked with");
     return {r, [args] { return replay(*args); }};
 }

@@ -201,6 +201,7 @@ Spec parse_spec(const std::string& text, const std::string& path,
     Spec spec;
     spec.path = path;
     spec.sha256 = sha256_hex(text);
+    spec.text = text;
     spec.name = p.string(j, "name", true);
     if (spec.name.empty() || spec.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") !=
                                  std::string::npos)

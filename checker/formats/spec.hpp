@@ -29,6 +29,7 @@ inline constexpr std::uint32_t kStuckVerdict = 1u << kInvariants;
 struct Spec {
     std::string path;    // as given on the command line
     std::string sha256;  // of the file's bytes
+    std::string text;    // the file's bytes: a trace carries the document (checker/run/trace.hpp)
     std::string name, title, about;
     Bounds bounds;
     Memory memory = Memory::base;   // "memory" (MODEL.md §9)

@@ -196,93 +196,117 @@ json action_to_json(const Action& a) {
 
 namespace {
 
-bool parse_name(const json& j, char prefix, std::uint8_t& out) {
-    if (!j.is_string()) return false;
+// "P3" → 3 with prefix 'P'; nullopt if it is not a prefix and digits (never wrapped).
+std::optional<int> parse_name(const json& j, char prefix) {
+    if (!j.is_string()) return std::nullopt;
     const std::string s = j.get<std::string>();
-    if (s.size() < 2 || s[0] != prefix) return false;
-    int n = 0;
-    for (std::size_t i = 1; i < s.size(); ++i) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        n = n * 10 + (s[i] - '0');
-        if (n > 200) return false;
-    }
-    out = static_cast<std::uint8_t>(n);
-    return true;
+    if (s.size() < 2 || s.size() > 4 || s[0] != prefix ||
+        s.find_first_not_of("0123456789", 1) != std::string::npos)
+        return std::nullopt;
+    return std::stoi(s.substr(1));
+}
+
+// "P0..P1": the names below `count`.
+std::string name_range(char prefix, int count) {
+    return count == 1 ? fmt::format("{}0", prefix) : fmt::format("{}0..{}{}", prefix, prefix, count - 1);
 }
 
 }  // namespace
 
-std::optional<Action> action_from_json(const json& j, std::string& error) {
+std::optional<Action> action_from_json(const json& j, const Bounds& bounds, ActionError& error) {
+    auto fail = [&](std::string field, std::string message) -> std::optional<Action> {
+        error = ActionError{std::move(field), std::move(message)};
+        return std::nullopt;
+    };
     if (!j.is_object() || !j.contains("action") || !j["action"].is_string() ||
-        !j.contains("actor") || !j.contains("args") || !j["args"].is_object()) {
-        error = "a step needs 'actor', 'action' and 'args'";
-        return std::nullopt;
-    }
+        !j.contains("actor") || !j.contains("args") || !j["args"].is_object())
+        return fail("", "a step needs 'actor', 'action' and 'args'");
     const std::optional<Op> op = parse_op(j["action"].get<std::string>());
-    if (!op) {
-        error = fmt::format("unknown action '{}'", j["action"].get<std::string>());
-        return std::nullopt;
-    }
+    if (!op) return fail("action", fmt::format("unknown action '{}'", j["action"].get<std::string>()));
     Action a;
     a.op = *op;
-    if (j.value("program_step", false)) a.flags |= kStepFlag;
+    if (j.contains("program_step")) {
+        if (j["program_step"] != true) return fail("program_step", "expected true, or no such field");
+        a.flags |= kStepFlag;
+    }
     const json& actor = j["actor"];
-    if (!parse_name(actor, 'P', a.proc)) {
-        if (actor != "kernel" && actor != "device") {
-            error = fmt::format("actor must be Pn, kernel or device, not {}", actor.dump());
-            return std::nullopt;
-        }
+    const std::optional<int> proc = parse_name(actor, 'P');
+    if (proc && *proc < bounds.processes) {
+        a.proc = static_cast<std::uint8_t>(*proc);
+    } else if (actor == (is_handle_op(a.op) ? "device" : "kernel")) {  // as action_to_json()
         a.proc = kNone;
+    } else {
+        return fail("actor", fmt::format("expected {} or {}, got {}", name_range('P', bounds.processes),
+                                         is_handle_op(a.op) ? "device" : "kernel", actor.dump()));
     }
     const json& args = j["args"];
-    auto need = [&](const char* key, char prefix, std::uint8_t& out) {
-        if (args.contains(key) && parse_name(args[key], prefix, out)) return true;
-        error = fmt::format("action '{}' needs args.{} of the form {}N", op_name(a.op), key, prefix);
+    // args.KEY names a process, page or handle below `count`.
+    auto need = [&](const char* key, char prefix, int count, std::uint8_t& out) {
+        const std::optional<int> n = args.contains(key) ? parse_name(args[key], prefix) : std::nullopt;
+        if (n && *n < count) {
+            out = static_cast<std::uint8_t>(*n);
+            return true;
+        }
+        const std::string range = name_range(prefix, count);
+        error = ActionError{fmt::format("args.{}", key),
+                            args.contains(key)
+                                ? fmt::format("expected {}, got {}", range, args[key].dump())
+                                : fmt::format("missing (action '{}' names {})", op_name(a.op), range)};
         return false;
     };
+    auto need_page = [&](std::uint8_t& out) { return need("vaddr", 'v', bounds.pages, out); };
+    auto need_handle = [&](std::uint8_t& out) { return need("handle", 'h', bounds.handles, out); };
     switch (a.op) {
         case Op::fork:
-            if (!need("child", 'P', a.arg)) return std::nullopt;
+            if (!need("child", 'P', bounds.processes, a.arg)) return std::nullopt;
             break;
         case Op::wait:
-            if (!need("process", 'P', a.arg)) return std::nullopt;
+            if (!need("process", 'P', bounds.processes, a.arg)) return std::nullopt;
             break;
         case Op::exit:
         case Op::mprotect_vma:
             break;
         case Op::pin:
         case Op::get:
-            if (!need("vaddr", 'v', a.arg) || !need("handle", 'h', a.handle)) return std::nullopt;
-            if (args.value("access", "") == "rw")
+            if (!need_page(a.arg) || !need_handle(a.handle)) return std::nullopt;
+            if (args.value("access", json()) == "rw")
                 a.flags |= kWriteFlag;
-            else if (args.value("access", "") != "ro") {
-                error = "pin/get needs args.access ro or rw";
-                return std::nullopt;
-            }
+            else if (args.value("access", json()) != "ro")
+                return fail("args.access", fmt::format("expected \"ro\" or \"rw\", got {}",
+                                                       args.value("access", json()).dump()));
             break;
         case Op::vmsplice:
         case Op::odirect_read:
         case Op::odirect_write:
         case Op::iouring_fixed:
-            if (!need("vaddr", 'v', a.arg) || !need("handle", 'h', a.handle)) return std::nullopt;
+            if (!need_page(a.arg) || !need_handle(a.handle)) return std::nullopt;
             if (gup_op_writes(a.op, false)) a.flags |= kWriteFlag;
             break;
         case Op::unpin:
         case Op::dma_write:
-            if (!need("handle", 'h', a.handle)) return std::nullopt;
+            if (!need_handle(a.handle)) return std::nullopt;
             break;
         default:
             if (is_frame_op(a.op) && !a.from_program()) {
-                if (!args.contains("frame") || !args["frame"].is_number_unsigned() ||
-                    args["frame"].get<unsigned>() >= kMaxFrames) {
-                    error = fmt::format("action '{}' needs args.frame", op_name(a.op));
-                    return std::nullopt;
-                }
-                a.arg = static_cast<std::uint8_t>(args["frame"].get<unsigned>());
-            } else if (!need("vaddr", 'v', a.arg)) {
+                const json frame = args.value("frame", json());
+                // get<std::uint64_t>(): 4294967296 is not frame 0.
+                if (!frame.is_number_unsigned() || frame.get<std::uint64_t>() >= kMaxFrames)
+                    return fail("args.frame",
+                                fmt::format("expected a frame 0..{}, got {}", kMaxFrames - 1,
+                                            frame.is_null() ? std::string("none") : frame.dump()));
+                a.arg = static_cast<std::uint8_t>(frame.get<std::uint64_t>());
+            } else if (!need_page(a.arg)) {
                 return std::nullopt;
             }
     }
+    return a;
+}
+
+std::optional<Action> action_from_json(const json& j, std::string& error) {
+    ActionError e;
+    const std::optional<Action> a =
+        action_from_json(j, Bounds{kMaxProcs, kMaxPages, kMaxHandles, kMaxSlots, 0}, e);
+    if (!a) error = e.field.empty() ? e.message : fmt::format("field '{}': {}", e.field, e.message);
     return a;
 }
 

@@ -22,7 +22,16 @@ nlohmann::json state_to_json(const State& s, const CowModel& model);
 
 // {"actor": "P0", "action": "pin", "args": {...}}; from_program marks a scenario step.
 nlohmann::json action_to_json(const Action& a);
-// Inverse of action_to_json; nullopt (with `error`) if malformed.
+// Why a step's action cannot be read: the field within the step ("action", "args.frame"; empty
+// for the step itself) and what was expected.
+struct ActionError {
+    std::string field, message;
+};
+// Inverse of action_to_json; nullopt (with `error`) if malformed, or if it names a process, page
+// or handle beyond `bounds`, or a frame beyond the build's kMaxFrames (never wrapped).
+std::optional<Action> action_from_json(const nlohmann::json& j, const Bounds& bounds,
+                                       ActionError& error);
+// The same within the build's capacities; `error` is "field 'args.frame': ...".
 std::optional<Action> action_from_json(const nlohmann::json& j, std::string& error);
 
 }  // namespace cowpin

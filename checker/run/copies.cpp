@@ -34,6 +34,11 @@ void relax(const std::vector<Edge>& edges, std::size_t n, bool use_needless,
 
 }  // namespace
 
+std::string needless_copy_message(const Action& a) {
+    return fmt::format("Needless copy: {} copies a page no other process maps or references",
+                       format_action(a));
+}
+
 CopyReport analyze_copies(const Spec& spec, const CowPolicy& policy, const RunOptions& options) {
     CopyReport rep;
     std::vector<Edge> edges;
@@ -61,9 +66,7 @@ CopyReport analyze_copies(const Spec& spec, const CowPolicy& policy, const RunOp
                     if (!rep.witness) {
                         rep.witness = raw_path(model, explorer, id, &a);
                         rep.witness->kind = TraceKind::needless_copy;
-                        rep.witness->message = fmt::format(
-                            "Needless copy: {} copies a page no other process maps or references",
-                            format_action(rep.witness->actions.back()));
+                        rep.witness->message = needless_copy_message(rep.witness->actions.back());
                     }
                 }
                 if (scenario) edges.push_back(Edge{id, to, fx.copies, fx.needless});

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "checker/run/run.hpp"
 
@@ -26,6 +27,9 @@ struct CopyReport {
     std::optional<Counterexample> witness;  // shortest path ending in a needless copy
     std::uint64_t needless_edges = 0;       // transitions that copy needlessly
 };
+
+// A witness's message: "Needless copy: P0 write v0 copies a page ...".
+std::string needless_copy_message(const Action& last_step);
 
 CopyReport analyze_copies(const Spec& spec, const CowPolicy& policy, const RunOptions& options = {});
 

@@ -2,29 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "model/policy_points.hpp"
 #include "model/syscalls.hpp"
 
 namespace cowpin {
 
 namespace {
-
-constexpr std::array<std::array<std::string_view, 2>, kDecisionPoints> kOutcomes = {{
-    {"reuse", "copy"},
-    {"as is", "fault"},
-    {"as is", "fault"},
-    {"share", "copy"},
-    {"allowed", "refused"},
-    {"allowed", "refused"},
-    {"writable", "R/O"},
-    {"writable", "R/O"},
-    {"write-protect", "skip"},
-    {"get", "pin"},
-    {"share", "copy"},
-    {"reuse", "copy"},
-    {"reuse", "split or copy"},
-    {"reuse", "copy"},
-    {"collapse", "refuse"},
-}};
 
 std::uint32_t bit(Decision d) { return 1u << static_cast<int>(d); }
 
@@ -32,7 +15,7 @@ std::uint32_t bit(Decision d) { return 1u << static_cast<int>(d); }
 
 std::string_view decision_name(Decision d) { return kDecisionNames[static_cast<int>(d)]; }
 std::string_view outcome_name(Decision d, bool second) {
-    return kOutcomes[static_cast<int>(d)][second ? 1 : 0];
+    return decision_point_text(d).outcomes[second ? 1 : 0];
 }
 
 std::uint32_t reachable_decisions(const Spec& spec, const CowPolicy& policy) {

@@ -34,19 +34,6 @@ void check_programs_fit(const Spec& spec, const Bounds& b) {
         }
 }
 
-// The invariants (other than `except`) the path violated before its last state, each with the
-// first step that did.
-void note_earlier(const CowModel& model, Counterexample& cx, int except) {
-    for (int i = 0; i < kInvariants; ++i) {
-        if (i == except || !model.checks(i)) continue;
-        for (std::size_t k = 0; k + 1 < cx.states.size(); ++k)
-            if (!model.invariant_holds(cx.states[k], i)) {
-                cx.earlier.emplace_back(static_cast<Inv>(i), k);
-                break;
-            }
-    }
-}
-
 Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& ex,
                        engine::StateId last, Inv inv) {
     Counterexample cx = raw_path(model, ex, last);
@@ -57,6 +44,17 @@ Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& 
 }
 
 }  // namespace
+
+void note_earlier(const CowModel& model, Counterexample& cx, int except) {
+    for (int i = 0; i < kInvariants; ++i) {
+        if (i == except || !model.checks(i)) continue;
+        for (std::size_t k = 0; k + 1 < cx.states.size(); ++k)
+            if (!model.invariant_holds(cx.states[k], i)) {
+                cx.earlier.emplace_back(static_cast<Inv>(i), k);
+                break;
+            }
+    }
+}
 
 Counterexample raw_path(const CowModel& model, const engine::Explorer<CowModel>& ex,
                         engine::StateId last, const Action* extra) {

@@ -99,6 +99,10 @@ ModelConfig run_config(const Spec& spec, const CowPolicy& policy, const RunOptio
 Counterexample raw_path(const CowModel& model, const engine::Explorer<CowModel>& ex,
                         engine::StateId last, const Action* extra = nullptr);
 
+// Record in cx.earlier the invariants (other than `except`, an Inv, or -1 for none) the path
+// violated before its last state, each with the first step that did.
+void note_earlier(const CowModel& model, Counterexample& cx, int except);
+
 // Re-execute a path's actions from the model's initial state with CowModel::step, checking
 // each is offered by actions() and enabled; empty if every state matches, else which step
 // diverged and how.

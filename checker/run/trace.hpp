@@ -1,13 +1,13 @@
-// Counterexample files and needless-copy witnesses (format "cowpin-trace", version 1, "kind"
-// "violation" or "needless_copy"; schema in
-// counterexamples/trace.schema.json) and their replay.
+// Counterexample files and needless-copy witnesses (format "cowpin-trace", version 4, "kind"
+// "violation", "needless_copy" or "stuck"; schema in counterexamples/trace.schema.json).
 //
-// A trace names the spec ("specs/x.json", looked up beside the trace's directory or under the
-// working directory, and its SHA-256), the policy and
-// bounds, the violated invariant and its message, the invariants its path had already violated
-// (so a consequence is never mistaken for a second bug), the initial state, and each step: actor,
-// action and arguments, the changes (RFC 6902 JSON Patch against the previous state) and the full
-// state. Nothing in it depends on time or the machine, so `check` regenerates it byte for byte.
+// A trace stands alone: it carries its spec (the document itself, with the spec's name, the path
+// it had and the SHA-256 of its bytes), the policy and its decisions, the bounds, the violated
+// invariant and its message, the invariants its path had already violated (so a consequence is
+// never mistaken for a second bug), the initial state, and each step: actor, action and
+// arguments, the changes (RFC 6902 JSON Patch against the previous state) and the full state.
+// Nothing in it depends on time or the machine, so `check` regenerates it byte for byte, and
+// `replay` (replay.hpp) re-derives every field of it from the spec and the policy.
 #pragma once
 
 #include <optional>
@@ -21,8 +21,9 @@
 namespace cowpin {
 
 inline constexpr const char* kTraceFormat = "cowpin-trace";
-inline constexpr int kTraceVersion = 3;  // 2: system-call steps, "noop" steps, kind "stuck";
-                                         // 3: "memory", and the policy's memory kinds
+// 2: system-call steps, "noop" steps, kind "stuck"; 3: "memory", and the policy's memory kinds;
+// 4: "spec.content", the spec itself.
+inline constexpr int kTraceVersion = 4;
 
 // "<spec>.<policy>.<invariant>.json"
 std::string counterexample_filename(const RunResult& r, const Counterexample& cx);
@@ -41,18 +42,16 @@ std::vector<std::string> write_counterexamples(const RunResult& r, const std::st
 // run `r` did not find: left from an earlier model or spec; none for an incomplete run.
 std::vector<std::string> stale_counterexamples(const RunResult& r, const std::string& dir);
 
-struct ReplayOutcome {
-    int exit_code = 0;  // 0 violation reproduced, 1 diverged, 2 malformed input
-    std::string message;
-};
-// Re-execute a trace file through the model (the spec is found from the trace unless given; a
-// policy not built in must be given as a policy file). A violation trace must end in a state
-// violating its invariant; a needless-copy witness must end with a step that copies needlessly.
-ReplayOutcome replay_trace(const std::string& trace_path,
-                           const std::optional<std::string>& spec_path = std::nullopt,
-                           const std::vector<CowPolicy>& policy_files = {});
+// One step as a trace records it: its index, the action (actor, action, args, text,
+// program_step), why it changed nothing if it did (`effects`), the changes from `before` (the
+// previous state's JSON) and `after`.
+nlohmann::json step_json(std::size_t index, const Action& a, const StepEffects& effects,
+                         const nlohmann::json& before, const nlohmann::json& after);
+// The policy's decisions as a trace records them: its policy file without name and summary.
+nlohmann::json policy_decisions_json(const CowPolicy& policy);
 
-// Read a trace file; throws SpecError naming the file if it is not a cowpin trace.
+// Read a trace file: a cowpin trace of version 4 (or 2 or 3), every field of the right type
+// (checker/formats/trace_json.hpp); otherwise throws SpecError naming the file and the field.
 nlohmann::json load_trace(const std::string& path);
 
 }  // namespace cowpin

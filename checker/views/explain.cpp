@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "model/policy_points.hpp"
+
 namespace cowpin {
 
 using nlohmann::json;
@@ -111,11 +113,25 @@ std::string changes(const Flat& before, const Flat& after) {
     return out;
 }
 
+// "    decision: do_wp_page: reuse (write_fault: mapcount)", one line per outcome a step's
+// decision points took, with the policy's rule for each.
+std::string decision_lines(std::uint32_t decisions, const json& rules) {
+    std::string out;
+    for (int i = 0; i < 2 * kDecisionPoints; ++i) {
+        if (!(decisions >> i & 1)) continue;
+        const std::string_view name = kDecisionNames[i / 2];
+        const DecisionPointText& text = decision_point_text(static_cast<Decision>(i / 2));
+        const json rule = rules.value(std::string(name), json());
+        out += fmt::format("    decision: {}: {} ({}{}{})\n", text.kernel_function,
+                           text.outcomes[i % 2], name, rule.is_string() ? ": " : "",
+                           rule.is_string() ? rule.get<std::string>() : "");
+    }
+    return out;
+}
+
 }  // namespace
 
-// A hand-edited trace missing a field makes json::at() throw (json::out_of_range); the command
-// line turns that into a one-line error and exit 2.
-std::string explain_trace(const json& t) {
+std::string explain_trace(const json& t, const std::vector<std::uint32_t>& decisions) {
     const std::string kind = t.value("kind", "");
     const bool needless = kind == "needless_copy", stuck = kind == "stuck";
     const std::string what = needless ? "a needless copy"
@@ -139,6 +155,8 @@ std::string explain_trace(const json& t) {
     for (const json& step : t.at("steps")) {
         const std::size_t i = step.value("index", std::size_t{0});
         out += fmt::format("\nStep {}: {}\n", i, step.value("text", scalar(step.at("action"))));
+        if (i >= 1 && i <= decisions.size())
+            out += decision_lines(decisions[i - 1], t.value("policy_decisions", json::object()));
         Flat next = flatten(step.at("state"));
         if (step.contains("noop"))
             out += fmt::format("    (no effect: {})\n", scalar(step.at("noop")));

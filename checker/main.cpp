@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--verbose", verbose, "log every counterexample written");
     const std::vector<Command> commands = {add_check(app),    add_bench(app),   add_reproduce(app),
                                            add_compare(app),  add_policies(app), add_replay(app),
-                                           add_explain(app),  add_graph(app),   add_steps(app)};
+                                           add_explain(app),  add_graph(app),   add_steps(app),
+                                           add_export(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& err) {

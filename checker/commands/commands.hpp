@@ -22,6 +22,7 @@ Command add_bench(CLI::App& app);
 Command add_policies(CLI::App& app);
 Command add_replay(CLI::App& app);
 Command add_explain(CLI::App& app);
+Command add_export(CLI::App& app);
 Command add_graph(CLI::App& app);
 Command add_steps(CLI::App& app);
 

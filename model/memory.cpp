@@ -37,7 +37,7 @@ std::optional<std::string> memory_refuses(Memory memory, Op op, bool step) {
         case Op::migrate_start:
         case Op::migrate_finish:
             return std::string("hugetlb pages are never swapped out, reclaimed or migrated by "
-                               "the model (MODEL.md §9)");
+                               "the model (docs/semantics/state.md)");
         case Op::uffd_wp:
             return std::string("uffd-wp of hugetlb memory is not modelled (hugetlb uffd-wp "
                                "came in 5.19)");

@@ -109,7 +109,7 @@ TEST_CASE("Every op has words for the call it stands for and what it does, and n
     REQUIRE(table.size() == cowpin::kOps);
     CHECK(table[static_cast<int>(cowpin::Op::swap_out)].environment[0] == std::nullopt);
     CHECK(table[static_cast<int>(cowpin::Op::swap_out)].family[2] ==
-          "hugetlb pages are never swapped out, reclaimed or migrated by the model (MODEL.md §9)");
+          "hugetlb pages are never swapped out, reclaimed or migrated by the model (docs/semantics/state.md)");
     CHECK(table[static_cast<int>(cowpin::Op::swap_out)].step[2] == std::nullopt);  // -EINVAL, a no-op
     CHECK(table[static_cast<int>(cowpin::Op::write)].environment[0].has_value());
 }

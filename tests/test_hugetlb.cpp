@@ -137,13 +137,13 @@ TEST_CASE("bad memory input is one line naming the file and the field") {
           "specs/bad.json: field 'memory': expected a string: base, thp or hugetlb, got an integer");
     CHECK(spec_error(hugetlb_spec(R"({"P0": ["migrate_start v0"]})")) ==
           "specs/bad.json: field 'programs.P0[0]': 'migrate_start' on hugetlb memory: hugetlb pages "
-          "are never swapped out, reclaimed or migrated by the model (MODEL.md §9)");
+          "are never swapped out, reclaimed or migrated by the model (docs/semantics/state.md)");
     CHECK(spec_error(hugetlb_spec(R"({"P0": ["uffd_wp v0"]})")) ==
           "specs/bad.json: field 'programs.P0[0]': 'uffd_wp' on hugetlb memory: uffd-wp of hugetlb "
           "memory is not modelled (hugetlb uffd-wp came in 5.19)");
     CHECK(spec_error(hugetlb_spec(R"({"P0": ["write v0"]})", R"(, "environment": ["swap_out"])")) ==
           "specs/bad.json: field 'environment': 'swap_out' on hugetlb memory: hugetlb pages are "
-          "never swapped out, reclaimed or migrated by the model (MODEL.md §9)");
+          "never swapped out, reclaimed or migrated by the model (docs/semantics/state.md)");
 }
 
 TEST_CASE("MADV_PAGEOUT and clear_refs of a huge page are calls that change nothing, and say why") {

@@ -193,9 +193,8 @@ TEST_CASE("a policy file lists the memory it models; hugetlb needs its two decis
     CHECK(error(base_only) == "(accepted)");
     nlohmann::ordered_json huge = j;
     huge["memory"] = {"base", "huge"};
-    CHECK(error(huge) == "my-idea.json: field 'memory': unknown memory kind \"huge\" (expected an "
-                         "array of the memory kinds the policy models: base, and any of thp, "
-                         "hugetlb)");
+    CHECK(error(huge) == "my-idea.json: field 'memory[1]': unknown memory kind \"huge\" (expected "
+                         "base, thp or hugetlb)");
 }
 
 TEST_CASE("a hugetlb policy that decides the write fault by refcount (as_base) closes the "

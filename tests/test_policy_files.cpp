@@ -66,7 +66,7 @@ TEST_CASE("a policy file missing a decision point is refused naming it and its b
           "my-idea.json: decision point 'fork': missing (expected one of: share, copy_if_pinned, "
           "anon_exclusive, copy_if_referenced, copy_always)");
     CHECK(error_of(edited("exclusive_entries", nullptr)) ==
-          "my-idea.json: decision point 'exclusive_entries': missing or not true/false");
+          "my-idea.json: decision point 'exclusive_entries': missing (expected true or false)");
 }
 
 TEST_CASE("an unknown behaviour is refused naming the decision point and the choices") {

@@ -106,7 +106,8 @@ TEST_CASE("Text that is not JSON is rejected naming the file") {
     CHECK(starts(msg, "specs/bad.json: not valid JSON: "));
     CHECK(has(msg, "parse error"));
 
-    CHECK(error_of(R"(["name", "bad"])") == "specs/bad.json: expected a JSON object");
+    CHECK(error_of(R"(["name", "bad"])") ==
+          "specs/bad.json: expected a JSON object of spec fields, got an array");
     CHECK(error_of("") .rfind("specs/bad.json: not valid JSON: ", 0) == 0);
 }
 
@@ -122,7 +123,7 @@ TEST_CASE("An unknown policy in 'policies' names its index and lists the known p
     CHECK(error_of(scenario([](json& j) { j["policies"][0] = 5; })) ==
           field_error("policies[0]", "expected a policy name, got an integer"));
     CHECK(error_of(scenario([](json& j) { j["policies"] = json::array(); })) ==
-          field_error("policies", "expected a non-empty array of policy names, got an array"));
+          field_error("policies", "expected a non-empty array of policy names, got an empty array"));
     CHECK(error_of(scenario([](json& j) { j["policies"] = "linux-5.7"; })) ==
           field_error("policies", "expected a non-empty array of policy names, got a string"));
 }
@@ -149,7 +150,7 @@ TEST_CASE("An unknown action in the exhaustive 'actions' list names its index an
     CHECK(error_of(exhaustive([](json& j) { j["actions"][0] = 3; })) ==
           field_error("actions[0]", "expected an action name, got an integer"));
     CHECK(error_of(exhaustive([](json& j) { j["actions"] = json::array(); })) ==
-          field_error("actions", "expected a non-empty array of action names, got an array"));
+          field_error("actions", "expected a non-empty array of action names, got an empty array"));
 }
 
 TEST_CASE("An unknown action in a program step names the program, the step and the known steps") {
@@ -179,7 +180,7 @@ TEST_CASE("An unknown invariant names the verdict or list entry and lists the in
           field_error("invariants", "expected at least one invariant"));
     CHECK(error_of(scenario([](json& j) { j["expect"]["default"] = json::array(); })) ==
           field_error("expect.default", "expected \"holds\", an invariant name or a non-empty "
-                                        "list of invariant names, got an array"));
+                                        "list of invariant names, got an empty array"));
     // "holds" is a verdict, not an invariant: it cannot appear inside a list.
     CHECK(error_of(scenario([](json& j) { j["expect"]["default"] = json::array({"holds"}); })) ==
           field_error("expect.default[0]",
@@ -209,7 +210,7 @@ TEST_CASE("A bound of the wrong type names the bound and the type it got") {
                              fmt::format("expected an integer 1..{}, got a string", cowpin::kMaxPages)));
     CHECK(error_of(scenario([](json& j) { j["bounds"]["processes"] = 1.5; })) ==
           field_error("bounds.processes",
-                      fmt::format("expected an integer 1..{}, got a number", cowpin::kMaxProcs)));
+                      fmt::format("expected an integer 1..{}, got 1.5", cowpin::kMaxProcs)));
     CHECK(error_of(scenario([](json& j) { j["bounds"]["handles"] = nullptr; })) ==
           field_error("bounds.handles",
                       fmt::format("expected an integer 0..{}, got null", cowpin::kMaxHandles)));
@@ -260,11 +261,11 @@ TEST_CASE("A field of the wrong type names the field, the expected type and the 
     CHECK(error_of(scenario([](json& j) { j["name"] = "Basic COW"; })) ==
           field_error("name", "expected a non-empty lower-case name of [a-z0-9-_.]"));
     CHECK(error_of(scenario([](json& j) { j["title"] = json::array(); })) ==
-          field_error("title", "expected a string, got an array"));
+          field_error("title", "expected a string, got an empty array"));
     CHECK(error_of(scenario([](json& j) { j["programs"] = json::array({"fork P1"}); })) ==
           field_error("programs", "expected a non-empty object of process programs, got an array"));
     CHECK(error_of(scenario([](json& j) { j["programs"] = json::object(); })) ==
-          field_error("programs", "expected a non-empty object of process programs, got an object"));
+          field_error("programs", "expected a non-empty object of process programs, got an empty object"));
     CHECK(error_of(scenario([](json& j) { j["programs"]["P1"] = "munmap v0"; })) ==
           field_error("programs.P1", "expected an array of steps, got a string"));
     CHECK(error_of(scenario([](json& j) { j["programs"]["P0"][1] = 0; })) ==
@@ -392,7 +393,7 @@ TEST_CASE("Expected state counts must name a known policy and be positive") {
     CHECK(error_of(scenario([](json& j) { j["states"] = {{"linux-5.7", "8"}}; })) ==
           field_error("states.linux-5.7", "expected a positive integer, got a string"));
     CHECK(error_of(scenario([](json& j) { j["states"] = json::array(); })) ==
-          field_error("states", "expected an object mapping policies to state counts, got an array"));
+          field_error("states", "expected an object mapping policies to state counts, got an empty array"));
     const cowpin::Spec ok = cowpin::parse_spec(scenario([](json& j) { j["states"] = {{"linux-5.7", 8}}; }), kFile);
     CHECK(ok.expected_states("linux-5.7") == 8u);
     CHECK_FALSE(ok.expected_states("linux-5.19").has_value());

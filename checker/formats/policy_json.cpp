@@ -7,10 +7,13 @@
 #include <fmt/format.h>
 
 #include "checker/formats/spec.hpp"
+#include "checker/formats/spec_parser.hpp"
 
 namespace cowpin {
 
 using nlohmann::json;
+using spec_detail::shown;
+using spec_detail::type_of;
 
 namespace {
 
@@ -57,9 +60,11 @@ const std::vector<DecisionPoint>& decision_points() {
 CowPolicy parse_policy(const std::string& text, const std::string& path) {
     // Size, depth, number range and duplicate keys: json_input.hpp.
     const json j = parse_json_input(text, path, /*comments=*/true);
-    if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
+    if (!j.is_object())
+        throw SpecError(fmt::format("{}: expected a JSON object of a policy's decisions, got {}",
+                                    path, type_of(j)));
     auto fail = [&](const std::string& what, const std::string& key, const std::string& msg) {
-        throw SpecError(fmt::format("{}: {} '{}': {}", path, what, key, msg));
+        throw SpecError(fmt::format("{}: {} '{}': {}", path, what, shown(key), msg));
     };
     std::set<std::string> known = {"name", "summary", "anon_exclusive", "exclusive_entries",
                                    "memory"};
@@ -73,32 +78,48 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
                              "clear_refs, odirect, hugetlb_fork, hugetlb_write_fault, "
                              "huge_pmd_write_fault, large_folio_write_fault, collapse)"));
     CowPolicy p;
-    if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
-        fail("field", "name", "expected a non-empty string");
+    if (!j.contains("name")) fail("field", "name", "missing (expected a non-empty string)");
+    if (!j["name"].is_string() || j["name"].get<std::string>().empty())
+        fail("field", "name",
+             fmt::format("expected a non-empty string, got {}",
+                         j["name"].is_string() ? "an empty string" : type_of(j["name"])));
     p.name = j["name"].get<std::string>();
     if (p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
         fail("field", "name", "expected lower-case letters, digits, '-', '_' or '.'");
+    if (p.name.size() > kMaxPolicyNameChars)
+        fail("field", "name",
+             fmt::format("{} characters, over the {} a policy's name may have (it names the "
+                         "counterexample files, SPEC.POLICY.INVARIANT.json)",
+                         p.name.size(), kMaxPolicyNameChars));
     if (j.contains("summary") && !j["summary"].is_string())
-        fail("field", "summary", "expected a string");
+        fail("field", "summary", fmt::format("expected a string, got {}", type_of(j["summary"])));
     p.summary = j.value("summary", "policy file " + path);
-    for (const char* flag : {"anon_exclusive", "exclusive_entries"})
-        if (!j.contains(flag) || !j[flag].is_boolean())
-            fail("decision point", flag, "missing or not true/false");
+    for (const char* flag : {"anon_exclusive", "exclusive_entries"}) {
+        if (!j.contains(flag)) fail("decision point", flag, "missing (expected true or false)");
+        if (!j[flag].is_boolean())
+            fail("decision point", flag,
+                 fmt::format("expected true or false, got {}", type_of(j[flag])));
+    }
     p.anon_exclusive = j["anon_exclusive"].get<bool>();
     // "memory": the kinds the policy models; base is required, the decision points of the
     // others are required with them.
     const char* kinds =
         "an array of the memory kinds the policy models: base, and any of thp, hugetlb";
     if (!j.contains("memory")) fail("field", "memory", fmt::format("missing (expected {})", kinds));
-    if (!j["memory"].is_array()) fail("field", "memory", fmt::format("expected {}", kinds));
+    if (!j["memory"].is_array())
+        fail("field", "memory", fmt::format("expected {}, got {}", kinds, type_of(j["memory"])));
     p.memory = 0;
-    for (const json& k : j["memory"]) {
+    for (std::size_t i = 0; i < j["memory"].size(); ++i) {
+        const json& k = j["memory"][i];
         const std::optional<Memory> m = k.is_string() ? parse_memory(k.get<std::string>()) : std::nullopt;
         if (!m)
-            fail("field", "memory", fmt::format("unknown memory kind {} (expected {})", k.dump(), kinds));
+            fail("field", fmt::format("memory[{}]", i),
+                 fmt::format("unknown memory kind {} (expected base, thp or hugetlb)", shown(k)));
         p.memory |= memory_bit(*m);
     }
-    if (!p.models(Memory::base)) fail("field", "memory", fmt::format("expected {}", kinds));
+    if (!p.models(Memory::base))
+        fail("field", "memory",
+             fmt::format("base is not listed, got {} (expected {})", shown(j["memory"]), kinds));
     p.exclusive_entries = j["exclusive_entries"].get<bool>();
     auto pick = [&](const DecisionPoint& d) -> int {
         if (!j.contains(d.key))
@@ -107,7 +128,7 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
         for (std::size_t i = 0; v.is_string() && i < d.behaviours.size(); ++i)
             if (d.behaviours[i] == v.get<std::string>()) return static_cast<int>(i);
         fail("decision point", d.key,
-             fmt::format("unknown behaviour {} (expected one of: {})", v.dump(), joined(d.behaviours)));
+             fmt::format("unknown behaviour {} (expected one of: {})", shown(v), joined(d.behaviours)));
         return 0;
     };
     const auto& dp = decision_points();
@@ -142,7 +163,7 @@ CowPolicy parse_policy(const std::string& text, const std::string& path) {
     auto needs_flag = [&](bool uses, const char* key) {
         if (uses && !p.anon_exclusive)
             fail("decision point", key,
-                 fmt::format("behaviour {} needs \"anon_exclusive\": true", j[key].dump()));
+                 fmt::format("behaviour {} needs \"anon_exclusive\": true", shown(j[key])));
     };
     needs_flag(p.exclusive_entries, "exclusive_entries");
     needs_flag(p.wp_reuse == WpReuse::anon_exclusive, "write_fault");

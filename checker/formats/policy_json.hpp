@@ -17,6 +17,7 @@
 // specs/policies/ holds every built-in policy in this form.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@
 #include "model/policy.hpp"
 
 namespace cowpin {
+
+// The longest policy name: it names counterexample files (SPEC.POLICY.INVARIANT.json, spec.hpp).
+inline constexpr std::size_t kMaxPolicyNameChars = 64;
 
 // Throws SpecError ("FILE: decision point 'fork': ...").
 CowPolicy parse_policy(const std::string& text, const std::string& path);

@@ -56,7 +56,7 @@ Memory parse_memory_kind(const Parser& p, const json& j) {
     const std::optional<Memory> m = parse_memory(j.get<std::string>());
     if (!m)
         p.fail("memory", fmt::format("unknown memory kind {} (expected base, thp or hugetlb)",
-                                     j.dump()));
+                                     spec_detail::shown(j)));
     return *m;
 }
 
@@ -123,7 +123,7 @@ void parse_exercises(const Parser& p, const json& e, Spec& spec) {
                 p.fail(f, fmt::format("unknown decision point '{}' (expected one of: write_fault, "
                                       "gup_read_pin, gup_read_get, fork, swap_out, migrate, "
                                       "swap_in, mprotect, clear_refs, odirect)",
-                                      list[i].get<std::string>()));
+                                      spec_detail::shown(list[i].get<std::string>())));
             set |= 1u << static_cast<int>(*d);
         }
         return set;
@@ -137,8 +137,8 @@ void parse_exercises(const Parser& p, const json& e, Spec& spec) {
     for (auto it = e.begin(); it != e.end(); ++it) {
         const std::string f = "exercises." + it.key();
         if (it.key() != "default" && !p.known_policy(it.key()))
-            p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})", it.key(),
-                                  policy_names()));
+            p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})",
+                                  spec_detail::shown(it.key()), policy_names()));
         spec.exercises[it.key()] = points(*it, f);
     }
 }
@@ -192,7 +192,9 @@ Spec parse_spec(const std::string& text, const std::string& path,
     // Size, depth, number range and duplicate keys: json_input.hpp.
     const json j = parse_json_input(text, path, /*comments=*/true);
     const Parser p{path, extra_policies};
-    if (!j.is_object()) throw SpecError(fmt::format("{}: expected a JSON object", path));
+    if (!j.is_object())
+        throw SpecError(fmt::format("{}: expected a JSON object of spec fields, got {}", path,
+                                    type_of(j)));
     for (auto it = j.begin(); it != j.end(); ++it)
         if (!kFields.count(it.key()))
             p.fail(it.key(), "unknown field (expected name, title, about, memory, bounds, programs "
@@ -206,6 +208,10 @@ Spec parse_spec(const std::string& text, const std::string& path,
     if (spec.name.empty() || spec.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") !=
                                  std::string::npos)
         p.fail("name", "expected a non-empty lower-case name of [a-z0-9-_.]");
+    if (spec.name.size() > kMaxSpecNameChars)
+        p.fail("name", fmt::format("{} characters, over the {} a spec's name may have (it names "
+                                   "the counterexample files, SPEC.POLICY.INVARIANT.json)",
+                                   spec.name.size(), kMaxSpecNameChars));
     spec.title = p.string(j, "title", false);
     if (spec.title.empty()) spec.title = spec.name;
     spec.about = p.string(j, "about", false);
@@ -262,8 +268,8 @@ Spec parse_spec(const std::string& text, const std::string& path,
             p.want(ps[i], f, ps[i].is_string(), "a policy name");
             const std::string name = ps[i].get<std::string>();
             if (!p.known_policy(name))
-                p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", name,
-                                      policy_names()));
+                p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})",
+                                      spec_detail::shown(name), policy_names()));
             if (const CowPolicy* pol = find_policy(name); pol && !spec.refusal(*pol).empty())
                 p.fail(f, spec.refusal(*pol));
             spec.policies.push_back(name);
@@ -283,7 +289,7 @@ Spec parse_spec(const std::string& text, const std::string& path,
         const std::string f = "expect." + it.key();
         if (it.key() != "default" && !p.known_policy(it.key()))
             p.fail(f, fmt::format("unknown policy '{}' (expected default or one of: {})",
-                                  it.key(), policy_names()));
+                                  spec_detail::shown(it.key()), policy_names()));
         if (const CowPolicy* pol = find_policy(it.key()); pol && !spec.refusal(*pol).empty())
             p.fail(f, spec.refusal(*pol));
         spec.expect[it.key()] = p.invariant_set(*it, f, true);
@@ -308,11 +314,11 @@ Spec parse_spec(const std::string& text, const std::string& path,
         for (auto it = st.begin(); it != st.end(); ++it) {
             const std::string f = std::string(key) + "." + it.key();
             if (!p.known_policy(it.key()))
-                p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})", it.key(),
-                                      policy_names()));
+                p.fail(f, fmt::format("unknown policy '{}' (expected one of: {})",
+                                      spec_detail::shown(it.key()), policy_names()));
             if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
                 p.fail(f, fmt::format("expected a positive integer, got {}",
-                                      it->is_number() ? it->dump() : type_of(*it)));
+                                      it->is_number() ? spec_detail::shown(*it) : type_of(*it)));
             (symmetric ? spec.expect_symmetric_states : spec.expect_states)[it.key()] =
                 it->get<std::uint64_t>();
         }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,6 +22,11 @@ namespace cowpin {
 struct SpecError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+// The longest spec name: it names the counterexample files, SPEC.POLICY.INVARIANT.json, which
+// with a policy name of kMaxPolicyNameChars (policy_json.hpp) and the longest invariant stay
+// within a file name's 255 bytes.
+inline constexpr std::size_t kMaxSpecNameChars = 128;
 
 // A verdict is a set of violated invariants (bit per Inv) and, for a scenario, whether some
 // execution is stuck (MODEL.md §8): "stuck" in a spec's expectations, "ST" in the matrix.

@@ -10,20 +10,35 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checker/formats/json_input.hpp"
 #include "checker/formats/spec.hpp"
 
 namespace cowpin::spec_detail {
 
 using nlohmann::json;
 
+// What a value is, for "expected X, got Y": an empty array or object is named as empty (where
+// a non-empty one is expected, "got an array" would read as a contradiction).
 inline std::string type_of(const json& j) {
     if (j.is_null()) return "null";
     if (j.is_boolean()) return "a boolean";
     if (j.is_number_integer()) return "an integer";
     if (j.is_number()) return "a number";
     if (j.is_string()) return "a string";
-    if (j.is_array()) return "an array";
-    return "an object";
+    if (j.is_array()) return j.empty() ? "an empty array" : "an array";
+    return j.empty() ? "an empty object" : "an object";
+}
+
+// A string from the file (a key, a name) as a message quotes it: escaped as JSON escapes it, so
+// a newline cannot split the one line, and cut to kMaxQuotedChars (json_input.hpp).
+inline std::string shown(const std::string& s) {
+    const std::string dumped = json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+    return quote_excerpt(dumped.substr(1, dumped.size() - 2));
+}
+
+// A value from the file as a message quotes it: its JSON, cut to kMaxQuotedChars.
+inline std::string shown(const json& j) {
+    return quote_excerpt(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 struct Parser {
@@ -36,7 +51,7 @@ struct Parser {
     }
 
     [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-        throw SpecError(fmt::format("{}: field '{}': {}", path, field, what));
+        throw SpecError(fmt::format("{}: field '{}': {}", path, shown(field), what));
     }
     void want(const json& j, const std::string& field, bool ok, const char* expected) const {
         if (!ok) fail(field, fmt::format("expected {}, got {}", expected, type_of(j)));
@@ -50,8 +65,9 @@ struct Parser {
         return obj[key].get<std::string>();
     }
     int integer(const json& j, const std::string& field, int lo, int hi) const {
-        if (!j.is_number_integer())
-            fail(field, fmt::format("expected an integer {}..{}, got {}", lo, hi, type_of(j)));
+        if (!j.is_number_integer())  // a fraction is quoted: "got 1.5"
+            fail(field, fmt::format("expected an integer {}..{}, got {}", lo, hi,
+                                    j.is_number() ? shown(j) : type_of(j)));
         const bool in_range = j.is_number_unsigned()
                                   ? j.get<std::uint64_t>() >= std::uint64_t(lo) &&
                                         j.get<std::uint64_t>() <= std::uint64_t(hi)
@@ -70,7 +86,7 @@ struct Parser {
                                     "dma_write, swap_out, reclaim, migrate_start, migrate_finish, "
                                     "split_pmd, dontfork, dofork, mprotect_vma, split_folio, "
                                     "collapse)",
-                                    j.get<std::string>()));
+                                    shown(j.get<std::string>())));
         return *o;
     }
     // A verdict ("holds", invariant names and "stuck"), or with `verdict` false a set of
@@ -97,7 +113,7 @@ struct Parser {
             const std::optional<Inv> inv = find_invariant(names[i].get<std::string>());
             if (!inv)
                 fail(f, fmt::format("unknown invariant '{}' (expected one of: {}{})",
-                                    names[i].get<std::string>(), invariant_names(),
+                                    shown(names[i].get<std::string>()), invariant_names(),
                                     verdict ? ", or stuck" : ""));
             set |= 1u << static_cast<int>(*inv);
         }

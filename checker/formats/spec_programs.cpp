@@ -1,5 +1,6 @@
 // Scenario programs (MODEL.md §8): each process's steps, the fork tree that starts them, and
 // what each step may name as the programs run (pages still mapped, handles held).
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -11,6 +12,9 @@
 namespace cowpin::spec_detail {
 
 namespace {
+
+// The longest step text: "odirect_write rw v1 h2" has 22 characters.
+constexpr std::size_t kMaxStepChars = 64;
 
 // What each program step may name, followed through the programs in program order (a child's
 // program starts with its parent's pages at the fork, but for those the parent marked
@@ -120,7 +124,14 @@ void parse_programs(const Parser& p, const json& j, Spec& spec) {
             const std::string f = fmt::format("{}[{}]", field, i);
             const json& step = (*it)[i];
             p.want(step, f, step.is_string(), "a step such as \"write v0\"");
-            const std::optional<Step> st = parse_step(step.get<std::string>(), err);
+            // parse_step() quotes the text it refuses: first make sure that is one short line.
+            const std::string& text = step.get<std::string>();
+            if (text.size() > kMaxStepChars ||
+                std::any_of(text.begin(), text.end(), [](char c) { return (unsigned char)c < 0x20; }))
+                p.fail(f, fmt::format("\"{}\" is no step (expected a step such as \"write v0\", on "
+                                      "one line of at most {} characters)",
+                                      shown(text), kMaxStepChars));
+            const std::optional<Step> st = parse_step(text, err);
             if (!st) p.fail(f, err);
             if (is_page_op(st->op) && st->arg >= spec.bounds.pages)
                 p.fail(f, fmt::format("page v{} is outside bounds.pages = {}", st->arg,
@@ -143,6 +154,10 @@ void parse_programs(const Parser& p, const json& j, Spec& spec) {
         }
     }
     if (!j.contains("P0")) p.fail("programs.P0", "missing (P0 is the initial process)");
+    // A scenario is P0's program and what it forks: with no step in it there is nothing to
+    // interleave (and no program counter to run, which the model's state encoding assumes).
+    if (spec.programs[0].empty())
+        p.fail("programs.P0", "expected at least one step (P0's program starts the scenario)");
     for (auto it = j.begin(); it != j.end(); ++it)
         if (it->size() > static_cast<std::size_t>(kMaxProgramSteps))
             p.fail("programs." + it.key(),

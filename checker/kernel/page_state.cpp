@@ -1,5 +1,7 @@
 #include "checker/kernel/page_state.hpp"
 
+#include "checker/kernel/reproduce.hpp"
+
 #include <sstream>
 
 #include <fmt/format.h>
@@ -28,16 +30,6 @@ int pagemap_kind(PteKind k) {
 }
 
 constexpr const char* kPteWords[] = {"no page", "present", "swapped out"};
-
-// C string literal.
-std::string c_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
 
 }  // namespace
 

@@ -77,6 +77,12 @@ const char* c_op(Op op) {
     }
 }
 
+
+constexpr std::uint64_t kInitialMarker = 0xC0C0000000000000ull;
+constexpr std::uint64_t kStepMarker = 0x5EED000000000000ull;
+
+}  // namespace
+
 std::string c_string(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
@@ -85,11 +91,6 @@ std::string c_string(const std::string& s) {
     }
     return out + "\"";
 }
-
-constexpr std::uint64_t kInitialMarker = 0xC0C0000000000000ull;
-constexpr std::uint64_t kStepMarker = 0x5EED000000000000ull;
-
-}  // namespace
 
 std::vector<Interleaving> interleavings(const Spec& spec, const CowPolicy& policy,
                                         std::size_t limit) {

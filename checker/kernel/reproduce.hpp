@@ -57,6 +57,9 @@ BuiltProgram build_program(const std::string& source);
 ProgramRun run_program(const BuiltProgram& program);
 ProgramRun build_and_run(const std::string& source);
 
+// `s` as a C string literal, quotes and backslashes escaped (the generated tables' texts).
+std::string c_string(const std::string& s);
+
 // "P0 fork P1, P1 get ro v0 h0, ..."
 std::string describe(const Interleaving& il);
 

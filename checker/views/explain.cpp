@@ -13,11 +13,18 @@ using nlohmann::json;
 namespace {
 
 // Flatten state `i` of the trace (0 the initial state) into "subject" → {"field" → text}, in
-// kernel words, frames by their names along the trace (trace_words.hpp).
+// kernel words, frames and values by their names along the trace (trace_words.hpp).
 using Flat = std::map<std::string, std::map<std::string, std::string>>;
 
-Flat flatten(const json& s, const FrameNames& names, std::size_t i) {
+Flat flatten(const json& s, const TraceNames& names, std::size_t i) {
     Flat f;
+    // A field that names a frame or a value, by its name along the trace.
+    const auto text = [&](const std::string& key, const json& v) {
+        if (key == "frame" || key == "folio" || key == "cache") return names.frame(i, v);
+        if (key == "data" || key == "ideal" || key == "baseline" || key == "expect")
+            return names.value(i, v);
+        return scalar(v);
+    };
     for (const json& p : s.value("processes", json::array())) {
         const std::string name = p.value("process", "?");
         f[name]["parent"] = scalar(p.at("parent"));
@@ -25,35 +32,23 @@ Flat flatten(const json& s, const FrameNames& names, std::size_t i) {
         if (p.contains("vm_dontcopy")) f[name]["VM_DONTCOPY"] = p.at("vm_dontcopy").dump();
         for (auto it = p.at("pages").begin(); it != p.at("pages").end(); ++it) {
             f[name + " " + it.key()]["PTE"] = pte_text(*it, names, i);
-            f[name + " " + it.key()]["ideal"] = scalar((*it).at("ideal"));
+            f[name + " " + it.key()]["ideal"] = text("ideal", it->at("ideal"));
         }
     }
-    for (const json& fr : s.value("frames", json::array())) {
-        auto& m = f["frame " + names.name(i, fr.at("frame"))];
-        for (auto it = fr.begin(); it != fr.end(); ++it)
-            if (it.key() == "folio")  // the head page's frame
-                m[it.key()] = names.name(i, *it);
-            else if (it.key() != "frame")
-                m[it.key()] = scalar(*it);
-    }
-    for (const json& sl : s.value("swap_slots", json::array())) {
-        auto& m = f["swap slot " + scalar(sl.at("slot"))];
-        for (auto it = sl.begin(); it != sl.end(); ++it)
-            if (it.key() == "cache")  // the swapcache frame
-                m[it.key()] = names.name(i, *it);
-            else if (it.key() != "slot")
-                m[it.key()] = scalar(*it);
-    }
-    for (const json& h : s.value("handles", json::array())) {
-        auto& m = f["handle " + scalar(h.at("handle"))];
-        for (auto it = h.begin(); it != h.end(); ++it)
-            if (it.key() == "frame")
-                m[it.key()] = names.name(i, *it);
-            else if (it.key() != "handle")
-                m[it.key()] = scalar(*it);
-    }
+    // Frames, swap slots and handles: every field but the one that names the subject.
+    const auto fields = [&](const char* list, const char* key, const std::string& subject) {
+        for (const json& e : s.value(list, json::array())) {
+            auto& m = f[subject + (std::string(key) == "frame" ? names.frame(i, e.at(key)) : scalar(e.at(key)))];
+            for (auto it = e.begin(); it != e.end(); ++it)
+                if (it.key() != key) m[it.key()] = text(it.key(), *it);
+        }
+    };
+    fields("frames", "frame", "frame ");
+    fields("swap_slots", "slot", "swap slot ");
+    fields("handles", "handle", "handle ");
     for (const json& v : s.value("values", json::array()))
-        f["value " + scalar(v.at("value"))]["written by"] = scalar(v.at("writer")) + " at " + scalar(v.at("cell"));
+        f["value " + names.value(i, v.at("value"))]["written by"] =
+            scalar(v.at("writer")) + " at " + scalar(v.at("cell"));
     if (s.contains("program_counters"))
         for (auto it = s.at("program_counters").begin(); it != s.at("program_counters").end(); ++it)
             f["program " + it.key()]["next step"] = scalar(*it);
@@ -124,7 +119,7 @@ std::string explain_trace(const json& t, const std::vector<std::uint32_t>& decis
     // hugetlb: each frame is a whole huge page (MODEL.md §9); base traces say nothing more.
     if (t.value("memory", std::string("base")) == "hugetlb")
         out.insert(out.size() - 1, "memory hugetlb: each frame is one huge page (MAP_HUGETLB)\n");
-    const FrameNames names(t);
+    const TraceNames names(t);
     Flat prev = flatten(t.at("initial_state"), names, 0);
     out += "Initial state:\n" + describe(prev);
     std::map<std::size_t, std::string> earlier;

@@ -2,7 +2,8 @@
 // action, the policy decision it took in the words of the kernel function that takes it
 // (model/policy_points.hpp), and what changed, in kernel words (the PTE, mapcount, refcount,
 // pins, gets, anon_exclusive, the swapcache), and the violation at the end. Frames are named F1,
-// F2, ... as they are allocated along the trace (trace_words.hpp), as `draw` names them.
+// F2, ... as they are allocated along the trace, and values x0, x1, ... as they appear, never
+// reused (trace_words.hpp), as `draw` names them.
 #pragma once
 
 #include <cstdint>

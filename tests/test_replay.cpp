@@ -196,3 +196,19 @@ TEST_CASE("explain names a page swapped back in as a new frame, though the model
     CHECK(has(r.out, "    frame F2: data x0 → x1, mapcount 0 → 1, swapcache 0 → none\n"));
     CHECK_FALSE(has(r.out, "F3"));
 }
+
+TEST_CASE("explain gives a late write a new value name, though the model reuses the name of a value nothing references") {
+    // P0 unmaps v1, so nothing references x1 any more, and its write at step 6 takes slot x1
+    // again: by slot the new data would read as the old x1.
+    TempDir tmp("revalued");
+    const Run r = cowpin("explain counterexamples/thp-single-pte-swapped-out-fork-with-iouring-"
+                         "fixed-buffer.linux-5.7.pin_reliable.json", tmp);
+    CHECK(r.code == 0);
+    CHECK(has(r.out, "\nStep 6: P0 write v0\n    decision: do_wp_page: copy (write_fault: mapcount)\n"
+                     "    P0 v0: PTE present(F3, R/O) → present(F4, writable), ideal x0 → x2\n"
+                     "    frame F3: mapcount 2 → 1, refcount 3 → 2\n"
+                     "    + frame F4: data x2, gets 0, isolated no, mapcount 1, pins 0, refcount 1, "
+                     "swapcache none\n"
+                     "    + value x2: written by P0 at P0 v0\n"));
+    CHECK_FALSE(has(r.out, "→ x1"));
+}

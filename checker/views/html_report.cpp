@@ -33,7 +33,7 @@ td.incomplete, td.unexpected { background: #fff8d6; }
 td.none { color: #999999; }
 td.num { text-align: right; }
 div.trace { white-space: nowrap; font-size: 11px; }
-div.trace a { margin-left: 4px; }
+div.trace a { margin-right: 5px; }
 a { color: #1f4e8c; }
 pre { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 13px; background: #f7f7f7; padding: 12px; border: 1px solid #dddddd; }
 img.chart { max-width: 100%; border: 1px solid #dddddd; }
@@ -45,10 +45,12 @@ std::string trace_tag(const Counterexample& cx) {
                                        : std::string(invariant_table()[static_cast<int>(cx.invariant)].tag);
 }
 
+// "PE text JSON": the trace's name (its tag, or "3 steps" for a witness) links to its chart, then its
+// explain page and its JSON.
 void trace_links_into(HtmlPage& page, pugi::xml_node parent, std::string_view what, const TraceLinks& l) {
-    pugi::xml_node d = page.add(parent, "div", what, "trace");
-    page.link(d, l.chart, "chart", "chart");
-    page.link(d, l.explain, "explain", "explain");
+    pugi::xml_node d = page.add(parent, "div", "", "trace");
+    page.link(d, l.chart, what, "chart");
+    page.link(d, l.explain, "text", "explain");
     page.link(d, l.json, "JSON", "json");
 }
 
@@ -96,8 +98,8 @@ std::string report_index_html(const std::vector<ReportEntry>& entries,
     for (const InvariantInfo& inv : invariant_table())
         if (inv.name != "refcounts_consistent") legend += fmt::format(" {} {},", inv.tag, inv.name);
     legend += " ST an execution that is stuck; ✓ none; - not checked. !(…) differs from the spec's "
-              "expectation (shown in brackets), ? the spec has none. Each trace links to its chart, "
-              "its explain text and its JSON.";
+              "expectation (shown in brackets), ? the spec has none. Under the verdict, each trace: "
+              "its tag links to its chart, then its explain text and its JSON.";
     page.add(body, "p", legend, "legend");
     pugi::xml_node matrix = page.add(body, "table", "", "matrix");
     pugi::xml_node head = page.add(page.add(matrix, "thead"), "tr");
@@ -128,8 +130,8 @@ std::string report_index_html(const std::vector<ReportEntry>& entries,
     page.add(body, "p",
              "Per scenario and policy, as cowpin compare reports them: the minimum..maximum number of "
              "COW copies and of needless ones (a copy of a page no other process maps or references) "
-             "over all complete executions, and the shortest path to a needless copy. Exhaustive specs "
-             "are left out: their copies are per path.",
+             "over all complete executions, and the shortest path to a needless copy (its length links "
+             "to its chart). Exhaustive specs are left out: their copies are per path.",
              "legend");
     pugi::xml_node copies = page.add(body, "table", "", "copies");
     pugi::xml_node chead = page.add(page.add(copies, "thead"), "tr");
@@ -153,7 +155,7 @@ std::string report_index_html(const std::vector<ReportEntry>& entries,
             page.add(td, "div", fmt::format("copies {}", range(e.copies)));
             page.add(td, "div", fmt::format("needless {}", range(e.needless)));
             if (e.witness)
-                trace_links_into(page, td, fmt::format("witness, {} steps", *e.witness_steps), *e.witness);
+                trace_links_into(page, td, fmt::format("{} steps", *e.witness_steps), *e.witness);
             else if (e.witness_steps)
                 page.add(td, "div", fmt::format("witness, {} steps (not written)", *e.witness_steps), "trace");
         }

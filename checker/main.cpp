@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     const std::vector<Command> commands = {add_check(app),    add_bench(app),   add_reproduce(app),
                                            add_compare(app),  add_policies(app), add_replay(app),
                                            add_explain(app),  add_graph(app),   add_steps(app),
-                                           add_export(app)};
+                                           add_export(app),   add_draw(app),    add_report(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& err) {

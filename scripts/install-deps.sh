@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what cowpin needs to build and test, from Debian bookworm's archive. Idempotent.
+# chromium renders `cowpin report --html` in a test (tests/check_html_report.sh) and screenshots
+# it for the README (scripts/gen-charts.sh).
 set -euo pipefail
 packages=(cmake ninja-build g++ libboost-graph-dev libcli11-dev libfmt-dev libspdlog-dev
           nlohmann-json3-dev doctest-dev python3 python3-jsonschema liburing-dev
-          libpugixml-dev)
+          libpugixml-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -177,3 +177,38 @@ TEST_CASE("explain shows the policy decision each step of the CVE-2020-29374 tra
     CHECK(has(r.out, "\nStep 4: P0 write v0\n    decision: do_wp_page: reuse (write_fault: mapcount)\n"));
     CHECK(count(r.out, "decision: ") == 3);
 }
+
+TEST_CASE("explain names a page swapped back in as a new frame, though the model reuses its slot") {
+    // swap_out frees the page (slot 0); the child's vmsplice swaps it in, into slot 0 again.
+    // By slot both would be "frame 0"; by name the swapped-in page is F2, and F1 is gone.
+    TempDir tmp("reborn");
+    const Run r = cowpin("explain counterexamples/swapped-out-vmsplice-unmap-in-child.linux-5.7."
+                         "get_no_leak.json", tmp);
+    CHECK(r.code == 0);
+    CHECK(has(r.out, "\nStep 1: P0 swap_out v0\n    P0 v0: PTE present(F1, writable) → swap(slot 0)\n"));
+    CHECK(has(r.out, "    - frame F1: gone\n"));
+    CHECK(has(r.out, "    P1 v0: PTE swap(slot 0) → present(F2, R/O)\n"
+                     "    + frame F2: data x0, gets 1, isolated no, mapcount 1, pins 0, refcount 3, "
+                     "swapcache 0\n"
+                     "    + handle h0: access ro, baseline x0, cell attached, frame F2, kind get, "
+                     "owner P1, vaddr v0\n"
+                     "    swap slot 0: cache none → F2, count 2 → 1\n"));
+    CHECK(has(r.out, "    frame F2: data x0 → x1, mapcount 0 → 1, swapcache 0 → none\n"));
+    CHECK_FALSE(has(r.out, "F3"));
+}
+
+TEST_CASE("explain gives a late write a new value name, though the model reuses the name of a value nothing references") {
+    // P0 unmaps v1, so nothing references x1 any more, and its write at step 6 takes slot x1
+    // again: by slot the new data would read as the old x1.
+    TempDir tmp("revalued");
+    const Run r = cowpin("explain counterexamples/thp-single-pte-swapped-out-fork-with-iouring-"
+                         "fixed-buffer.linux-5.7.pin_reliable.json", tmp);
+    CHECK(r.code == 0);
+    CHECK(has(r.out, "\nStep 6: P0 write v0\n    decision: do_wp_page: copy (write_fault: mapcount)\n"
+                     "    P0 v0: PTE present(F3, R/O) → present(F4, writable), ideal x0 → x2\n"
+                     "    frame F3: mapcount 2 → 1, refcount 3 → 2\n"
+                     "    + frame F4: data x2, gets 0, isolated no, mapcount 1, pins 0, refcount 1, "
+                     "swapcache none\n"
+                     "    + value x2: written by P0 at P0 v0\n"));
+    CHECK_FALSE(has(r.out, "→ x1"));
+}

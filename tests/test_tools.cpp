@@ -306,7 +306,7 @@ TEST_CASE("cowpin explain prints every step in kernel words and ends with the vi
     CHECK_FALSE(has(r.out, "Step 5:"));
     CHECK(has(r.out, "mapcount"));
     CHECK(has(r.out, "refcount"));
-    CHECK(has(r.out, "frame 0: mapcount 1 → 2, refcount 1 → 2"));
+    CHECK(has(r.out, "frame F1: mapcount 1 → 2, refcount 1 → 2"));
     const std::string ending = "Violation after step 4: get_no_leak\n  " +
                                t["message"].get<std::string>() + "\n";
     CHECK(ends_with(r.out, ending));

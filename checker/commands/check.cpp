@@ -1,6 +1,6 @@
 // `cowpin check SPEC|DIR...`: every spec under every policy it names (or the one given), one
 // verdict line per run, then the policy × scenario matrix and a summary.
-#include <chrono>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -66,36 +66,13 @@ int check(const CheckArgs& args) {
     // Parse everything first: bad input writes nothing.
     const std::vector<CowPolicy> files = load_policy_files(args.policy_files);
     const std::vector<Spec> specs = load_specs(args.specs, files);
-    std::vector<const CowPolicy*> only;
-    if (!args.policy.empty()) only.push_back(&policy_or_throw(args.policy));
-    for (const CowPolicy& p : files) only.push_back(&p);
-    std::vector<std::optional<Bounds>> overrides;
-    for (const Spec& s : specs) overrides.push_back(bounds_override(s, args.bounds));
-
     // Which policies each spec runs under; a policy that does not model the spec's memory is
     // refused by name, never run as base pages (and if nothing is left to run, that is bad input).
-    std::vector<std::vector<const CowPolicy*>> plans(specs.size());
-    std::vector<std::string> refusals;
-    std::string first_refusal;
-    std::size_t runs = 0;
-    for (std::size_t i = 0; i < specs.size(); ++i) {
-        const Spec& spec = specs[i];
-        for (const CowPolicy* p : only)
-            if (const std::string why = spec.refusal(*p); !why.empty()) {
-                refusals.push_back(fmt::format("{} {}: refused: {}", spec.name, p->name, why));
-                if (first_refusal.empty())
-                    first_refusal = fmt::format("{}: field 'memory': {}", spec.path, why);
-            } else if (spec.checks_policy(p->name))
-                plans[i].push_back(p);
-            else
-                spdlog::info("{}: not checked under {}: the spec's \"policies\" leave it out",
-                             spec.path, p->name);
-        if (only.empty())
-            for (const std::string& name : spec.policies) plans[i].push_back(find_policy(name));
-        runs += plans[i].size();
-    }
-    if (runs == 0 && !refusals.empty())
-        throw SpecError(first_refusal + " (nothing else to check)");
+    const RunPlan plan = plan_runs(specs, args.policy, files);
+    const std::vector<std::vector<const CowPolicy*>>& plans = plan.policies;
+    const std::vector<std::string>& refusals = plan.refusals;
+    std::vector<std::optional<Bounds>> overrides;
+    for (const Spec& s : specs) overrides.push_back(bounds_override(s, args.bounds));
     if (args.bless && !args.bounds.empty())
         throw SpecError("--bless: a run under --bound does not check the spec's own bounds, so "
                         "its verdicts are not the spec's (bless without --bound)");
@@ -117,25 +94,9 @@ int check(const CheckArgs& args) {
                                      "(check --bless records them)\n",
                                      spec.path);
         for (const CowPolicy* policy : policies) {
-            RunOptions opts;
-            opts.bounds = overrides[i];
-            opts.limits.max_states = args.max_states;
-            opts.limits.max_bytes = memory_bytes(args.memory_mib);
-            opts.threads = args.threads ? args.threads : default_threads();
-            opts.compact = args.compact;
-            opts.symmetry = symmetry_option(args.symmetry);
+            RunOptions opts = run_options(spec, *policy, overrides[i], args.max_states, args.memory_mib,
+                                          args.threads, args.compact, args.symmetry);
             opts.coverage = args.coverage;
-            auto last = std::chrono::steady_clock::now();
-            opts.progress = [&](const engine::Progress& p) {
-                const auto now = std::chrono::steady_clock::now();
-                if (now - last < std::chrono::seconds(3)) return;
-                last = now;
-                spdlog::info("{} {}: {} states, {:.0f} transitions/s, queue {}, depth {}, "
-                             "{:.0f} MiB, {:.0f} B/state",
-                             spec.name, policy->name, p.states,
-                             p.transitions / std::max(p.seconds, 1e-9), p.queue, p.depth,
-                             p.bytes / 1048576.0, double(p.bytes) / std::max<double>(p.states, 1));
-            };
             RunResult r = run_check(spec, *policy, opts);
             if (args.stats) std::cerr << stats_line(r) << '\n';
             if (!spec.expected(policy->name) && !spec.expect.empty())
@@ -165,22 +126,9 @@ int check(const CheckArgs& args) {
         return status;
     }
     std::cout << '\n' << verdict_matrix(results);
-    std::size_t mismatches = 0, unexpected = 0, incomplete = 0, unwritten = 0;
-    for (const RunResult& r : results) {
-        unwritten += !r.stats.complete;
-        if (!r.verdict_matches() || !r.states_match())
-            ++mismatches;
-        else if (!r.stats.complete)
-            ++incomplete;
-        else if (!r.expected)
-            ++unexpected;
-    }
-    std::cout << fmt::format("\n{} checks, {} as expected, {} not", results.size(),
-                             results.size() - mismatches - unexpected - incomplete, mismatches);
-    if (unexpected) std::cout << fmt::format(", {} without an expectation (?)", unexpected);
-    if (incomplete) std::cout << fmt::format(", {} incomplete", incomplete);
-    if (!refusals.empty()) std::cout << fmt::format(", {} refused", refusals.size());
-    std::cout << '\n';
+    std::cout << '\n' << summary_line(results, refusals.size()) << '\n';
+    const std::size_t unwritten = std::count_if(results.begin(), results.end(),
+                                                [](const RunResult& r) { return !r.stats.complete; });
     if (!args.no_write && unwritten)
         std::cout << fmt::format("no traces written for the {} incomplete run{}: a run cut short "
                                  "by a limit writes none\n", unwritten, unwritten == 1 ? "" : "s");

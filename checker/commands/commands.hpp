@@ -23,6 +23,8 @@ Command add_policies(CLI::App& app);
 Command add_replay(CLI::App& app);
 Command add_explain(CLI::App& app);
 Command add_export(CLI::App& app);
+Command add_draw(CLI::App& app);
+Command add_report(CLI::App& app);
 Command add_graph(CLI::App& app);
 Command add_steps(CLI::App& app);
 

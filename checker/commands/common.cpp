@@ -6,7 +6,11 @@
 #include <fstream>
 #include <thread>
 
+#include <chrono>
+#include <memory>
+
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "checker/formats/policy_json.hpp"
 
@@ -47,6 +51,58 @@ std::vector<CowPolicy> load_policy_files(const std::vector<std::string>& files) 
         out.push_back(std::move(p));
     }
     return out;
+}
+
+RunPlan plan_runs(const std::vector<Spec>& specs, const std::string& policy,
+                  const std::vector<CowPolicy>& policy_files) {
+    std::vector<const CowPolicy*> only;
+    if (!policy.empty()) only.push_back(&policy_or_throw(policy));
+    for (const CowPolicy& p : policy_files) only.push_back(&p);
+    RunPlan plan;
+    plan.policies.resize(specs.size());
+    std::string first_refusal;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const Spec& spec = specs[i];
+        for (const CowPolicy* p : only)
+            if (const std::string why = spec.refusal(*p); !why.empty()) {
+                plan.refusals.push_back(fmt::format("{} {}: refused: {}", spec.name, p->name, why));
+                if (first_refusal.empty())
+                    first_refusal = fmt::format("{}: field 'memory': {}", spec.path, why);
+            } else if (spec.checks_policy(p->name))
+                plan.policies[i].push_back(p);
+            else
+                spdlog::info("{}: not checked under {}: the spec's \"policies\" leave it out",
+                             spec.path, p->name);
+        if (only.empty())
+            for (const std::string& name : spec.policies) plan.policies[i].push_back(find_policy(name));
+        plan.runs += plan.policies[i].size();
+    }
+    if (plan.runs == 0 && !plan.refusals.empty())
+        throw SpecError(first_refusal + " (nothing else to check)");
+    return plan;
+}
+
+RunOptions run_options(const Spec& spec, const CowPolicy& policy, const std::optional<Bounds>& bounds,
+                       std::uint64_t max_states, std::uint64_t memory_mib, unsigned threads,
+                       bool compact, const std::string& symmetry) {
+    RunOptions opts;
+    opts.bounds = bounds;
+    opts.limits.max_states = max_states;
+    opts.limits.max_bytes = memory_bytes(memory_mib);
+    opts.threads = threads ? threads : default_threads();
+    opts.compact = compact;
+    opts.symmetry = symmetry_option(symmetry);
+    auto last = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+    opts.progress = [last, spec = spec.name, policy = policy.name](const engine::Progress& p) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - *last < std::chrono::seconds(3)) return;
+        *last = now;
+        spdlog::info("{} {}: {} states, {:.0f} transitions/s, queue {}, depth {}, "
+                     "{:.0f} MiB, {:.0f} B/state",
+                     spec, policy, p.states, p.transitions / std::max(p.seconds, 1e-9), p.queue,
+                     p.depth, p.bytes / 1048576.0, double(p.bytes) / std::max<double>(p.states, 1));
+    };
+    return opts;
 }
 
 std::vector<Spec> load_specs(const std::vector<std::string>& args,

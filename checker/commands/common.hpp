@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "checker/formats/spec.hpp"
+#include "checker/run/run.hpp"
 
 namespace cowpin {
 
@@ -27,6 +28,24 @@ std::vector<Spec> load_specs(const std::vector<std::string>& args,
 std::vector<CowPolicy> load_policy_files(const std::vector<std::string>& files);
 // A built-in policy by name, or a SpecError naming `--policy` and the known names.
 const CowPolicy& policy_or_throw(const std::string& name);
+
+// Which policies each spec runs under (`check`, `report`): the ones chosen on the command line
+// (--policy, --policy-file), or else the spec's own. A chosen policy that does not model the
+// spec's memory is refused by name ("SPEC POLICY: refused: why"), never run as base pages; one
+// the spec's "policies" leave out is skipped (logged). If nothing is left to run but refusals,
+// that is bad input: a SpecError naming the first refusal's spec and field.
+struct RunPlan {
+    std::vector<std::vector<const CowPolicy*>> policies;  // per spec
+    std::vector<std::string> refusals;
+    std::size_t runs = 0;
+};
+RunPlan plan_runs(const std::vector<Spec>& specs, const std::string& policy,
+                  const std::vector<CowPolicy>& policy_files);
+// The options of one run as `check` and `report` take them, with progress logged every few
+// seconds on stderr.
+RunOptions run_options(const Spec& spec, const CowPolicy& policy, const std::optional<Bounds>& bounds,
+                       std::uint64_t max_states, std::uint64_t memory_mib, unsigned threads,
+                       bool compact, const std::string& symmetry);
 // The spec's bounds with "--bound name=value" applied, or nullopt if none is given.
 std::optional<Bounds> bounds_override(const Spec& spec, const std::vector<std::string>& bounds);
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "model/policy_points.hpp"
+#include "checker/views/trace_words.hpp"
 
 namespace cowpin {
 
@@ -12,62 +12,43 @@ using nlohmann::json;
 
 namespace {
 
-std::string scalar(const json& j) {
-    if (j.is_null()) return "none";
-    if (j.is_string()) return j.get<std::string>();
-    if (j.is_boolean()) return j.get<bool>() ? "yes" : "no";
-    return j.dump();
-}
-
-std::string pte_text(const json& pte) {
-    const std::string kind = pte.value("pte", "none");
-    if (kind == "present")
-        return fmt::format("present(frame {}, {})", scalar(pte.at("frame")),
-                           pte.value("writable", false) ? "writable" : "R/O");
-    if (kind == "swap")
-        return fmt::format("swap(slot {}{})", scalar(pte.at("slot")),
-                           pte.value("exclusive", false) ? ", exclusive" : "");
-    if (kind == "pmd")  // the page's share of the process's PMD mapping of its THP
-        return fmt::format("pmd(frame {}, {})", scalar(pte.at("frame")),
-                           pte.value("writable", false) ? "writable" : "R/O");
-    if (kind == "migration" || kind == "pmd_migration")  // a PTE or PMD migration entry
-        return fmt::format("{}(frame {}, {})", kind, scalar(pte.at("frame")),
-                           pte.value("kind", ""));
-    return "none";
-}
-
-// Flatten a state into "subject" → {"field" → text}, in kernel words.
+// Flatten state `i` of the trace (0 the initial state) into "subject" → {"field" → text}, in
+// kernel words, frames and values by their names along the trace (trace_words.hpp).
 using Flat = std::map<std::string, std::map<std::string, std::string>>;
 
-Flat flatten(const json& s) {
+Flat flatten(const json& s, const TraceNames& names, std::size_t i) {
     Flat f;
+    // A field that names a frame or a value, by its name along the trace.
+    const auto text = [&](const std::string& key, const json& v) {
+        if (key == "frame" || key == "folio" || key == "cache") return names.frame(i, v);
+        if (key == "data" || key == "ideal" || key == "baseline" || key == "expect")
+            return names.value(i, v);
+        return scalar(v);
+    };
     for (const json& p : s.value("processes", json::array())) {
         const std::string name = p.value("process", "?");
         f[name]["parent"] = scalar(p.at("parent"));
         f[name]["has_pinned"] = scalar(p.at("has_pinned"));
         if (p.contains("vm_dontcopy")) f[name]["VM_DONTCOPY"] = p.at("vm_dontcopy").dump();
         for (auto it = p.at("pages").begin(); it != p.at("pages").end(); ++it) {
-            f[name + " " + it.key()]["PTE"] = pte_text(*it);
-            f[name + " " + it.key()]["ideal"] = scalar((*it).at("ideal"));
+            f[name + " " + it.key()]["PTE"] = pte_text(*it, names, i);
+            f[name + " " + it.key()]["ideal"] = text("ideal", it->at("ideal"));
         }
     }
-    for (const json& fr : s.value("frames", json::array())) {
-        auto& m = f["frame " + scalar(fr.at("frame"))];
-        for (auto it = fr.begin(); it != fr.end(); ++it)
-            if (it.key() != "frame") m[it.key()] = scalar(*it);
-    }
-    for (const json& sl : s.value("swap_slots", json::array())) {
-        auto& m = f["swap slot " + scalar(sl.at("slot"))];
-        for (auto it = sl.begin(); it != sl.end(); ++it)
-            if (it.key() != "slot") m[it.key()] = scalar(*it);
-    }
-    for (const json& h : s.value("handles", json::array())) {
-        auto& m = f["handle " + scalar(h.at("handle"))];
-        for (auto it = h.begin(); it != h.end(); ++it)
-            if (it.key() != "handle") m[it.key()] = scalar(*it);
-    }
+    // Frames, swap slots and handles: every field but the one that names the subject.
+    const auto fields = [&](const char* list, const char* key, const std::string& subject) {
+        for (const json& e : s.value(list, json::array())) {
+            auto& m = f[subject + (std::string(key) == "frame" ? names.frame(i, e.at(key)) : scalar(e.at(key)))];
+            for (auto it = e.begin(); it != e.end(); ++it)
+                if (it.key() != key) m[it.key()] = text(it.key(), *it);
+        }
+    };
+    fields("frames", "frame", "frame ");
+    fields("swap_slots", "slot", "swap slot ");
+    fields("handles", "handle", "handle ");
     for (const json& v : s.value("values", json::array()))
-        f["value " + scalar(v.at("value"))]["written by"] = scalar(v.at("writer")) + " at " + scalar(v.at("cell"));
+        f["value " + names.value(i, v.at("value"))]["written by"] =
+            scalar(v.at("writer")) + " at " + scalar(v.at("cell"));
     if (s.contains("program_counters"))
         for (auto it = s.at("program_counters").begin(); it != s.at("program_counters").end(); ++it)
             f["program " + it.key()]["next step"] = scalar(*it);
@@ -117,15 +98,8 @@ std::string changes(const Flat& before, const Flat& after) {
 // decision points took, with the policy's rule for each.
 std::string decision_lines(std::uint32_t decisions, const json& rules) {
     std::string out;
-    for (int i = 0; i < 2 * kDecisionPoints; ++i) {
-        if (!(decisions >> i & 1)) continue;
-        const std::string_view name = kDecisionNames[i / 2];
-        const DecisionPointText& text = decision_point_text(static_cast<Decision>(i / 2));
-        const json rule = rules.value(std::string(name), json());
-        out += fmt::format("    decision: {}: {} ({}{}{})\n", text.kernel_function,
-                           text.outcomes[i % 2], name, rule.is_string() ? ": " : "",
-                           rule.is_string() ? rule.get<std::string>() : "");
-    }
+    for (const std::string& d : decision_texts(decisions, rules))
+        out += fmt::format("    decision: {}\n", d);
     return out;
 }
 
@@ -145,7 +119,8 @@ std::string explain_trace(const json& t, const std::vector<std::uint32_t>& decis
     // hugetlb: each frame is a whole huge page (MODEL.md §9); base traces say nothing more.
     if (t.value("memory", std::string("base")) == "hugetlb")
         out.insert(out.size() - 1, "memory hugetlb: each frame is one huge page (MAP_HUGETLB)\n");
-    Flat prev = flatten(t.at("initial_state"));
+    const TraceNames names(t);
+    Flat prev = flatten(t.at("initial_state"), names, 0);
     out += "Initial state:\n" + describe(prev);
     std::map<std::size_t, std::string> earlier;
     for (const json& e : t.value("already_violated", json::array()))
@@ -157,7 +132,7 @@ std::string explain_trace(const json& t, const std::vector<std::uint32_t>& decis
         out += fmt::format("\nStep {}: {}\n", i, step.value("text", scalar(step.at("action"))));
         if (i >= 1 && i <= decisions.size())
             out += decision_lines(decisions[i - 1], t.value("policy_decisions", json::object()));
-        Flat next = flatten(step.at("state"));
+        Flat next = flatten(step.at("state"), names, i);
         if (step.contains("noop"))
             out += fmt::format("    (no effect: {})\n", scalar(step.at("noop")));
         else

@@ -1,7 +1,9 @@
 // `cowpin explain TRACE.json`: a counterexample as text, one block per step with the actor, the
 // action, the policy decision it took in the words of the kernel function that takes it
 // (model/policy_points.hpp), and what changed, in kernel words (the PTE, mapcount, refcount,
-// pins, gets, anon_exclusive, the swapcache), and the violation at the end.
+// pins, gets, anon_exclusive, the swapcache), and the violation at the end. Frames are named F1,
+// F2, ... as they are allocated along the trace, and values x0, x1, ... as they appear, never
+// reused (trace_words.hpp), as `draw` names them.
 #pragma once
 
 #include <cstdint>

@@ -67,6 +67,20 @@ std::string verdict_line(const RunResult& r) {
     return fmt::format("{}  {}  {}  {}  {}", r.spec->name, r.policy->name, verdict, stats, status);
 }
 
+std::string matrix_cell(const RunResult& r) {
+    std::string cell = verdict_tags(r.violated);
+    if (r.depth_bounded && r.stats.complete) cell += fmt::format(" ≤{}", r.bounds.depth);
+    if (!r.verdict_matches())
+        cell += fmt::format("!({})", verdict_tags(*r.expected));
+    else if (!r.stats.complete)
+        cell += " (incomplete)";
+    else if (!r.expected)
+        cell += "?";  // the spec has no expectation for this policy
+    else if (!r.matches())
+        cell += r.verdict_matches() ? "!" : fmt::format("!({})", verdict_tags(*r.expected));
+    return cell;
+}
+
 std::string verdict_matrix(const std::vector<RunResult>& results) {
     std::vector<std::string> policies, rows;
     std::map<std::pair<std::string, std::string>, std::string> cells;
@@ -75,17 +89,7 @@ std::string verdict_matrix(const std::vector<RunResult>& results) {
             policies.push_back(r.policy->name);
         if (std::find(rows.begin(), rows.end(), r.spec->name) == rows.end())
             rows.push_back(r.spec->name);
-        std::string cell = verdict_tags(r.violated);
-        if (r.depth_bounded && r.stats.complete) cell += fmt::format(" ≤{}", r.bounds.depth);
-        if (!r.verdict_matches())
-            cell += fmt::format("!({})", verdict_tags(*r.expected));
-        else if (!r.stats.complete)
-            cell += " (incomplete)";
-        else if (!r.expected)
-            cell += "?";  // the spec has no expectation for this policy
-        else if (!r.matches())
-            cell += r.verdict_matches() ? "!" : fmt::format("!({})", verdict_tags(*r.expected));
-        cells[{r.spec->name, r.policy->name}] = cell;
+        cells[{r.spec->name, r.policy->name}] = matrix_cell(r);
     }
     std::size_t first = 8;
     for (const std::string& row : rows) first = std::max(first, width(row));
@@ -110,6 +114,24 @@ std::string verdict_matrix(const std::vector<RunResult>& results) {
         out += line + '\n';
     }
     return out;
+}
+
+std::string summary_line(const std::vector<RunResult>& results, std::size_t refused) {
+    std::size_t mismatches = 0, unexpected = 0, incomplete = 0;
+    for (const RunResult& r : results) {
+        if (!r.verdict_matches() || !r.states_match())
+            ++mismatches;
+        else if (!r.stats.complete)
+            ++incomplete;
+        else if (!r.expected)
+            ++unexpected;
+    }
+    std::string line = fmt::format("{} checks, {} as expected, {} not", results.size(),
+                                   results.size() - mismatches - unexpected - incomplete, mismatches);
+    if (unexpected) line += fmt::format(", {} without an expectation (?)", unexpected);
+    if (incomplete) line += fmt::format(", {} incomplete", incomplete);
+    if (refused) line += fmt::format(", {} refused", refused);
+    return line;
 }
 
 }  // namespace cowpin

@@ -113,23 +113,21 @@ std::string changes(const Flat& before, const Flat& after) {
     return out;
 }
 
-// "    decision: do_wp_page: reuse (write_fault: mapcount)", one line per outcome a step's
-// decision points took, with the policy's rule for each.
-std::string decision_lines(std::uint32_t decisions, const json& rules) {
-    std::string out;
+}  // namespace
+
+std::vector<std::string> decision_texts(std::uint32_t decisions, const json& rules) {
+    std::vector<std::string> out;
     for (int i = 0; i < 2 * kDecisionPoints; ++i) {
         if (!(decisions >> i & 1)) continue;
         const std::string_view name = kDecisionNames[i / 2];
         const DecisionPointText& text = decision_point_text(static_cast<Decision>(i / 2));
         const json rule = rules.value(std::string(name), json());
-        out += fmt::format("    decision: {}: {} ({}{}{})\n", text.kernel_function,
-                           text.outcomes[i % 2], name, rule.is_string() ? ": " : "",
-                           rule.is_string() ? rule.get<std::string>() : "");
+        out.push_back(fmt::format("{}: {} ({}{}{})", text.kernel_function, text.outcomes[i % 2],
+                                  name, rule.is_string() ? ": " : "",
+                                  rule.is_string() ? rule.get<std::string>() : ""));
     }
     return out;
 }
-
-}  // namespace
 
 std::string explain_trace(const json& t, const std::vector<std::uint32_t>& decisions) {
     const std::string kind = t.value("kind", "");
@@ -156,7 +154,9 @@ std::string explain_trace(const json& t, const std::vector<std::uint32_t>& decis
         const std::size_t i = step.value("index", std::size_t{0});
         out += fmt::format("\nStep {}: {}\n", i, step.value("text", scalar(step.at("action"))));
         if (i >= 1 && i <= decisions.size())
-            out += decision_lines(decisions[i - 1], t.value("policy_decisions", json::object()));
+            for (const std::string& d :
+                 decision_texts(decisions[i - 1], t.value("policy_decisions", json::object())))
+                out += "    decision: " + d + "\n";
         Flat next = flatten(step.at("state"));
         if (step.contains("noop"))
             out += fmt::format("    (no effect: {})\n", scalar(step.at("noop")));

@@ -17,4 +17,9 @@ namespace cowpin {
 // them.
 std::string explain_trace(const nlohmann::json& trace, const std::vector<std::uint32_t>& decisions);
 
+// The outcomes a step's decision points took (`decisions`: decision_bit(), model/effects.hpp),
+// each with the kernel function that takes it and the policy's rule: "do_wp_page: reuse
+// (write_fault: mapcount)". `rules` is the trace's policy_decisions (or policy_decisions_json()).
+std::vector<std::string> decision_texts(std::uint32_t decisions, const nlohmann::json& rules);
+
 }  // namespace cowpin

@@ -8,18 +8,6 @@ namespace cowpin {
 
 namespace {
 
-std::string_view migration_word(MigrationKind k) {
-    switch (k) {
-        case MigrationKind::writable:
-            return "writable";
-        case MigrationKind::readable_exclusive:
-            return "readable_exclusive";
-        case MigrationKind::readable:
-            break;
-    }
-    return "readable";
-}
-
 // The entry as explain writes it: "present(F1, writable)", "swap(slot 0, exclusive)".
 std::string pte_words(const Pte& pte, const FrameNames& names, bool exclusive_entries) {
     const auto rw = [&] { return pte.writable ? "writable" : "R/O"; };
@@ -33,12 +21,12 @@ std::string pte_words(const Pte& pte, const FrameNames& names, bool exclusive_en
                                exclusive_entries && pte.swp_exclusive ? ", exclusive" : "");
         case PteKind::migration:
             return fmt::format("migration({}, {})", frame_word(names, pte.target),
-                               migration_word(pte.migration));
+                               migration_name(pte.migration));
         case PteKind::pmd:  // the page's share of the process's PMD mapping of its THP
             return fmt::format("pmd({}, {})", frame_word(names, pte.target), rw());
         case PteKind::pmd_migration:
             return fmt::format("pmd_migration({}, {})", frame_word(names, pte.target),
-                               migration_word(pte.migration));
+                               migration_name(pte.migration));
     }
     return "none";
 }

@@ -79,8 +79,9 @@ int graph(const GraphArgs& args, const CLI::App& g) {
         const TraceGraph tg = trace_graph(*r.path, r.decisions, load_trace(args.trace));
         emit(args.out, tg.dot);
         if (!args.out.empty())
-            std::cout << fmt::format("wrote {}: {} states on the path, {} alternatives, {} violating\n",
-                                     args.out, tg.path_states, tg.alternatives, tg.violating);
+            std::cout << fmt::format(
+                "wrote {}: {} states on the path ({} violating), {} alternatives ({} violating)\n",
+                args.out, tg.path_states, tg.path_violating, tg.alternatives, tg.alternatives_violating);
         return kExitOk;
     }
     const Spec spec = load_spec(args.spec);

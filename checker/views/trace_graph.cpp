@@ -158,7 +158,8 @@ TraceGraph trace_graph(const ReplayedPath& path, const std::vector<std::uint32_t
     const auto legend = boost::add_vertex(graph);
     graph[legend].kind = NodeKind::legend;
     graph[legend].lines = legend_lines(mentions, true, path.policy.anon_exclusive);
-    out.violating = violating_nodes(graph);
+    for (std::size_t v = 0; v < n; ++v) out.path_violating += graph[v].violates;
+    out.alternatives_violating = violating_nodes(graph) - out.path_violating;
     out.dot = graph_to_dot(graph, title_of(trace));
     return out;
 }

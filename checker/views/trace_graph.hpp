@@ -25,7 +25,8 @@ struct TraceGraph {
     // DOT (graph_dot.hpp), titled "vmsplice-unmap-in-child under linux-5.7: get_no_leak violated
     // after 4 steps"
     std::string dot;
-    std::size_t path_states = 0, alternatives = 0, violating = 0;  // alternatives: leaves
+    std::size_t path_states = 0, path_violating = 0;
+    std::size_t alternatives = 0, alternatives_violating = 0;  // leaves
 };
 
 // `path` and `decisions` as replay_trace() gives them for `trace` (which it reproduced).

@@ -187,8 +187,8 @@ std::vector<std::string> legend_lines(const Mentions& m, bool trace, bool anon_e
         out.push_back("    short_pin: FOLL_PIN) taken at P v, the page it holds, what the device reads");
         out.push_back("    and its ideal: the cell's value (detached: the owner no longer maps it)");
     }
-    out.push_back("x0, x1, ...: values; those of the initial state go unnamed");
-    if (m.values) out.push_back("x1 written by P0 at P0 v0: who stored a value since, and where");
+    out.push_back("x0, x1, ...: values (what a page holds)");
+    if (m.values) out.push_back("x1 written by P0 at P0 v0: a value stored since the initial state, by whom, where");
     if (m.programs) out.push_back("next: each program's next step, or done");
     out.push_back("≠: what is read is not what a correct OS shows: a leak or a lost write");
     out.push_back("red, double border, VIOLATES: the state breaks an invariant (its message)");

@@ -39,10 +39,6 @@ std::array<std::uint8_t, kMaxFrames + 1> all_mappings(const State& s) {
     return n;
 }
 
-std::uint8_t expect(const State& s, const Handle& h) {
-    return h.cell == kNone ? s.procs[h.owner].ideal[h.vaddr] : h.expect;
-}
-
 std::uint8_t handle_cell(const Handle& h) {
     return h.cell == kNone ? attached_cell(h.owner, h.vaddr)
                            : static_cast<std::uint8_t>(h.cell | kDetachedCell);
@@ -306,8 +302,7 @@ template <bool E>
 Outcome<E> check_pin_reliable(const State& s) {
     for (int h = 0; h < kMaxHandles; ++h) {
         const Handle& hd = s.handles[h];
-        if (!hd.in_use || hd.kind != HandleKind::pin) continue;
-        if (s.frames[hd.frame].data == expect(s, hd)) continue;
+        if (!hd.in_use || hd.kind != HandleKind::pin || !handle_breaks_promise(s, hd)) continue;
         return fails<E>([&] {
             return fmt::format("Longterm {} pin is not reliable (h{} on {} v{} sees stale data)",
                                hd.write ? "R/W" : "R/O", h, pname(hd.owner), hd.vaddr);
@@ -321,8 +316,8 @@ Outcome<E> check_get_no_leak(const State& s) {
     for (int h = 0; h < kMaxHandles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use || hd.kind == HandleKind::pin) continue;  // gets and short-term pins
+        if (!handle_breaks_promise(s, hd)) continue;
         const std::uint8_t x = s.frames[hd.frame].data;
-        if (x == hd.baseline || s.values[x].cell == handle_cell(hd)) continue;
         return fails<E>([&] {
             return fmt::format(
                 "Leak through a GUP reference (h{} of {} v{} reads a value written by {})", h,
@@ -370,6 +365,16 @@ std::string invariant_names() {
         out += i.name;
     }
     return out;
+}
+
+std::uint8_t handle_expected(const State& s, const Handle& h) {
+    return h.cell == kNone ? s.procs[h.owner].ideal[h.vaddr] : h.expect;
+}
+
+bool handle_breaks_promise(const State& s, const Handle& h) {
+    const std::uint8_t x = s.frames[h.frame].data;
+    if (h.kind == HandleKind::pin) return x != handle_expected(s, h);
+    return x != h.baseline && s.values[x].cell != handle_cell(h);
 }
 
 bool invariant_holds(const State& s, Inv inv, const CowPolicy& policy) {

@@ -41,6 +41,14 @@ std::string invariant_names();
 
 bool invariant_holds(const State& s, Inv inv, const CowPolicy& policy);
 
+// What a correct OS shows a device through handle `h` (MODEL.md §2): its cell's value, the
+// owner's ideal value at the address while attached, the detached cell's `expect` after.
+std::uint8_t handle_expected(const State& s, const Handle& h);
+// Whether what the device reads through `h` (its frame's data) breaks the handle's promise: a
+// longterm pin must read handle_expected() (pin_reliable), a get or short-term pin the value it
+// was taken on or one written through its own cell (get_no_leak).
+bool handle_breaks_promise(const State& s, const Handle& h);
+
 // The message for a state that violates `inv`: the cow.c wording, classified (leak direction,
 // R/O or R/W pin), followed by where: "Leak from parent into child (P1 v0 reads P0's write)".
 std::string violation_message(const State& s, Inv inv, const CowPolicy& policy);

@@ -5,7 +5,8 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ libboost-graph-dev libcli11-dev libfmt-dev libspdlog-dev
           nlohmann-json3-dev doctest-dev python3 python3-jsonschema liburing-dev
-          libpugixml-dev chromium)
+          libpugixml-dev chromium
+          libgraphviz-dev graphviz)  # libgvc renders cowpin graph -o G.svg; dot for its ctest
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -317,39 +317,6 @@ TEST_CASE("cowpin explain prints every step in kernel words and ends with the vi
     CHECK(bad.err == "cowpin: " + kVmsplice + ": field 'format': expected \"cowpin-trace\"\n");
 }
 
-TEST_CASE("cowpin graph writes a DOT file with the violating state marked, and refuses a graph over --max-states") {
-    TempDir tmp("graph");
-    const std::string dot = tmp / "vmsplice.dot";
-    const Run r = cowpin(fmt::format("graph {} --policy linux-5.7 -o {}", kVmsplice, quote(dot)), tmp);
-    INFO(r.out << r.err);
-    REQUIRE(r.code == 0);
-    const std::string text = read_file(dot);
-    CHECK(text.rfind("digraph", 0) == 0);
-    CHECK(count(text, "VIOLATES get_no_leak") == 1);
-    CHECK(count(text, "VIOLATES") == 1);
-    // The summary line agrees with the file.
-    std::size_t nodes = 0, edges = 0;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        if (line.find("->") != std::string::npos)
-            ++edges;
-        else if (!line.empty() && line[0] >= '0' && line[0] <= '9')
-            ++nodes;
-    }
-    CHECK(nodes > 1);
-    CHECK(r.out == fmt::format("wrote {}: {} states, {} edges, 1 violating\n", dot, nodes, edges));
-    CHECK_FALSE(fs::exists(dot + ".tmp"));
-
-    const std::string small = tmp / "small.dot";
-    const Run refused =
-        cowpin(fmt::format("graph {} --policy linux-5.7 -o {} --max-states 3", kVmsplice, quote(small)), tmp);
-    CHECK(refused.code == 2);
-    CHECK(has(refused.err, "cowpin: vmsplice-unmap-in-child under linux-5.7 has more than 3 states"));
-    CHECK(refused.out.empty());
-    CHECK_FALSE(fs::exists(small));
-    CHECK_FALSE(fs::exists(small + ".tmp"));
-}
-
 TEST_CASE("Every checked-in counterexample validates against the schema") {
     TempDir tmp("checked-in");
     std::size_t traces = 0;

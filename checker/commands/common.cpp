@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include <chrono>
@@ -15,6 +16,16 @@
 #include "checker/formats/policy_json.hpp"
 
 namespace cowpin {
+
+ReplayOutcome replay_for_command(const std::string& trace, const std::string& spec_file,
+                                 const std::vector<std::string>& policy_files) {
+    ReplayOutcome r = replay_trace(
+        trace, spec_file.empty() ? std::nullopt : std::optional<std::string>(spec_file),
+        load_policy_files(policy_files));
+    std::cerr << r.notes;
+    if (r.exit_code != kExitOk) std::cerr << "cowpin: " << r.message << '\n';
+    return r;
+}
 
 std::vector<std::string> expand_spec_args(const std::vector<std::string>& args) {
     std::vector<std::string> files;

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "checker/formats/spec.hpp"
+#include "checker/run/replay.hpp"
 #include "checker/run/run.hpp"
 
 namespace cowpin {
@@ -48,6 +49,13 @@ RunOptions run_options(const Spec& spec, const CowPolicy& policy, const std::opt
                        bool compact, const std::string& symmetry);
 // The spec's bounds with "--bound name=value" applied, or nullopt if none is given.
 std::optional<Bounds> bounds_override(const Spec& spec, const std::vector<std::string>& bounds);
+
+// A trace replayed (checker/run/replay.hpp) before a command reads it (explain, export, graph
+// --trace): with --spec `spec_file` if not empty (else the spec the trace carries) and the policy
+// files given. Replay's notes go to stderr; a trace that does not reproduce is refused with
+// replay's message on stderr, and the outcome's exit_code (1 or 2) is the command's.
+ReplayOutcome replay_for_command(const std::string& trace, const std::string& spec_file,
+                                 const std::vector<std::string>& policy_files);
 
 // Every core.
 unsigned default_threads();

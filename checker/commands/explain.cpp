@@ -3,13 +3,11 @@
 // (replay.hpp): one that does not reproduce is refused with replay's message and exit code.
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
-#include "checker/run/replay.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/explain.hpp"
 
@@ -23,14 +21,8 @@ struct ExplainArgs {
 };
 
 int explain(const ExplainArgs& args) {
-    const ReplayOutcome r = replay_trace(
-        args.trace, args.spec.empty() ? std::nullopt : std::optional<std::string>(args.spec),
-        load_policy_files(args.policy_files));
-    std::cerr << r.notes;
-    if (r.exit_code != kExitOk) {
-        std::cerr << "cowpin: " << r.message << '\n';
-        return r.exit_code;
-    }
+    const ReplayOutcome r = replay_for_command(args.trace, args.spec, args.policy_files);
+    if (r.exit_code != kExitOk) return r.exit_code;
     std::cout << explain_trace(load_trace(args.trace), r.decisions);
     return kExitOk;
 }

@@ -3,7 +3,6 @@
 // one that does not reproduce is refused with replay's message and exit code.
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +10,6 @@
 #include "checker/commands/common.hpp"
 #include "checker/formats/itf.hpp"
 #include "checker/formats/output_file.hpp"
-#include "checker/run/replay.hpp"
 #include "checker/run/trace.hpp"
 
 namespace cowpin {
@@ -27,14 +25,8 @@ struct ExportArgs {
 int export_trace(const ExportArgs& args) {
     if (!args.itf) throw SpecError("export: give the format (--itf)");
     check_output_file(args.output, "-o");
-    const ReplayOutcome r = replay_trace(
-        args.trace, args.spec.empty() ? std::nullopt : std::optional<std::string>(args.spec),
-        load_policy_files(args.policy_files));
-    std::cerr << r.notes;
-    if (r.exit_code != kExitOk) {
-        std::cerr << "cowpin: " << r.message << '\n';
-        return r.exit_code;
-    }
+    const ReplayOutcome r = replay_for_command(args.trace, args.spec, args.policy_files);
+    if (r.exit_code != kExitOk) return r.exit_code;
     write_file_atomically(args.output, trace_to_itf(load_trace(args.trace)).dump(2) + "\n");
     std::cout << "wrote " << args.output << '\n';
     return kExitOk;

@@ -20,12 +20,6 @@ std::string_view handle_kind_name(HandleKind k) {
     return "get";
 }
 
-namespace {
-
-json opt(std::uint8_t x, const char* prefix) {
-    return x == kNone ? json(nullptr) : json(fmt::format("{}{}", prefix, x));
-}
-
 std::string_view migration_name(MigrationKind k) {
     switch (k) {
         case MigrationKind::writable:
@@ -36,6 +30,12 @@ std::string_view migration_name(MigrationKind k) {
             break;
     }
     return "readable";
+}
+
+namespace {
+
+json opt(std::uint8_t x, const char* prefix) {
+    return x == kNone ? json(nullptr) : json(fmt::format("{}{}", prefix, x));
 }
 
 json pte_json(const Pte& pte, bool exclusive_entries) {

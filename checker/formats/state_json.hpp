@@ -17,6 +17,8 @@ namespace cowpin {
 std::string value_name(std::uint8_t v);
 // "pin" (longterm FOLL_PIN), "short_pin" (FOLL_PIN) or "get" (FOLL_GET).
 std::string_view handle_kind_name(HandleKind kind);
+// "writable", "readable_exclusive" or "readable": a migration entry's kind.
+std::string_view migration_name(MigrationKind kind);
 
 nlohmann::json state_to_json(const State& s, const CowModel& model);
 

@@ -170,7 +170,9 @@ public:
             if (auto d = step(i, s, prev)) return diverged(*d);
         if (auto d = ending(s)) return diverged(*d);
         if (auto d = summary()) return diverged("diverges at the end: " + *d);
-        return {0, p_.notes, reproduced(s), decisions_};
+        auto path = std::make_shared<ReplayedPath>(
+            ReplayedPath{p_.spec, p_.policy, p_.bounds, p_.actions, states_});
+        return {0, p_.notes, reproduced(s), decisions_, std::move(path)};
     }
 
 private:
@@ -324,6 +326,12 @@ private:
 };
 
 }  // namespace
+
+ModelConfig ReplayedPath::config() const {
+    ModelConfig c = spec.model_config(policy);
+    c.bounds = bounds;
+    return c;
+}
 
 ReplayOutcome replay_trace(const std::string& trace_path, const std::optional<std::string>& spec_file,
                            const std::vector<CowPolicy>& policy_files) {

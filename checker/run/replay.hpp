@@ -19,13 +19,29 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "checker/formats/spec.hpp"
 #include "model/policy.hpp"
 
 namespace cowpin {
+
+// A trace that reproduced, as the model ran it: what views that draw the path read (graph
+// --trace) instead of re-deriving it from the JSON. states are raw (CowModel::step, never
+// canonicalized), so frames, slots and values keep the names the trace and `explain` give them.
+struct ReplayedPath {
+    Spec spec;
+    CowPolicy policy;
+    Bounds bounds;
+    std::vector<Action> actions;  // actions[i] leads from states[i] to states[i + 1]
+    std::vector<State> states;    // states[0] is the initial state
+    // The model that ran it: spec.model_config(policy) with the trace's bounds. It points into
+    // `policy`: keep this ReplayedPath alive, where it is, while a model built from it runs.
+    ModelConfig config() const;
+};
 
 struct ReplayOutcome {
     int exit_code = 0;  // 0 reproduced, 1 diverged, 2 malformed input
@@ -34,6 +50,7 @@ struct ReplayOutcome {
     // When it reproduced: the decision points each step consulted (decision_bit(), effects.hpp),
     // steps[i] for step i + 1.
     std::vector<std::uint32_t> decisions;
+    std::shared_ptr<const ReplayedPath> path;  // when it reproduced
 };
 
 ReplayOutcome replay_trace(const std::string& trace_path,

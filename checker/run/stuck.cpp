@@ -8,8 +8,6 @@
 
 namespace cowpin {
 
-namespace {
-
 bool any_program_step(const CowModel& model, const State& s) {
     std::vector<Action> actions;
     model.actions(s, actions);
@@ -19,24 +17,17 @@ bool any_program_step(const CowModel& model, const State& s) {
     return false;
 }
 
-}  // namespace
-
-StuckReport find_stuck(const CowModel& model, const engine::Explorer<CowModel>& explorer,
-                       std::size_t expanded_below) {
-    StuckReport r;
+std::vector<bool> doomed_states(const CowModel& model, const engine::Explorer<CowModel>& explorer,
+                                std::size_t expanded_below) {
     const std::size_t n = explorer.size();
     std::vector<std::vector<engine::StateId>> preds(n);
-    std::vector<char> finishes(n, 0);
+    std::vector<bool> finishes(n, false);
     std::deque<engine::StateId> queue;
     std::vector<Action> actions;
     for (std::size_t id = 0; id < n; ++id) {
         const State s = explorer.state(static_cast<engine::StateId>(id));
-        if (model.complete(s)) {
-            ++r.complete;
-            finishes[id] = 1;
-        } else if (id >= expanded_below) {
-            finishes[id] = 1;  // not expanded: it may still finish
-        }
+        // A complete state finishes; one not expanded may still finish.
+        finishes[id] = model.complete(s) || id >= expanded_below;
         if (finishes[id]) queue.push_back(static_cast<engine::StateId>(id));
         if (id >= expanded_below) continue;
         actions.clear();
@@ -53,15 +44,24 @@ StuckReport find_stuck(const CowModel& model, const engine::Explorer<CowModel>& 
         queue.pop_front();
         for (engine::StateId p : preds[id])
             if (!finishes[p]) {
-                finishes[p] = 1;
+                finishes[p] = true;
                 queue.push_back(p);
             }
     }
-    for (std::size_t id = 0; id < n; ++id) {
-        if (finishes[id]) continue;
+    finishes.flip();
+    return finishes;
+}
+
+StuckReport find_stuck(const CowModel& model, const engine::Explorer<CowModel>& explorer,
+                       std::size_t expanded_below) {
+    StuckReport r;
+    const std::vector<bool> doomed = doomed_states(model, explorer, expanded_below);
+    for (std::size_t id = 0; id < doomed.size(); ++id) {
+        const State s = explorer.state(static_cast<engine::StateId>(id));
+        r.complete += model.complete(s);
+        if (!doomed[id]) continue;
         ++r.doomed;
-        if (!r.first && !any_program_step(model, explorer.state(static_cast<engine::StateId>(id))))
-            r.first = static_cast<engine::StateId>(id);
+        if (!r.first && !any_program_step(model, s)) r.first = static_cast<engine::StateId>(id);
     }
     return r;
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checker/engine/bfs.hpp"
 #include "model/model.hpp"
@@ -28,6 +29,15 @@ StuckReport find_stuck(const CowModel& model, const engine::Explorer<CowModel>& 
 
 // Whether no complete state is reachable from `s` (a canonical state of `model`), by a search
 // from it; false if it runs past `max_states` without deciding. For replaying a stuck trace.
+// Per stored state (by id), whether it is doomed: no complete state is reachable from it.
+// `expanded_below` as for find_stuck().
+std::vector<bool> doomed_states(const CowModel& model, const engine::Explorer<CowModel>& explorer,
+                                std::size_t expanded_below);
+
+// Whether some program step is enabled in `s`: a doomed state without one is where a stuck
+// execution ends, every unfinished program waiting.
+bool any_program_step(const CowModel& model, const State& s);
+
 bool cannot_complete(const CowModel& model, const State& s, std::size_t max_states = 1000000);
 
 // Why each unfinished program cannot go on in `s` (a raw or canonical state with no program

@@ -1,99 +1,36 @@
 #include "checker/views/graph_export.hpp"
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/graphviz.hpp>
 #include <fmt/format.h>
 
 #include "checker/engine/bfs.hpp"
-#include "checker/formats/state_json.hpp"
+#include "checker/run/run.hpp"
+#include "checker/run/stuck.hpp"
+#include "checker/views/graph_dot.hpp"
+#include "checker/views/state_words.hpp"
 
 namespace cowpin {
 
 namespace {
 
-struct Vertex {
-    std::string label;
-    std::string violated;  // invariant names, empty if none
-};
-struct Edge {
-    std::string label;
-};
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, Vertex, Edge>;
-
-std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
+// The marks of a state: each invariant it violates with its message, and whether it is doomed.
+void mark(GraphNode& node, const CowModel& model, const State& raw, bool doomed) {
+    for (int i = 0; i < kInvariants; ++i)
+        if (model.checks(i) && !model.invariant_holds(raw, i)) {
+            node.violates = true;
+            node.marks.push_back(fmt::format("VIOLATES {}: {}", invariant_table()[i].name,
+                                             violation_message(raw, static_cast<Inv>(i), model.policy())));
         }
-        out += c;
-    }
-    return out;
+    if (!doomed) return;
+    node.stuck = true;
+    node.marks.push_back(any_program_step(model, raw)
+                             ? std::string("STUCK: no execution from here ends every program")
+                             : "STUCK: " + stuck_message(model, raw));
 }
 
 }  // namespace
 
-std::string state_label(const State& s, const CowModel& model) {
-    const Bounds& b = model.config().bounds;
-    const bool ae = model.policy().anon_exclusive;
-    std::string out;
-    for (int p = 0; p < b.processes; ++p) {
-        if (!s.procs[p].alive) continue;
-        out += fmt::format("P{}{}", p, s.procs[p].has_pinned ? "*" : "");
-        for (int v = 0; v < b.pages; ++v) {
-            const Pte& pte = s.procs[p].pte[v];
-            switch (pte.kind) {
-                case PteKind::none:
-                    out += fmt::format(" v{}:-", v);
-                    break;
-                case PteKind::present:
-                    out += fmt::format(" v{}:f{}{}", v, pte.target, pte.writable ? "W" : "R");
-                    break;
-                case PteKind::swap:
-                    out += fmt::format(" v{}:s{}{}", v, pte.target, pte.swp_exclusive ? "X" : "");
-                    break;
-                case PteKind::migration:
-                    out += fmt::format(" v{}:m{}", v, pte.target);
-                    break;
-                case PteKind::pmd:  // a PMD-mapped THP page
-                    out += fmt::format(" v{}:P{}{}", v, pte.target, pte.writable ? "W" : "R");
-                    break;
-                case PteKind::pmd_migration:  // its PMD migration entry
-                    out += fmt::format(" v{}:Pm{}", v, pte.target);
-                    break;
-            }
-        }
-        out += '\n';
-    }
-    for (int f = 0; f < kMaxFrames; ++f) {
-        const Frame& fr = s.frames[f];
-        if (!fr.in_use) continue;
-        out += fmt::format("f{} {} map{} ref{}", f, value_name(fr.data), fr.mapcount, fr.refcount);
-        if (fr.pins) out += fmt::format(" pin{}", fr.pins);
-        if (fr.gets) out += fmt::format(" get{}", fr.gets);
-        if (ae && fr.anon_exclusive) out += " AE";
-        if (fr.swapcache != kNone) out += fmt::format(" sc{}", fr.swapcache);
-        if (fr.isolated) out += " iso";
-        out += '\n';
-    }
-    for (int sl = 0; sl < kMaxSlots; ++sl)
-        if (s.slots[sl].in_use)
-            out += fmt::format("s{} count{} {}\n", sl, s.slots[sl].count, value_name(s.slots[sl].data));
-    for (int h = 0; h < b.handles; ++h) {
-        const Handle& hd = s.handles[h];
-        if (!hd.in_use) continue;
-        out += fmt::format("h{} {} {} f{}", h, handle_kind_name(hd.kind),
-                           hd.write ? "rw" : "ro", hd.frame);
-        out += hd.owner == kNone ? " orphan\n" : fmt::format(" P{} v{}\n", hd.owner, hd.vaddr);
-    }
-    if (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-}
-
-GraphStats export_graph(const Spec& spec, const CowPolicy& policy, const Bounds& bounds,
-                        std::size_t max_states, std::ostream& out) {
+WholeGraph whole_graph(const Spec& spec, const CowPolicy& policy, const Bounds& bounds,
+                       std::size_t max_states) {
     ModelConfig config = spec.model_config(policy);
     config.bounds = bounds;
     const CowModel model(config);
@@ -104,23 +41,35 @@ GraphStats export_graph(const Spec& spec, const CowPolicy& policy, const Bounds&
     const engine::Result r = explorer.run(limits);
     if (!r.complete)
         throw GraphTooLarge(fmt::format(
-            "{} under {} has more than {} states ({} found before stopping); a picture that "
-            "large is unreadable: raise --max-states or lower the bounds",
-            spec.name, policy.name, max_states, r.states));
+            "{} under {} has more than {} states ({} found before stopping): too many to draw "
+            "(dot takes seconds past {} states, minutes past 120); draw one counterexample with "
+            "`cowpin graph --trace TRACE.json`, lower the bounds (--bound depth=N) or raise "
+            "--max-states",
+            spec.name, policy.name, max_states, r.states, kGraphStateLimit));
 
-    Graph g(explorer.size());
-    GraphStats stats;
-    stats.states = explorer.size();
+    const std::size_t n = explorer.size();
+    std::vector<bool> doomed(n, false);
+    if (config.scenario)  // states at the depth bound were not expanded: they may still finish
+        doomed = doomed_states(model, explorer,
+                               r.depth_limited ? explorer.level_start(r.depth) : n);
+    WholeGraph out;
+    DrawnGraph graph(n);
+    out.stats.states = n;
+    Mentions mentions;
+    std::vector<State> raw(n);
+    std::vector<FrameNames> names(n);
+    for (engine::StateId id = 0; id < n; ++id) {
+        const Counterexample path = raw_path(model, explorer, id);
+        raw[id] = path.states.back();
+        names[id] = path_frame_names(path.states).back();
+        GraphNode& node = graph[id];
+        node.lines = state_lines(raw[id], model, names[id], &mentions);
+        if (id == 0) node.lines.insert(node.lines.begin(), "initial state");
+        mark(node, model, raw[id], doomed[id]);
+    }
     std::vector<Action> actions;
-    for (engine::StateId id = 0; id < explorer.size(); ++id) {
+    for (engine::StateId id = 0; id < n; ++id) {
         const State s = explorer.state(id);
-        Vertex& v = g[id];
-        v.label = state_label(s, model);
-        for (int i = 0; i < kInvariants; ++i)
-            if (model.checks(i) && !model.invariant_holds(s, i))
-                v.violated += (v.violated.empty() ? "" : ", ") +
-                              std::string(invariant_table()[i].name);
-        stats.violating += !v.violated.empty();
         actions.clear();
         model.actions(s, actions);
         for (const Action& a : actions) {
@@ -128,28 +77,22 @@ GraphStats export_graph(const Spec& spec, const CowPolicy& policy, const Bounds&
             if (!model.next_state(s, a, next)) continue;
             const engine::StateId to = explorer.find(next);
             if (to == engine::kNoParent) continue;  // beyond the depth bound
-            boost::add_edge(id, to, Edge{format_action(a)}, g);
-            ++stats.edges;
+            // Named as the action reads in the state it leaves, as that state is shown.
+            const Action named = model.raw_action(raw[id], a);
+            boost::add_edge(id, to, GraphEdge{EdgeKind::step, action_words(named, names[id])},
+                            graph);
+            ++out.stats.edges;
         }
     }
-    boost::write_graphviz(
-        out, g,
-        [&](std::ostream& o, std::size_t v) {
-            const Vertex& vx = g[v];
-            if (vx.violated.empty())
-                o << "[shape=box,label=\"" << escape(vx.label) << "\"]";
-            else
-                o << "[shape=box,color=red,penwidth=2,label=\"" << escape(vx.label)
-                  << "\\nVIOLATES " << escape(vx.violated) << "\"]";
-        },
-        [&](std::ostream& o, const Graph::edge_descriptor& e) {
-            o << "[label=\"" << escape(g[e].label) << "\"]";
-        },
-        [&](std::ostream& o) {
-            o << "label=\"" << escape(spec.name + " under " + policy.name) << "\";\n"
-              << "node [fontname=monospace];\n";
-        });
-    return stats;
+    out.stats.violating = violating_nodes(graph);
+    out.stats.stuck = stuck_nodes(graph);
+    const auto legend = boost::add_vertex(graph);
+    graph[legend].kind = NodeKind::legend;
+    graph[legend].lines = legend_lines(mentions, false, policy.anon_exclusive);
+    out.dot = graph_to_dot(graph, fmt::format("{} under {}: {} states, {} edges{}", spec.name,
+                                              policy.name, n, out.stats.edges,
+                                              bounds.depth ? fmt::format(" (depth bound {})", bounds.depth) : ""));
+    return out;
 }
 
 }  // namespace cowpin

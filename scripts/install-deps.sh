@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what cowpin needs to build and test, from Debian bookworm's archive. Idempotent.
 set -euo pipefail
+# clang-14 and libclang-rt-14-dev (its compiler-rt: libclang_rt.fuzzer, .asan, .ubsan) build the
+# libFuzzer targets of fuzz/ that ctest runs (label fuzz); g++ brings the sanitizer runtimes of
+# the ASan and UBSan build (label sanitize).
 packages=(cmake ninja-build g++ libboost-graph-dev libcli11-dev libfmt-dev libspdlog-dev
           nlohmann-json3-dev doctest-dev python3 python3-jsonschema liburing-dev
-          libpugixml-dev)
+          libpugixml-dev clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,6 +44,10 @@ mkdir -p "$scratch" "$out/artifacts"
 dirs=("$src/fuzz/corpus/$target")
 [ -d "$regressions" ] && dirs+=("$regressions")
 cd "$out"
+# fuzz_trace writes each input to a file under $TMPDIR; a crash (or libFuzzer's exit) leaves it:
+# keep those in the build tree.
+export TMPDIR=$out/tmp
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
 # libFuzzer exits 77 on a crash by default, which is ctest's skip code here: any failure is 1.
 status=0
 "$out/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

@@ -1,7 +1,13 @@
-// libFuzzer target: a trace as `cowpin replay TRACE` and `cowpin explain TRACE` read it. Both take
-// a path, so each input is written to this process's own file, <tmp>/cowpin-fuzz-trace-PID/
-// counterexamples/trace.json, beside a link to the source tree's specs/: a trace naming
-// "specs/x.json" finds the spec there, as a checked-in counterexample does.
+// libFuzzer target: a trace as `cowpin replay TRACE` and `cowpin explain TRACE` read it (format
+// version 4, checker/run/replay.hpp): replay_trace() re-derives every field from the spec the
+// trace carries, and a trace that reproduces is then printed by explain_trace() with the
+// decisions replay reported, as checker/commands/explain.cpp does. Both commands take a path, so
+// each input is written to this process's own file, <tmp>/cowpin-fuzz-trace-PID/trace.json.
+//
+// replay_trace() reports bad input as exit code 2 with a message; a SpecError escaping either
+// call is what main() turns into exit 2, so it is caught here too. Anything else (an exception
+// from nlohmann, say, on a trace replay let through) escapes and is a crash, as it would abort
+// the command line.
 #include <unistd.h>
 
 #include <cstddef>
@@ -13,9 +19,10 @@
 #include <fmt/format.h>
 
 #include "checker/formats/spec.hpp"
-#include "fuzz/json_mutator.hpp"
+#include "checker/run/replay.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/explain.hpp"
+#include "fuzz/json_mutator.hpp"
 
 namespace {
 
@@ -27,9 +34,8 @@ struct Scratch {
     Scratch() {
         dir = fs::temp_directory_path() / fmt::format("cowpin-fuzz-trace-{}", ::getpid());
         fs::remove_all(dir);
-        fs::create_directories(dir / "counterexamples");
-        fs::create_directory_symlink(fs::path(COWPIN_SOURCE_DIR) / "specs", dir / "specs");
-        trace = dir / "counterexamples" / "trace.json";
+        fs::create_directories(dir);
+        trace = dir / "trace.json";
     }
     ~Scratch() {
         std::error_code ec;
@@ -52,23 +58,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     }
     const std::string path = scratch.trace.string();
-    // `cowpin replay`: exit 0, 1 or 2 with a message (main() turns a SpecError into exit 2).
     std::string out;
     try {
-        out = replay_trace(path).message;
+        // `cowpin replay`: exit 0, 1 or 2, with notes and one message line.
+        const ReplayOutcome r = replay_trace(path);
+        out = r.notes + r.message;
+        // `cowpin explain`: only a trace that reproduces is printed.
+        if (r.exit_code == 0) out += explain_trace(load_trace(path), r.decisions);
     } catch (const SpecError&) {
+        // Bad input: the CLI prints one line and exits 2.
     }
-    // `cowpin explain`: load_trace() throws SpecError on bad input; explain_trace() may throw
-    // nlohmann's exceptions on a trace that is not complete, which the command turns into a
-    // SpecError (checker/commands/explain.cpp).
-    try {
-        const nlohmann::json t = load_trace(path);
-        try {
-            out += explain_trace(t);
-        } catch (const nlohmann::json::exception&) {
-        }
-    } catch (const SpecError&) {
-    }
+    // Keep `out` alive to here so nothing above is optimised away.
     asm volatile("" : : "r"(out.data()) : "memory");
     return 0;
 }

@@ -25,6 +25,73 @@ std::string quote_excerpt(const std::string& text) {
     return text.substr(0, cut) + "…";
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 character at text[i] (RFC 3629: no overlong form, no
+// surrogate, nothing past U+10FFFF), or 0 if the byte there does not begin one.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char b = byte(i);
+    if (b < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (b >= 0xC2 && b <= 0xDF) {
+        n = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3;
+        if (b == 0xE0) lo = 0xA0;  // overlong
+        if (b == 0xED) hi = 0x9F;  // surrogates
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4;
+        if (b == 0xF0) lo = 0x90;  // overlong
+        if (b == 0xF4) hi = 0x8F;  // past U+10FFFF
+    } else {
+        return 0;
+    }
+    if (i + n > text.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+}  // namespace
+
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20) {
+            switch (c) {
+                case '\b': out += "\\b"; break;
+                case '\f': out += "\\f"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                default: out += fmt::format("\\u{:04x}", c);
+            }
+            ++i;
+        } else if (const std::size_t n = utf8_length(text, i)) {
+            out.append(text.substr(i, n));
+            i += n;
+        } else {
+            out += fmt::format("\\x{:02X}", c);
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string quote_text(std::string_view text) {
+    std::string escaped;
+    escaped.reserve(text.size());
+    for (const char c : text) {
+        if (c == '"' || c == '\\') escaped += '\\';
+        escaped += c;
+    }
+    return quote_excerpt(printable(escaped));
+}
+
 std::string read_input_file(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
@@ -68,14 +135,16 @@ std::string field_of(const std::vector<Nesting>& stack) {
         if (f.array) {
             if (f.next > 0) field += fmt::format("[{}]", f.next - 1);
         } else if (!f.key.empty()) {
-            field += (field.empty() ? "" : ".") + quote_excerpt(f.key);
+            if (!field.empty()) field += '.';
+            field += quote_text(f.key);
         }
     }
     return quote_excerpt(field);
 }
 
 // nlohmann's messages end with the text last read ("last read: '...'"), which can be the whole
-// rest of the file: quote an excerpt of it.
+// rest of the file and hold bytes that are not UTF-8 (nlohmann writes control characters as
+// "<U+000A>"): quote an excerpt of it, printable().
 std::string parse_message(const json::exception& e) {
     std::string what = e.what();
     const std::string marker = "; last read: '";
@@ -83,7 +152,7 @@ std::string parse_message(const json::exception& e) {
         const std::size_t start = at + marker.size();
         const std::size_t end = what.rfind('\'');
         what = what.substr(0, start) +
-               quote_excerpt(what.substr(start, end > start ? end - start : 0)) + "'";
+               quote_excerpt(printable(what.substr(start, end > start ? end - start : 0))) + "'";
     }
     return what;
 }

@@ -76,3 +76,17 @@ TEST_CASE("every malformed policy file of tests/bad-input/policies exits 2 with 
     CHECK(run_corpus({"policies", check_policy_file}) >= 40);
 }
 
+TEST_CASE("a spec path with a file name over 255 bytes exits 2 with one line naming the path and the limit") {
+    TempDir tmp("bad-input-long-name");
+    const std::string file = "tests/bad-input/specs/" + std::string(300, 'a') + ".json";
+    const Run r = cli_test::cowpin(check_spec(file), tmp);
+    CHECK(r.code == 2);
+    CHECK(r.err == "cowpin: " + file + ": cannot read the file: a name in the path is 305 bytes, "
+                   "over the 255 a file name may have (NAME_MAX)\n");
+    CHECK(r.out == "");
+    // The same name as a directory on the way to the spec.
+    const Run dir = cli_test::cowpin(check_spec(std::string(300, 'a') + "/x.json"), tmp);
+    CHECK(dir.code == 2);
+    CHECK(dir.err == "cowpin: " + std::string(300, 'a') + "/x.json: cannot read the file: a name in "
+                     "the path is 300 bytes, over the 255 a file name may have (NAME_MAX)\n");
+}

@@ -146,3 +146,15 @@ TEST_CASE("the excerpt a parse error quotes shows each byte that is not UTF-8 as
           "read: '\"caf\\xE9\"'");
 }
 
+TEST_CASE("a path with a name over NAME_MAX or a length over PATH_MAX says which limit it breaks") {
+    const std::string name(300, 'a');
+    CHECK(error_of([&] { cowpin::load_spec("specs/" + name + ".json"); }) ==
+          "specs/" + name + ".json: cannot read the file: a name in the path is 305 bytes, over "
+          "the 255 a file name may have (NAME_MAX)");
+    std::string deep;
+    for (int i = 0; i < 25; ++i) deep += std::string(200, 'b') + "/";
+    deep += "x.json";
+    CHECK(error_of([&] { cowpin::load_spec(deep); }) ==
+          deep + ": cannot read the file: the path is 5031 bytes, over the 4095 a path may have "
+          "(PATH_MAX)");
+}

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -92,10 +93,26 @@ std::string quote_text(std::string_view text) {
     return quote_excerpt(printable(escaped));
 }
 
+std::string unusable_path_reason(const std::string& path, int err) {
+    if (err != ENAMETOOLONG) return std::strerror(err);
+    std::size_t begin = 0;
+    while (begin < path.size()) {
+        std::size_t end = path.find('/', begin);
+        if (end == std::string::npos) end = path.size();
+        if (end - begin > NAME_MAX)
+            return fmt::format("a name in the path is {} bytes, over the {} a file name may have "
+                               "(NAME_MAX)", end - begin, NAME_MAX);
+        begin = end + 1;
+    }
+    return fmt::format("the path is {} bytes, over the {} a path may have (PATH_MAX)",
+                       path.size(), PATH_MAX - 1);
+}
+
 std::string read_input_file(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
-        throw SpecError(fmt::format("{}: cannot read the file: {}", path, std::strerror(errno)));
+        throw SpecError(fmt::format("{}: cannot read the file: {}", path,
+                                    unusable_path_reason(path, errno)));
     if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
         throw SpecError(fmt::format("{}: cannot read the file: {}", path,
                                     S_ISDIR(st.st_mode) ? "it is a directory"

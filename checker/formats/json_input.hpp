@@ -22,6 +22,10 @@ inline constexpr int kMaxJsonDepth = 64;
 // The longest excerpt of the input an error message quotes.
 inline constexpr std::size_t kMaxQuotedChars = 80;
 
+// Why `path` cannot be opened, for a message: strerror(err), and for ENAMETOOLONG which limit
+// it breaks (a name in it over NAME_MAX bytes, or the whole over PATH_MAX).
+std::string unusable_path_reason(const std::string& path, int err);
+
 // The whole file, or a SpecError naming it: a directory, a device (not a regular file or a pipe),
 // an unreadable file, or one over kMaxInputBytes.
 std::string read_input_file(const std::string& path);

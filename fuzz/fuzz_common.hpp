@@ -1,6 +1,6 @@
 // What the fuzz targets share: a run as `cowpin check` does it (run_check, the verdict line and
-// matrix, the coverage warnings, every counterexample as trace JSON), bounded so that one input
-// takes milliseconds, not the whole search.
+// matrix, the coverage warnings, every counterexample as trace JSON, the --format documents),
+// bounded so that one input takes milliseconds, not the whole search.
 //
 // Only SpecError is caught, as main() catches only SpecError: any other exception escapes
 // LLVMFuzzerTestOneInput and ends the process, which libFuzzer reports as a crash, exactly as
@@ -8,13 +8,18 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "checker/formats/json_input.hpp"
 #include "checker/formats/spec.hpp"
+#include "checker/run/coverage.hpp"
 #include "checker/run/run.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/report.hpp"
+#include "checker/views/results_formats.hpp"
 
 namespace cowpin::fuzz {
 
@@ -22,6 +27,16 @@ namespace cowpin::fuzz {
 inline constexpr std::uint64_t kMaxStates = 2000;
 // Memory one run may take before it stops (exit 4 in the CLI), well under libFuzzer's -rss_limit_mb.
 inline constexpr std::uint64_t kMaxBytes = std::uint64_t{256} << 20;
+
+// Bad input is one line of valid text (tests/bad-input/README.md): a message with a newline, a
+// control character or a byte that is not UTF-8 ends the run as a crash would, so the fuzzer
+// keeps the input that made it.
+inline void require_one_line(const std::string& message) {
+    if (printable(message) == message) return;
+    std::fprintf(stderr, "cowpin fuzz: a message that is not one printable line: %s\n",
+                 printable(message).c_str());
+    std::abort();
+}
 
 // `spec` under `policy` as `cowpin check --max-states 2000 --threads 1` runs it, then the text
 // and traces the command would print and write (the traces as JSON, not as files).
@@ -45,6 +60,10 @@ inline void check_like_the_cli(const Spec& spec, const CowPolicy& policy) {
     std::vector<RunResult> results;
     results.push_back(std::move(r));
     out += verdict_matrix(results);
+    // `check --format json|junit|sarif|tap`: the same results as CI tools read them.
+    for (const ResultsFormat f :
+         {ResultsFormat::json, ResultsFormat::junit, ResultsFormat::sarif, ResultsFormat::tap})
+        out += format_results(f, results, {}, "counterexamples");
     // Keep `out` alive to here so nothing above is optimised away.
     asm volatile("" : : "r"(out.data()) : "memory");
 }

@@ -43,8 +43,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             builtin && !builtin->same_decisions(policy))
             return 0;
         for (const Spec& spec : specs()) fuzz::check_like_the_cli(spec, policy);
-    } catch (const SpecError&) {
+    } catch (const SpecError& e) {
         // Bad input: the CLI prints one line and exits 2.
+        fuzz::require_one_line(e.what());
     }
     return 0;
 }

@@ -21,8 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const Spec spec = parse_spec(text, "fuzz/spec.json");
         const std::string& name = spec.policies[size % spec.policies.size()];
         fuzz::check_like_the_cli(spec, *find_policy(name));
-    } catch (const SpecError&) {
+    } catch (const SpecError& e) {
         // Bad input: the CLI prints one line and exits 2.
+        fuzz::require_one_line(e.what());
     }
     return 0;
 }

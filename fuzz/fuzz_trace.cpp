@@ -22,6 +22,7 @@
 #include "checker/run/replay.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/explain.hpp"
+#include "fuzz/fuzz_common.hpp"
 #include "fuzz/json_mutator.hpp"
 
 namespace {
@@ -62,11 +63,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         // `cowpin replay`: exit 0, 1 or 2, with notes and one message line.
         const ReplayOutcome r = replay_trace(path);
+        if (r.exit_code != 0) fuzz::require_one_line(r.message);
         out = r.notes + r.message;
         // `cowpin explain`: only a trace that reproduces is printed.
         if (r.exit_code == 0) out += explain_trace(load_trace(path), r.decisions);
-    } catch (const SpecError&) {
+    } catch (const SpecError& e) {
         // Bad input: the CLI prints one line and exits 2.
+        fuzz::require_one_line(e.what());
     }
     // Keep `out` alive to here so nothing above is optimised away.
     asm volatile("" : : "r"(out.data()) : "memory");

@@ -4,7 +4,7 @@
 # two processes at once. Fast: every case but the test suite "slow" (the dozen that explore
 # exhaustive specs or validate every trace with Python, seconds each in the optimised build and
 # minutes under the sanitizers; the optimised build runs them in every ctest run). Any ASan or
-# UBSan report fails the test (halt_on_error), and so does a leak.
+# UBSan report fails the test (halt_on_error, and the report files below), and so does a leak.
 #
 #   sanitize_fast_tests.sh SOURCE_DIR BINARY_DIR [COMPILER_LAUNCHER]
 set -euo pipefail
@@ -28,9 +28,13 @@ SECONDS=0
 cmake --build "$out" --target cowpin_tests
 built=$SECONDS
 
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-# abort (exit 134), so a report in a cowpin the tests run never passes for an expected exit 1.
-export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+# abort (exit 134), so a report in a cowpin the tests run never passes for an expected exit 1;
+# and every report also goes to a file under $reports (log_path: one per process), so one in a
+# cowpin whose exit code a test does not pin (or a leak, exit 23) still fails this test.
+reports=$out/sanitizer-reports
+rm -rf "$reports" && mkdir -p "$reports"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$reports/asan
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
 tests=$out/tests/cowpin_tests
 filter=(--test-suite-exclude=slow)
 n=$("$tests" "${filter[@]}" --count | sed -n 's/.*unskipped test cases passing the current filters: \([0-9]*\).*/\1/p')
@@ -52,4 +56,9 @@ for s in 1 2; do
   echo "--- shard $s"
   if [ $status -ne 0 ]; then cat "$out/shard-$s.log"; else tail -3 "$out/shard-$s.log"; fi
 done
+if [ -n "$(ls -A "$reports")" ]; then
+  echo "--- sanitizer reports (from cowpin_tests or a cowpin it ran):"
+  for f in "$reports"/*; do echo "== $f"; cat "$f"; done
+  status=1
+fi
 exit $status

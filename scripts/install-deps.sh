@@ -3,9 +3,12 @@
 # chromium renders `cowpin report --html` in a test (tests/check_html_report.sh) and screenshots
 # it for the README (scripts/gen-charts.sh).
 set -euo pipefail
+# clang-14 and libclang-rt-14-dev (its compiler-rt: libclang_rt.fuzzer, .asan, .ubsan) build the
+# libFuzzer targets of fuzz/ that ctest runs (label fuzz); g++ brings the sanitizer runtimes of
+# the ASan and UBSan build (label sanitize).
 packages=(cmake ninja-build g++ libboost-graph-dev libcli11-dev libfmt-dev libspdlog-dev
           nlohmann-json3-dev doctest-dev python3 python3-jsonschema liburing-dev
-          libpugixml-dev chromium
+          libpugixml-dev chromium clang-14 libclang-rt-14-dev
           libgraphviz-dev graphviz)  # libgvc renders cowpin graph -o G.svg; dot for its ctest
 missing=()
 for p in "${packages[@]}"; do

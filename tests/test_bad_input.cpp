@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/formats/json_input.hpp"
 #include "cli_helpers.hpp"
 
 using namespace cli_test;
@@ -51,11 +52,13 @@ std::size_t run_corpus(const Corpus& corpus) {
         // The convention: "exit 2", then one line; bad input is never anything but exit 2.
         CHECK(exit_line == "exit 2");
         CHECK(count_lines(stderr_line) == 1);
+        // One line of valid UTF-8: no control character, no stray byte (printable() leaves it).
+        CHECK(cowpin::printable(stderr_line.substr(0, stderr_line.size() - 1)) + "\n" == stderr_line);
         CHECK(stderr_line.rfind("cowpin: " + file + ": ", 0) == 0);
         // It names the field, unless the file is no JSON object at all (then there is none).
         if (!has(stderr_line, ": not valid JSON: ") && !has(stderr_line, ": expected a JSON object"))
             CHECK((has(stderr_line, ": field '") || has(stderr_line, ": decision point '")));
-        const Run r = cowpin(corpus.command(file), tmp);
+        const Run r = cli_test::cowpin(corpus.command(file), tmp);
         CHECK(r.code == 2);
         CHECK(r.err == stderr_line);
         CHECK(r.out == "");
@@ -71,4 +74,19 @@ TEST_CASE("every malformed spec of tests/bad-input/specs exits 2 with its expect
 
 TEST_CASE("every malformed policy file of tests/bad-input/policies exits 2 with its expected line") {
     CHECK(run_corpus({"policies", check_policy_file}) >= 40);
+}
+
+TEST_CASE("a spec path with a file name over 255 bytes exits 2 with one line naming the path and the limit") {
+    TempDir tmp("bad-input-long-name");
+    const std::string file = "tests/bad-input/specs/" + std::string(300, 'a') + ".json";
+    const Run r = cli_test::cowpin(check_spec(file), tmp);
+    CHECK(r.code == 2);
+    CHECK(r.err == "cowpin: " + file + ": cannot read the file: a name in the path is 305 bytes, "
+                   "over the 255 a file name may have (NAME_MAX)\n");
+    CHECK(r.out == "");
+    // The same name as a directory on the way to the spec.
+    const Run dir = cli_test::cowpin(check_spec(std::string(300, 'a') + "/x.json"), tmp);
+    CHECK(dir.code == 2);
+    CHECK(dir.err == "cowpin: " + std::string(300, 'a') + "/x.json: cannot read the file: a name in "
+                     "the path is 300 bytes, over the 255 a file name may have (NAME_MAX)\n");
 }

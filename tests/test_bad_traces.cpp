@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/formats/json_input.hpp"
 #include "tests/cli_helpers.hpp"
 
 namespace {
@@ -50,16 +51,18 @@ std::vector<std::string> corpus() {
 TEST_CASE("every trace in the bad-input corpus gets its expected line and exit code from replay and explain") {
     TempDir tmp("bad-traces");
     const std::vector<std::string> names = corpus();
-    CHECK(names.size() == 68);
+    CHECK(names.size() == 71);
     std::map<int, int> by_code;
     for (const std::string& name : names) {
         const fs::path trace = kCorpus / (name + ".json");
         const fs::path expected = kCorpus / (name + ".expected");
         REQUIRE_MESSAGE(fs::exists(kSource / expected), expected.string() << " is missing");
         const Expected want = expected_of(expected);
+        // One line of valid UTF-8: no control character, no stray byte (printable() leaves it).
+        CHECK(cowpin::printable(want.line) == want.line);
         ++by_code[want.code];
         for (const char* command : {"replay ", "explain "}) {
-            const Run r = cowpin(command + trace.string(), tmp);
+            const Run r = cli_test::cowpin(command + trace.string(), tmp);
             INFO(command << name << ": exit " << r.code << "\nstderr: " << r.err << "stdout: " << r.out);
             CHECK(r.code == want.code);
             CHECK(r.err == "cowpin: " + want.line + "\n");
@@ -67,7 +70,7 @@ TEST_CASE("every trace in the bad-input corpus gets its expected line and exit c
         }
     }
     // Malformed input is exit 2 and names the file; a well-formed trace that does not replay is 1.
-    CHECK(by_code[2] == 47);
+    CHECK(by_code[2] == 50);
     CHECK(by_code[1] == 21);
 }
 
@@ -104,5 +107,5 @@ TEST_CASE("a trace of the corpus that the schema rejects is one cowpin refuses a
         if (want.code == 1) CHECK_FALSE(schema_rejects);
         rejected += schema_rejects;
     }
-    CHECK(rejected == 44);
+    CHECK(rejected == 47);
 }

@@ -71,7 +71,8 @@ TEST_CASE("a step no execution takes and a claimed decision point that never fir
                   "\"exercises\" names it)");
 }
 
-TEST_CASE("an exhaustive spec is held to every decision point its actions can reach") {
+TEST_CASE("an exhaustive spec is held to every decision point its actions can reach" *
+          doctest::test_suite("slow")) {
     const Spec spec = spec_file("exhaustive-pins");
     CHECK(reachable_decisions(spec, test::policy("linux-6.18")) ==
           (kAllDecisions & ~(1u << static_cast<int>(Decision::gup_read_get)) &

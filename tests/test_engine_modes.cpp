@@ -39,7 +39,8 @@ std::vector<std::size_t> trace_lengths(const RunResult& r) {
 
 }  // namespace
 
-TEST_CASE("two threads number every state as one thread does: same ids, parents and actions") {
+TEST_CASE("two threads number every state as one thread does: same ids, parents and actions" *
+          doctest::test_suite("slow")) {
     const CowModel model = exhaustive_model("exhaustive-pins", "linux-5.9", false);
     Explorer<CowModel> one(model, {1, false}), two(model, {2, false});
     const engine::Result r1 = one.run(), r2 = two.run();
@@ -64,7 +65,8 @@ TEST_CASE("two threads number every state as one thread does: same ids, parents 
     CHECK(differ == 0);
 }
 
-TEST_CASE("a run cut short holds the same states on one and two threads, and a mark times them") {
+TEST_CASE("a run cut short holds the same states on one and two threads, and a mark times them" *
+          doctest::test_suite("slow")) {
     // The bench's speedup compares equal work: the two-thread run is timed to the state count
     // the one-thread run stopped at, which it passes after the same block.
     const CowModel model = exhaustive_model("exhaustive-pins", "linux-5.9", false);
@@ -104,7 +106,8 @@ TEST_CASE("a toy graph explored on four threads has the ids of one thread") {
     CHECK(differ == 0);
 }
 
-TEST_CASE("fingerprints count the states of the exact search, and say how likely one was missed") {
+TEST_CASE("fingerprints count the states of the exact search, and say how likely one was missed" *
+          doctest::test_suite("slow")) {
     const CowModel model = exhaustive_model("exhaustive-pins", "linux-5.19", false);
     Explorer<CowModel> exact(model, {1, false}), compact(model, {2, true});
     const engine::Result e = exact.run(), c = compact.run();
@@ -125,7 +128,8 @@ TEST_CASE("fingerprints count the states of the exact search, and say how likely
     CHECK(double(e.store_bytes) / e.states >= 24.0 + 1.0 + 4.0);
 }
 
-TEST_CASE("every state of an exhaustive search survives the packed encoding") {
+TEST_CASE("every state of an exhaustive search survives the packed encoding" *
+          doctest::test_suite("slow")) {
     // The engine checks the round trip of every new state; this checks the encoding's size.
     const CowModel pins = exhaustive_model("exhaustive-pins", "linux-5.7", false);
     CHECK(pins.packed_words() == 3);  // (2, 1, 1, 1): 24 bytes instead of sizeof(State)
@@ -166,7 +170,8 @@ TEST_CASE("a state past its bounds is caught when it is packed, not stored trunc
     CHECK(pins.pack(s, w.data()));
 }
 
-TEST_CASE("pack() says a state fits exactly when unpack() gives every byte back") {
+TEST_CASE("pack() says a state fits exactly when unpack() gives every byte back" *
+          doctest::test_suite("slow")) {
     // pack() judges the fit on the State's bytes without unpacking; round_trips() packs,
     // unpacks and throws if that judgement was wrong. Every value of every byte of a few
     // reachable states at (3, 2, 2, 2), one byte changed at a time.
@@ -191,7 +196,8 @@ TEST_CASE("pack() says a state fits exactly when unpack() gives every byte back"
     CHECK(fits == 8000);
 }
 
-TEST_CASE("on the shipped exhaustive specs, two threads and fingerprints keep every number") {
+TEST_CASE("on the shipped exhaustive specs, two threads and fingerprints keep every number" *
+          doctest::test_suite("slow")) {
     for (const char* name : {"exhaustive-pins", "exhaustive-pins-gets"}) {
         const Spec spec = load_spec(spec_path(name));
         for (const std::string& policy : spec.policies) {
@@ -214,7 +220,8 @@ TEST_CASE("on the shipped exhaustive specs, two threads and fingerprints keep ev
     }
 }
 
-TEST_CASE("process symmetry keeps every verdict and shortest trace, and shrinks the search") {
+TEST_CASE("process symmetry keeps every verdict and shortest trace, and shrinks the search" *
+          doctest::test_suite("slow")) {
     for (const char* name : {"exhaustive-pins", "exhaustive-pins-gets"}) {
         const Spec spec = load_spec(spec_path(name));
         for (const std::string& policy : spec.policies) {

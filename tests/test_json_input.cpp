@@ -99,3 +99,62 @@ TEST_CASE("an unterminated 10 MB string gives a one-line error that quotes 80 ch
     CHECK(msg.size() < 400);
     CHECK(msg.find("last read: '\"" + std::string(79, 'a') + "…'") != std::string::npos);
 }
+
+TEST_CASE("printable() escapes control characters as JSON does and each byte that is not UTF-8 as \\xNN") {
+    using cowpin::printable;
+    CHECK(printable("fork P1") == "fork P1");
+    CHECK(printable("a\nb\tc\rd\be\ff") == "a\\nb\\tc\\rd\\be\\ff");
+    CHECK(printable(std::string("\0\x01\x1b[2J", 6)) == "\\u0000\\u0001\\u001b[2J");
+    // Well-formed UTF-8 stays as it is: 2, 3 and 4 bytes.
+    CHECK(printable("café — 🐄") == "café — 🐄");
+    // Latin-1, a lone continuation byte, a truncated sequence, an overlong '/', a UTF-16
+    // surrogate and a code point past U+10FFFF are each byte by byte.
+    CHECK(printable("caf\xe9") == "caf\\xE9");
+    CHECK(printable("\x80x") == "\\x80x");
+    CHECK(printable("\xe2\x80") == "\\xE2\\x80");
+    CHECK(printable("\xc0\xaf") == "\\xC0\\xAF");
+    CHECK(printable("\xed\xa0\x80") == "\\xED\\xA0\\x80");
+    CHECK(printable("\xf4\x90\x80\x80") == "\\xF4\\x90\\x80\\x80");
+    CHECK(printable("\xff\xfe{") == "\\xFF\\xFE{");
+}
+
+TEST_CASE("quote_text() quotes a key as the text of a JSON string, cut to 80 characters") {
+    using cowpin::quote_text;
+    CHECK(quote_text("ti\ntle") == "ti\\ntle");
+    CHECK(quote_text("say \"hi\" \\ bye") == "say \\\"hi\\\" \\\\ bye");
+    CHECK(quote_text("v\xff") == "v\\xFF");
+    // 100 newlines are 200 characters escaped: the first 80 of them, then "…".
+    std::string forty;
+    for (int i = 0; i < 40; ++i) forty += "\\n";
+    CHECK(quote_text(std::string(100, '\n')) == forty + "…");
+}
+
+TEST_CASE("a key with a newline or a control character is escaped in the reader's own messages") {
+    // The duplicate key and the number beyond a double are found while parsing (json_input.cpp),
+    // before the spec's and the policy file's own checks, which escaped keys already.
+    CHECK(error_of([] { cowpin::parse_spec("{\"name\": \"x\", \"a\\nb\": 1, \"a\\nb\": 2}", "s.json"); }) ==
+          "s.json: field 'a\\nb': appears twice in one object");
+    CHECK(error_of([] { cowpin::parse_policy("{\"fo\\u0007rk\": 1e400}", "p.json"); }) ==
+          "p.json: field 'fo\\u0007rk': a number beyond the range of a double "
+          "([json.exception.out_of_range.406] number overflow parsing '1e400')");
+}
+
+TEST_CASE("the excerpt a parse error quotes shows each byte that is not UTF-8 as \\xNN") {
+    CHECK(error_of([] { cowpin::parse_spec("{\"name\": \"caf\xe9\"}", "s.json"); }) ==
+          "s.json: not valid JSON: [json.exception.parse_error.101] parse error at line 1, column "
+          "15: syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last "
+          "read: '\"caf\\xE9\"'");
+}
+
+TEST_CASE("a path with a name over NAME_MAX or a length over PATH_MAX says which limit it breaks") {
+    const std::string name(300, 'a');
+    CHECK(error_of([&] { cowpin::load_spec("specs/" + name + ".json"); }) ==
+          "specs/" + name + ".json: cannot read the file: a name in the path is 305 bytes, over "
+          "the 255 a file name may have (NAME_MAX)");
+    std::string deep;
+    for (int i = 0; i < 25; ++i) deep += std::string(200, 'b') + "/";
+    deep += "x.json";
+    CHECK(error_of([&] { cowpin::load_spec(deep); }) ==
+          deep + ": cannot read the file: the path is 5031 bytes, over the 4095 a path may have "
+          "(PATH_MAX)");
+}

@@ -148,7 +148,8 @@ TEST_CASE("cowpin check writes the same counterexample files byte for byte when 
     CHECK(ends_with(before.begin()->second, "}\n"));
 }
 
-TEST_CASE("Every trace cowpin check writes validates against counterexamples/trace.schema.json") {
+TEST_CASE("Every trace cowpin check writes validates against counterexamples/trace.schema.json" *
+          doctest::test_suite("slow")) {
     TempDir tmp("schema");
     REQUIRE_MESSAGE(python_with_jsonschema(tmp),
                     "/usr/bin/python3 with jsonschema is missing: run scripts/install-deps.sh");
@@ -317,7 +318,8 @@ TEST_CASE("cowpin explain prints every step in kernel words and ends with the vi
     CHECK(bad.err == "cowpin: " + kVmsplice + ": field 'format': expected \"cowpin-trace\"\n");
 }
 
-TEST_CASE("Every checked-in counterexample validates against the schema") {
+TEST_CASE("Every checked-in counterexample validates against the schema" *
+          doctest::test_suite("slow")) {
     TempDir tmp("checked-in");
     std::size_t traces = 0;
     for (const auto& e : fs::directory_iterator(kSource / "counterexamples"))
@@ -341,7 +343,8 @@ TEST_CASE("cowpin check stops cleanly at its --memory cap with exit 4 and says h
     CHECK(has(r.out, "1 checks, 0 as expected, 0 not, 1 incomplete"));
 }
 
-TEST_CASE("cowpin bench times each spec and policy on 1 and 2 threads, each in its own process") {
+TEST_CASE("cowpin bench times each spec and policy on 1 and 2 threads, each in its own process" *
+          doctest::test_suite("slow")) {
     TempDir tmp("bench");
     fs::create_directories(tmp.path / "bench");
     write_file(tmp.path / "bench" / "tiny.json", R"({"name": "tiny", "bounds": {"processes": 1,

@@ -30,7 +30,11 @@ ReplayOutcome replay_for_command(const std::string& trace, const std::string& sp
 std::vector<std::string> expand_spec_args(const std::vector<std::string>& args) {
     std::vector<std::string> files;
     for (const std::string& a : args) {
-        if (std::filesystem::is_directory(a)) {
+        // Without an error_code, a path the system cannot even look up (a name over NAME_MAX,
+        // no permission on a directory on the way) would throw filesystem_error; as a file, it
+        // gets load_spec()'s one line, which says why it cannot be read.
+        std::error_code ec;
+        if (std::filesystem::is_directory(a, ec)) {
             for (std::string& f : spec_files_in(a)) files.push_back(std::move(f));
         } else {
             files.push_back(a);

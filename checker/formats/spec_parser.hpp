@@ -29,12 +29,8 @@ inline std::string type_of(const json& j) {
     return j.empty() ? "an empty object" : "an object";
 }
 
-// A string from the file (a key, a name) as a message quotes it: escaped as JSON escapes it, so
-// a newline cannot split the one line, and cut to kMaxQuotedChars (json_input.hpp).
-inline std::string shown(const std::string& s) {
-    const std::string dumped = json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-    return quote_excerpt(dumped.substr(1, dumped.size() - 2));
-}
+// A string from the file (a key, a name) as a message quotes it: quote_text() (json_input.hpp).
+inline std::string shown(const std::string& s) { return quote_text(s); }
 
 // A value from the file as a message quotes it: its JSON, cut to kMaxQuotedChars.
 inline std::string shown(const json& j) {

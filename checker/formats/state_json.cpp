@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "checker/formats/json_input.hpp"
+
 namespace cowpin {
 
 using nlohmann::json;
@@ -222,7 +224,9 @@ std::optional<Action> action_from_json(const json& j, const Bounds& bounds, Acti
         !j.contains("actor") || !j.contains("args") || !j["args"].is_object())
         return fail("", "a step needs 'actor', 'action' and 'args'");
     const std::optional<Op> op = parse_op(j["action"].get<std::string>());
-    if (!op) return fail("action", fmt::format("unknown action '{}'", j["action"].get<std::string>()));
+    if (!op)
+        return fail("action",
+                    fmt::format("unknown action '{}'", quote_text(j["action"].get<std::string>())));
     Action a;
     a.op = *op;
     if (j.contains("program_step")) {

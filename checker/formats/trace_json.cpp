@@ -77,8 +77,9 @@ bool fits(const json& j, Type t) {
     return true;
 }
 
+// `field`'s member `key`; the key may be the trace's own (an unknown field), so it is quoted.
 std::string child(const std::string& field, std::string_view key) {
-    return field.empty() ? std::string(key) : fmt::format("{}.{}", field, key);
+    return field.empty() ? quote_text(key) : fmt::format("{}.{}", field, quote_text(key));
 }
 
 class FieldCheck {

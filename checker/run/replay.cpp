@@ -76,7 +76,9 @@ void trace_policy(Prepared& p, const std::string& path, const std::vector<CowPol
         p.policy_source = "the built-in policy " + name;
         return;
     }
-    if (!recorded) bad(path, "policy", fmt::format("unknown policy '{}' (give its --policy-file)", name));
+    if (!recorded)
+        bad(path, "policy",
+            fmt::format("unknown policy '{}' (give its --policy-file)", quote_text(name)));
     p.policy = *recorded;
     p.policy_source = "the recorded decisions";
 }
@@ -118,7 +120,7 @@ Inv known_invariant(const json& name, const std::string& path, const std::string
     const std::optional<Inv> inv = find_invariant(name.get<std::string>());
     if (!inv)
         bad(path, field, fmt::format("unknown invariant '{}' (expected one of: {})",
-                                     name.get<std::string>(), invariant_names()));
+                                     quote_text(name.get<std::string>()), invariant_names()));
     return *inv;
 }
 

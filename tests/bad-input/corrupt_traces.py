@@ -89,6 +89,10 @@ CORRUPTIONS = {
     "step-index-negative": edit(lambda t: t["steps"][0].update(index=-1)),
     "step-unknown-field": edit(lambda t: t["steps"][0].update(comment="the fork")),
     "step-action-unknown": edit(lambda t: t["steps"][0].update(action="jump")),
+    # Names with a newline or a control character: the one line quotes them escaped.
+    "step-unknown-field-with-newline": edit(lambda t: t["steps"][0].update({"the\nfork": 1})),
+    "step-action-with-newline": edit(lambda t: t["steps"][0].update(action="fork\nP1")),
+    "invariant-unknown-with-control-character": edit(lambda t: t.update(invariant="no_leaks\u001b[2J")),
     "step-actor-beyond-bounds": edit(lambda t: t["steps"][0].update(actor="P7")),
     "step-handle-beyond-bounds": edit(lambda t: t["steps"][1]["args"].update(handle="h1")),
     "step-vaddr-huge": edit(lambda t: t["steps"][3]["args"].update(vaddr="v4294967296")),

@@ -1,37 +1,18 @@
 #!/usr/bin/env bash
 # ctest fuzz/<target> (label `fuzz`): builds the libFuzzer targets of fuzz/ with clang in
-# BINARY_DIR/fuzz-build (COWPIN_FUZZ=ON: ASan, UBSan, libFuzzer) and runs fuzz_TARGET for SECONDS
+# BINARY_DIR/sanitizer-build (tests/sanitizer_build.sh: COWPIN_FUZZ=ON, ASan, UBSan, libFuzzer;
+# the sanitizer unit tests use the same sub-build) and runs fuzz_TARGET for SECONDS
 # over its seeds (fuzz/corpus/TARGET) and the bad-input files of its kind. Any crash, leak, UB or
-# timeout fails the test, and the input is left in BINARY_DIR/fuzz-build/artifacts/.
+# timeout fails the test, and the input is left in BINARY_DIR/sanitizer-build/artifacts/.
 # Skips (exit 77) where clang or libFuzzer (Debian: libclang-rt-14-dev) is missing.
 #
 #   fuzz_smoke.sh SOURCE_DIR BINARY_DIR TARGET SECONDS [COMPILER_LAUNCHER]
 set -euo pipefail
 src=$1 bin=$2 target=$3 seconds=$4 launcher=${5:-}
-out=$bin/fuzz-build
 
-cxx=${COWPIN_FUZZ_CXX:-$(command -v clang++-14 || command -v clang++ || true)}
-if [ -z "$cxx" ]; then
-  echo "skipped: no clang++ (scripts/install-deps.sh installs clang-14 and libclang-rt-14-dev)"
-  exit 77
-fi
-probe=$(mktemp -d)
-trap 'rm -rf "$probe"' EXIT
-echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' \
-  >"$probe/probe.cpp"
-if ! "$cxx" -fsanitize=fuzzer,address,undefined "$probe/probe.cpp" -o "$probe/probe" 2>"$probe/err"; then
-  echo "skipped: $cxx cannot link -fsanitize=fuzzer (libFuzzer; Debian: libclang-rt-14-dev):"
-  head -3 "$probe/err"
-  exit 77
-fi
-
-# One sub-build for the three targets; ctest runs them one at a time (RESOURCE_LOCK), so the
-# first builds and the others find it done.
-cmake -S "$src" -B "$out" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCOWPIN_FUZZ=ON \
-  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
-  ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher"} >"$out.configure.log" 2>&1 ||
-  { cat "$out.configure.log"; exit 1; }
-cmake --build "$out" --target fuzz-targets
+source "$src/tests/sanitizer_build.sh"
+sanitizer_build "$src" "$bin" "$launcher"
+out=$sanitizer_out
 
 # New inputs go to a scratch corpus in the build tree, never into the source tree.
 case $target in

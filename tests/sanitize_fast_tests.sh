@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# ctest sanitize/fast-unit-tests (label `sanitize`): builds cowpin and cowpin_tests under the
-# `debug` preset (ASan and UBSan) in BINARY_DIR/sanitize and runs the fast doctest cases there,
-# two processes at once. Fast: every case but the test suite "slow" (the dozen that explore
+# ctest sanitize/fast-unit-tests (label `sanitize`): builds cowpin and cowpin_tests with clang
+# under ASan and UBSan in BINARY_DIR/sanitizer-build (tests/sanitizer_build.sh, shared with the
+# fuzz targets) and runs the fast doctest cases there, two processes at once. Fast: every case but the test suite "slow" (the dozen that explore
 # exhaustive specs or validate every trace with Python, seconds each in the optimised build and
 # minutes under the sanitizers; the optimised build runs them in every ctest run). Any ASan or
 # UBSan report fails the test (halt_on_error, and the report files below), and so does a leak.
@@ -9,23 +9,11 @@
 #   sanitize_fast_tests.sh SOURCE_DIR BINARY_DIR [COMPILER_LAUNCHER]
 set -euo pipefail
 src=$1 bin=$2 launcher=${3:-}
-out=$bin/sanitize
 
-# The compiler's sanitizer runtimes (Debian: libasan8 and libubsan1, which g++ pulls in).
-probe=$(mktemp -d)
-trap 'rm -rf "$probe"' EXIT
-echo 'int main() { return 0; }' >"$probe/probe.cpp"
-if ! c++ -fsanitize=address,undefined "$probe/probe.cpp" -o "$probe/probe" 2>"$probe/err"; then
-  echo "skipped: c++ cannot link -fsanitize=address,undefined:"
-  head -3 "$probe/err"
-  exit 77
-fi
-
-cmake -S "$src" --preset debug -B "$out" \
-  ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher"} >"$out.configure.log" 2>&1 ||
-  { cat "$out.configure.log"; exit 1; }
+source "$src/tests/sanitizer_build.sh"
 SECONDS=0
-cmake --build "$out" --target cowpin_tests
+sanitizer_build "$src" "$bin" "$launcher"
+out=$sanitizer_out
 built=$SECONDS
 
 # abort (exit 134), so a report in a cowpin the tests run never passes for an expected exit 1;

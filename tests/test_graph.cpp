@@ -215,7 +215,10 @@ TEST_CASE("graph refuses options of the other form by name, with exit 2") {
         {"graph " + kVmsplice + " --policy linux-5.7 --spec " + kVmsplice,
          "cowpin: graph: --spec goes with --trace\n"},
     };
-    for (const auto& [args, line] : cases) {
+    for (const auto& row : cases) {
+        // Not a structured binding: CAPTURE() takes it into a lambda, which clang 14 refuses.
+        const auto& args = row.first;
+        const auto& line = row.second;
         CAPTURE(args);
         const Run r = cowpin(args, tmp);
         CHECK(r.code == 2);

@@ -152,7 +152,9 @@ TEST_CASE("a check interrupted by SIGINT or SIGTERM while writing a trace ends b
         CHECK(WIFSIGNALED(status));
         CHECK(WTERMSIG(status) == sig);  // the shell reports 130 or 143
         CHECK(names_with(out, ".tmp") == std::vector<std::string>{});
-        for (const auto& [name, bytes] : snapshot(out)) {  // what was renamed into place is whole
+        for (const auto& file : snapshot(out)) {  // what was renamed into place is whole
+            const auto& name = file.first;  // not a binding: CAPTURE()'s lambda (clang 14)
+            const auto& bytes = file.second;
             CAPTURE(name);
             CHECK(nlohmann::json::parse(bytes)["format"] == "cowpin-trace");
         }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ctest (label mpi): `mpirun -np 1`, `2` and `3` give the threaded run's verdicts, state and
 # transition counts and byte-identical counterexample files (diff -r of the --out directories),
-# on the exhaustive specs named. Only the run time differs in stdout.
-# Usage: check_mpi.sh COWPIN SRC SPEC-NAME...
+# on the exhaustive specs named (NAME, or NAME:POLICY for one policy). Only the run time differs
+# in stdout.
+# Usage: check_mpi.sh COWPIN SRC SPEC-NAME[:POLICY]...
 set -uo pipefail
 cowpin=$1 src=$2; shift 2
 command -v mpirun >/dev/null || { echo "mpirun not found (install openmpi-bin)"; exit 77; }
@@ -11,13 +12,15 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # The verdict lines and the matrix, without the seconds.
 untimed() { sed -E 's/ [0-9]+\.[0-9]+s / <s> /' "$1"; }
 fail=0
-for name in "$@"; do
+for arg in "$@"; do
+  name=${arg%%:*} policy=()
+  [ "$arg" != "$name" ] && policy=(--policy "${arg#*:}")
   spec=$src/specs/$name.json
-  "$cowpin" check "$spec" --threads 2 --out "$tmp/$name.threads" >"$tmp/$name.threads.txt" 2>&1
+  "$cowpin" check "$spec" "${policy[@]}" --threads 2 --out "$tmp/$name.threads" >"$tmp/$name.threads.txt" 2>&1
   want=$?
   grep -q "states=" "$tmp/$name.threads.txt" || { cat "$tmp/$name.threads.txt"; exit 1; }
   for n in 1 2 3; do
-    mpirun --oversubscribe -np "$n" "$cowpin" check "$spec" --threads 1 --out "$tmp/$name.np$n" \
+    mpirun --oversubscribe -np "$n" "$cowpin" check "$spec" "${policy[@]}" --threads 1 --out "$tmp/$name.np$n" \
       >"$tmp/$name.np$n.txt" 2>"$tmp/$name.np$n.err"
     got=$?
     if [ "$got" != "$want" ]; then
@@ -31,6 +34,6 @@ for name in "$@"; do
     fi
   done
   traces=$(find "$tmp/$name.threads" -type f | wc -l)
-  echo "$name: -np 1, 2, 3 as threaded: $(grep -c 'states=' "$tmp/$name.threads.txt") runs, $traces trace files identical"
+  echo "$arg: -np 1, 2, 3 as threaded: $(grep -c 'states=' "$tmp/$name.threads.txt") runs, $traces trace files identical"
 done
 exit $fail

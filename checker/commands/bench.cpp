@@ -340,11 +340,11 @@ int bench(const BenchOptions& options) {
                     speedup = fmt::format("{:.2f}x", one_thread_seconds / n->seconds);
                 std::cout << fmt::format(
                     "{:<16} {:<11} {:>3} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
-                    "{:>6} {:>8} {:>6}  {} ranks: {:.1f} B sent/state, {:.1f} messages and {:.1f} "
+                    "{:>6} {:>8} {:>6}  {} rank{}: {:.1f} B sent/state, {:.1f} messages and {:.1f} "
                     "collectives per rank per level\n",
                     spec.name, name, thr, n->states, n->transitions, n->seconds, rate,
                     n->transitions / std::max(n->seconds, 1e-9), n->store_per_state, "-", "-",
-                    speedup, ranks, double(n->bytes_sent) / std::max<double>(n->states, 1),
+                    speedup, ranks, ranks == 1 ? "" : "s", double(n->bytes_sent) / std::max<double>(n->states, 1),
                     double(n->messages) / double(ranks) / double(n->depth + 1),
                     double(n->collectives) / double(n->depth + 1));
             }

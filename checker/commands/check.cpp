@@ -56,11 +56,12 @@ std::string stats_line(const RunResult& r) {
         st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
     if (st.compact)
         line += fmt::format(", compact: omission probability {:.2g}", st.omission_probability);
-    line += fmt::format(
-        " (expand {:.2f} s, grow {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
-        st.phase_seconds[0], st.phase_seconds[1], st.phase_seconds[2], st.phase_seconds[3],
-        st.phase_seconds[4]);
-    if (st.ranks > 1 || r.stats.collectives)
+    if (!st.collectives)  // the threaded engine's phases (a run over ranks has none)
+        line += fmt::format(
+            " (expand {:.2f} s, grow {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
+            st.phase_seconds[0], st.phase_seconds[1], st.phase_seconds[2], st.phase_seconds[3],
+            st.phase_seconds[4]);
+    if (st.collectives)
         line += fmt::format(", {} rank{}: {} bytes and {} messages sent between ranks, {:.1f} "
                             "bytes/state, {} collectives per rank",
                             st.ranks, st.ranks == 1 ? "" : "s", st.bytes_sent, st.messages,
@@ -115,6 +116,9 @@ int check(const CheckArgs& args) {
 
 int check_on(CheckArgs args, engine::Comm* comm) {
     if (comm && comm->rank() != 0) args.no_write = true;  // rank 0 writes
+    // The default cap, half of RAM, is shared by the ranks on this node.
+    if (comm && args.memory_mib == 0)
+        args.memory_mib = std::max<std::uint64_t>(1, (memory_bytes(0) >> 20) / mpi::local_ranks());
     if (comm && args.compact)
         throw SpecError("--compact: the ranks of mpirun store states exactly (run without "
                         "--compact, or without mpirun)");

@@ -17,6 +17,7 @@ int env_int(const char* a, const char* b) {
 }  // namespace
 
 int launched_size() { return std::max(0, env_int("OMPI_COMM_WORLD_SIZE", "PMI_SIZE")); }
+int local_ranks() { return std::max(1, env_int("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS")); }
 int launched_rank() { return std::max(0, env_int("OMPI_COMM_WORLD_RANK", "PMI_RANK")); }
 
 }  // namespace cowpin::mpi

@@ -16,6 +16,9 @@ int launched_size();
 // This process's rank from the same environment (0 if not started by mpirun).
 int launched_rank();
 
+// The ranks mpirun started on this node (OMPI_COMM_WORLD_LOCAL_SIZE), at least 1.
+int local_ranks();
+
 // MPI_Init and the communicator over every rank; finalised when the last reference goes.
 // Throws std::runtime_error if this build has no MPI.
 std::shared_ptr<engine::Comm> world();

@@ -102,7 +102,7 @@ public:
                 for (auto& v : send) v.clear();
                 const std::size_t lo = std::min(frontier_end, frontier_begin + k * kRoundParents);
                 const std::size_t hi = std::min(frontier_end, lo + kRoundParents);
-                transitions_ += expand(lo, hi, frontier_begin, send);
+                transitions_ += expand(lo, hi, frontier_begin, depth, send);
                 comm_.exchange(send, recv);
                 const std::size_t rs = words_ + 2;
                 for (const auto& in : recv)
@@ -223,12 +223,15 @@ private:
         frontier_pos_.clear();
         new_keys_.clear();
         new_begin_ = 0;
+        cache_words_.assign(kCacheSlots * words_, 0);
+        cache_level_.assign(kCacheSlots, 0);
+        cache_key_.assign(kCacheSlots, 0);
     }
 
     // Expands local ids [lo, hi) of the frontier (which starts at `first`) into `send`, by
     // owner: packed words, key, parent handle. Returns the enabled transitions.
-    std::uint64_t expand(std::size_t lo, std::size_t hi, std::size_t first,
-                         std::vector<std::vector<std::uint64_t>>& send) const {
+    std::uint64_t expand(std::size_t lo, std::size_t hi, std::size_t first, std::uint32_t depth,
+                         std::vector<std::vector<std::uint64_t>>& send) {
         State s, next;
         std::vector<Action> acts;
         std::vector<std::uint64_t> w(words_);
@@ -244,13 +247,37 @@ private:
                 ++count;
                 if (next == s) continue;  // a self-loop: the parent is stored already
                 if (!codec_.pack(next, w.data())) throw misfit();
-                std::vector<std::uint64_t>& out = send[owner_of(hash_words(w.data(), words_))];
+                const std::uint64_t h = hash_words(w.data(), words_);
+                const int owner = owner_of(h);
+                const std::uint64_t key = frontier_pos_[id - first] << 8 | ai;
+                if (owner != comm_.rank() && sent_before(w.data(), h, depth, key)) continue;
+                std::vector<std::uint64_t>& out = send[owner];
                 out.insert(out.end(), w.begin(), w.end());
-                out.push_back(frontier_pos_[id - first] << 8 | ai);
+                out.push_back(key);
                 out.push_back(handle(comm_.rank(), id));
             }
         }
         return count;
+    }
+
+    // A rank's own duplicates stay off the network: a direct-mapped cache of the states it sent
+    // to other ranks, with the level and key they were sent with. A state sent in an earlier
+    // level is stored by its owner; one sent in this level with a smaller key (an earlier
+    // discovery) makes this one lose at its owner. Either way the owner would drop it.
+    static constexpr std::size_t kCacheSlots = std::size_t{1} << 16;
+    bool sent_before(const std::uint64_t* w, std::uint64_t h, std::uint32_t depth,
+                     std::uint64_t key) {
+        const std::size_t i = (h >> 40) & (kCacheSlots - 1);
+        std::uint64_t* cw = &cache_words_[i * words_];
+        if (cache_level_[i] != 0 && std::memcmp(cw, w, words_ * 8) == 0) {
+            if (cache_level_[i] <= depth || cache_key_[i] <= key) return true;
+            cache_key_[i] = key;
+            return false;
+        }
+        std::memcpy(cw, w, words_ * 8);
+        cache_level_[i] = depth + 1;  // 0: empty
+        cache_key_[i] = key;
+        return false;
     }
 
     // The visited set: open addressing over local ids, by the hash's low bits.
@@ -364,7 +391,8 @@ private:
                slots_.capacity() * 4;
     }
     std::size_t bytes() const {
-        return store_bytes() + (frontier_pos_.capacity() + new_keys_.capacity()) * 8;
+        return store_bytes() + (frontier_pos_.capacity() + new_keys_.capacity()) * 8 +
+               (cache_words_.capacity() + cache_key_.capacity()) * 8 + cache_level_.capacity() * 4;
     }
 
     const M& model_;
@@ -381,6 +409,9 @@ private:
     std::vector<std::uint64_t> new_keys_;   // its states' keys (parent position << 8 | action)
     std::vector<std::uint64_t> frontier_pos_;  // the frontier's positions in its level
     std::vector<std::uint64_t> violation_at_;  // per invariant, the first violation's handle
+    std::vector<std::uint64_t> cache_words_;   // sent_before(): states sent to other ranks
+    std::vector<std::uint32_t> cache_level_;   // their level + 1 (0: empty)
+    std::vector<std::uint64_t> cache_key_;     // their key
 };
 
 }  // namespace cowpin::engine

@@ -16,9 +16,9 @@ for arg in "$@"; do
   name=${arg%%:*} policy=()
   [ "$arg" != "$name" ] && policy=(--policy "${arg#*:}")
   spec=$src/specs/$name.json
-  "$cowpin" check "$spec" "${policy[@]}" --threads 2 --out "$tmp/$name.threads" >"$tmp/$name.threads.txt" 2>&1
+  "$cowpin" check "$spec" "${policy[@]}" --threads 2 --out "$tmp/$name.threads" >"$tmp/$name.threads.txt" 2>"$tmp/$name.threads.err"
   want=$?
-  grep -q "states=" "$tmp/$name.threads.txt" || { cat "$tmp/$name.threads.txt"; exit 1; }
+  grep -q "states=" "$tmp/$name.threads.txt" || { cat "$tmp/$name.threads.txt" "$tmp/$name.threads.err"; exit 1; }
   for n in 1 2 3; do
     mpirun --oversubscribe -np "$n" "$cowpin" check "$spec" "${policy[@]}" --threads 1 --out "$tmp/$name.np$n" \
       >"$tmp/$name.np$n.txt" 2>"$tmp/$name.np$n.err"

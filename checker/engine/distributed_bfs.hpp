@@ -260,6 +260,13 @@ private:
         return count;
     }
 
+    // Packed states of words_ words (inline: a call to memcmp was 11% of a rank's cycles).
+    bool equal(const std::uint64_t* a, const std::uint64_t* b) const {
+        std::uint64_t diff = 0;
+        for (std::size_t i = 0; i < words_; ++i) diff |= a[i] ^ b[i];
+        return diff == 0;
+    }
+
     // A rank's own duplicates stay off the network: a direct-mapped cache of the states it sent
     // to other ranks, with the level and key they were sent with. A state sent in an earlier
     // level is stored by its owner; one sent in this level with a smaller key (an earlier
@@ -269,7 +276,7 @@ private:
                      std::uint64_t key) {
         const std::size_t i = (h >> 40) & (kCacheSlots - 1);
         std::uint64_t* cw = &cache_words_[i * words_];
-        if (cache_level_[i] != 0 && std::memcmp(cw, w, words_ * 8) == 0) {
+        if (cache_level_[i] != 0 && equal(cw, w)) {
             if (cache_level_[i] <= depth || cache_key_[i] <= key) return true;
             cache_key_[i] = key;
             return false;
@@ -285,8 +292,7 @@ private:
     std::size_t slot_of(const std::uint64_t* w, std::uint64_t h) const {
         const std::size_t mask = slots_.size() - 1;
         for (std::size_t i = h & mask;; i = (i + 1) & mask)
-            if (slots_[i] == kEmpty || std::memcmp(arena_.at(slots_[i]), w, words_ * 8) == 0)
-                return i;
+            if (slots_[i] == kEmpty || equal(arena_.at(slots_[i]), w)) return i;
     }
     void grow() {
         std::vector<std::uint32_t> old(slots_.size() * 2, kEmpty);

@@ -162,3 +162,25 @@ TEST_CASE("over ranks, an exhaustive spec's first violations and paths are the t
     CHECK(one.r.first_violation[static_cast<int>(Inv::memory_private)]);
     for (int ranks : {2, 3}) same_search(one, distributed(model, ranks));
 }
+
+TEST_CASE("over ranks, a state limit stops every rank after the same round, incomplete") {
+    const RandomGraph model{20000, 6};
+    engine::Limits limits;
+    limits.max_states = 5000;
+    for (int ranks : {1, 2, 3}) {
+        INFO(ranks << " ranks");
+        std::vector<Result> results(ranks);
+        test::on_ranks(ranks, [&](engine::Comm& comm) {
+            const RandomGraph own = model;
+            DistributedExplorer<RandomGraph> ex(own, comm);
+            results[comm.rank()] = ex.run(limits);  // returns on every rank: no one left waiting
+        });
+        for (const Result& r : results) {
+            CHECK_FALSE(r.complete);
+            CHECK_FALSE(r.memory_limited);
+            CHECK(r.states > 5000);
+            CHECK(r.states == results[0].states);
+            CHECK(r.depth == results[0].depth);
+        }
+    }
+}

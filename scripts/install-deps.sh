@@ -9,7 +9,8 @@ set -euo pipefail
 packages=(cmake ninja-build g++ libboost-graph-dev libcli11-dev libfmt-dev libspdlog-dev
           nlohmann-json3-dev doctest-dev python3 python3-jsonschema liburing-dev
           libpugixml-dev chromium clang-14 libclang-rt-14-dev
-          libgraphviz-dev graphviz)  # libgvc renders cowpin graph -o G.svg; dot for its ctest
+          libgraphviz-dev graphviz   # libgvc renders cowpin graph -o G.svg; dot for its ctest
+          libopenmpi-dev openmpi-bin)  # mpirun -np N cowpin check (optional at build time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,9 +12,12 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <thread>
 #include <sys/resource.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +25,7 @@
 
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
+#include "checker/mpi/world.hpp"
 #include "checker/run/run.hpp"
 
 namespace cowpin {
@@ -40,6 +44,8 @@ struct BenchOptions {
     std::optional<bool> symmetry;        // default: on (the specs are exhaustive)
     std::vector<std::string> only;       // spec names to run (all if empty)
     unsigned repeat = 5;                 // rounds for rows that finish within kBenchRepeatBelow
+    // A run under `mpirun -np N` per count, one rank per core (the MPI rows); empty: none.
+    std::vector<unsigned> ranks;
 };
 
 constexpr double kRumurSeconds = 400;  // issue 5: Rumur on (2, 1, 2, 1), linux-5.19, pins only
@@ -134,6 +140,88 @@ Measured measure(const Spec& spec, const std::string& policy, unsigned threads,
     close(fds[0]);
     m.rss_mib = usage.ru_maxrss / 1024.0;
     return m;
+}
+
+// An MPI row: `mpirun -np N cowpin check SPEC --policy P --stats`, its numbers read back from
+// the --stats line (checker/commands/check.cpp), stopped at the time limit. Each rank gets
+// max_bytes / N.
+struct MpiNumbers {
+    std::uint64_t states = 0, transitions = 0, depth = 0, bytes_sent = 0, messages = 0,
+                  collectives = 0;
+    double seconds = 0, store_per_state = 0;
+};
+std::optional<MpiNumbers> measure_mpi(const Spec& spec, const std::string& policy, unsigned ranks,
+                                      const BenchOptions& options, std::uint64_t max_bytes,
+                                      std::string& why) {
+    char self[4096];
+    const ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (len <= 0) return why = "cannot find its own executable", std::nullopt;
+    self[len] = 0;
+    const std::string np = std::to_string(ranks), mib = std::to_string(std::max<std::uint64_t>(1, (max_bytes / ranks) >> 20));
+    const std::string symmetry = options.symmetry.value_or(true) ? "on" : "off";
+    std::vector<std::string> argv{"mpirun", "--oversubscribe", "-np", np};
+    if (geteuid() == 0) argv.insert(argv.begin() + 1, "--allow-run-as-root");
+    for (const std::string& a : {std::string(self), std::string("check"), spec.path,
+                                 std::string("--policy"), policy, std::string("--no-write"),
+                                 std::string("--stats"), std::string("--threads"), std::string("1"),
+                                 std::string("--memory"), mib, std::string("--symmetry"), symmetry})
+        argv.push_back(a);
+    int fds[2];
+    if (pipe(fds)) return why = "pipe failed", std::nullopt;
+    std::cout << std::flush;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        dup2(fds[1], 2);
+        const int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        close(fds[0]);
+        std::vector<char*> args;
+        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp("mpirun", args.data());
+        _exit(127);
+    }
+    close(fds[1]);
+    std::string err;
+    const auto start = std::chrono::steady_clock::now();
+    bool killed = false;
+    for (;;) {
+        pollfd p{fds[0], POLLIN, 0};
+        if (poll(&p, 1, 200) > 0) {
+            char buf[4096];
+            const ssize_t n = read(fds[0], buf, sizeof(buf));
+            if (n <= 0) break;
+            err.append(buf, static_cast<std::size_t>(n));
+        }
+        if (!killed && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
+                           options.seconds) {
+            kill(-pid, SIGTERM);
+            killed = true;
+        }
+    }
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (killed) return why = fmt::format("not finished in {:.0f} s", options.seconds), std::nullopt;
+    static const std::regex line(
+        R"(: (\d+) states, (\d+) transitions, depth (\d+), ([0-9.]+) s, .* ([0-9.]+) B/state .* (\d+) bytes and (\d+) messages sent between ranks, [0-9.]+ bytes/state, (\d+) collectives per rank)");
+    std::smatch m;
+    if (!std::regex_search(err, m, line)) {
+        const bool no_mpirun = WIFEXITED(status) && WEXITSTATUS(status) == 127;
+        return why = no_mpirun ? "mpirun not found" : fmt::format("failed (exit {})", WEXITSTATUS(status)),
+               std::nullopt;
+    }
+    MpiNumbers n;
+    n.states = std::stoull(m[1]);
+    n.transitions = std::stoull(m[2]);
+    n.depth = std::stoull(m[3]);
+    n.seconds = std::stod(m[4]);
+    n.store_per_state = std::stod(m[5]);
+    n.bytes_sent = std::stoull(m[6]);
+    n.messages = std::stoull(m[7]);
+    n.collectives = std::stoull(m[8]);
+    return n;
 }
 
 int bench(const BenchOptions& options) {
@@ -234,8 +322,38 @@ int bench(const BenchOptions& options) {
                     double(n.store_bytes) / std::max<double>(n.states, 1), n.packed,
                     shown[k]->rss_mib, speedup, result);
             }
+            for (unsigned ranks : options.ranks) {
+                std::string why;
+                const std::optional<MpiNumbers> n =
+                    measure_mpi(spec, name, ranks, options, max_bytes, why);
+                const std::string thr = fmt::format("r{}", ranks);
+                if (!n) {
+                    std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} "
+                                             "{:>11} {:>7} {:>6} {:>8} {:>6}  mpirun: {}\n",
+                                             spec.name, name, thr, "-", "-", "-", "-", "-", "-",
+                                             "-", "-", "-", why);
+                    continue;
+                }
+                const double rate = n->states / std::max(n->seconds, 1e-9);
+                std::string speedup = "-";
+                if (one_thread_seconds > 0 && n->states == one_thread_states)
+                    speedup = fmt::format("{:.2f}x", one_thread_seconds / n->seconds);
+                std::cout << fmt::format(
+                    "{:<16} {:<11} {:>3} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
+                    "{:>6} {:>8} {:>6}  {} rank{}: {:.1f} B sent/state, {:.1f} messages and {:.1f} "
+                    "collectives per rank per level\n",
+                    spec.name, name, thr, n->states, n->transitions, n->seconds, rate,
+                    n->transitions / std::max(n->seconds, 1e-9), n->store_per_state, "-", "-",
+                    speedup, ranks, ranks == 1 ? "" : "s", double(n->bytes_sent) / std::max<double>(n->states, 1),
+                    double(n->messages) / double(ranks) / double(n->depth + 1),
+                    double(n->collectives) / double(n->depth + 1));
+            }
         }
     }
+    if (!options.ranks.empty())
+        std::cout << "\nrN: mpirun -np N, one rank per core, one thread each (README: "
+                     "\"Running on a cluster\"); B/state is summed over the ranks; B sent: "
+                     "payload sent to other ranks\n";
     if (std::find(options.threads.begin(), options.threads.end(), 1u) != options.threads.end() &&
         options.threads.size() > 1)
         std::cout << "\nspeedup: one thread's seconds over the seconds the run took to hold the "
@@ -263,6 +381,11 @@ Command add_bench(CLI::App& app) {
         ->delimiter(',')
         ->transform(whole_number(1, kMaxThreads));
     bn->add_flag("--compact", o.compact, "fingerprint mode");
+    bn->add_option("--ranks", o.ranks,
+                   "rank counts from 1 to 64, a run each under mpirun -np N (MPI rows; default: "
+                   "none)")
+        ->delimiter(',')
+        ->transform(whole_number(1, 64));
     bn->add_option("--symmetry", *symmetry, "process symmetry: auto (on), on, off")
         ->check(CLI::IsMember({"auto", "on", "off"}));
     bn->add_option("--spec", o.only, "only this benchmark spec (repeatable)");

@@ -1,10 +1,12 @@
 // `cowpin check SPEC|DIR...`: every spec under every policy it names (or the one given), one
 // verdict line per run, then the policy × scenario matrix and a summary.
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -13,6 +15,7 @@
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
 #include "checker/formats/output_file.hpp"
+#include "checker/mpi/world.hpp"
 #include "checker/run/bless.hpp"
 #include "checker/run/run.hpp"
 #include "checker/run/trace.hpp"
@@ -53,14 +56,75 @@ std::string stats_line(const RunResult& r) {
         st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
     if (st.compact)
         line += fmt::format(", compact: omission probability {:.2g}", st.omission_probability);
-    line += fmt::format(
-        " (expand {:.2f} s, grow {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
-        st.phase_seconds[0], st.phase_seconds[1], st.phase_seconds[2], st.phase_seconds[3],
-        st.phase_seconds[4]);
+    if (!st.collectives)  // the threaded engine's phases (a run over ranks has none)
+        line += fmt::format(
+            " (expand {:.2f} s, grow {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
+            st.phase_seconds[0], st.phase_seconds[1], st.phase_seconds[2], st.phase_seconds[3],
+            st.phase_seconds[4]);
+    if (st.collectives)
+        line += fmt::format(", {} rank{}: {} bytes and {} messages sent between ranks, {:.1f} "
+                            "bytes/state, {} collectives per rank",
+                            st.ranks, st.ranks == 1 ? "" : "s", st.bytes_sent, st.messages,
+                            double(st.bytes_sent) / std::max<double>(st.states, 1), st.collectives);
     return line;
 }
 
+int check_on(CheckArgs args, engine::Comm* comm);
+
+// Started by mpirun: every rank explores its share of each exhaustive spec; rank 0 alone
+// prints and writes. An error on one rank ends the whole job (MPI_Abort) with its exit code:
+// the other ranks, waiting in a collective for it, would otherwise wait forever.
+int check_over_ranks(const CheckArgs& args) {
+    const int launched = mpi::launched_size();
+    if (!mpi::available()) {
+        if (launched == 1) return check_on(args, nullptr);
+        if (mpi::launched_rank() == 0)
+            std::cerr << fmt::format("cowpin: started by mpirun with {} ranks, but this cowpin "
+                                     "was built without MPI (the MPI feature is off): install "
+                                     "libopenmpi-dev and rebuild, or run it without mpirun\n",
+                                     launched);
+        return kExitBadInput;
+    }
+    const std::shared_ptr<engine::Comm> comm = mpi::world();
+    const int rank = comm->rank();
+    if (rank != 0) {
+        std::cout.rdbuf(nullptr);
+        spdlog::set_level(spdlog::level::off);
+    }
+    try {
+        return check_on(args, comm.get());
+    } catch (const SpecError& err) {
+        // Bad input is the same on every rank (rank 0 alone writes, so an output error is
+        // its own): rank 0 says it; the others give it time to before ending the job.
+        if (rank == 0) {
+            std::cerr << "cowpin: " << err.what() << std::endl;
+        } else {
+            std::this_thread::sleep_for(std::chrono::seconds(2));
+        }
+        mpi::abort_job(kExitBadInput);
+    } catch (const std::exception& err) {
+        std::cerr << fmt::format("cowpin: rank {} of {}: {}", rank, comm->size(), err.what())
+                  << std::endl;
+        mpi::abort_job(kExitInternal);
+    }
+}
+
 int check(const CheckArgs& args) {
+    if (mpi::launched_size() > 0) return check_over_ranks(args);
+    return check_on(args, nullptr);
+}
+
+int check_on(CheckArgs args, engine::Comm* comm) {
+    if (comm && comm->rank() != 0) args.no_write = true;  // rank 0 writes
+    // The default cap, half of RAM, is shared by the ranks on this node.
+    if (comm && args.memory_mib == 0)
+        args.memory_mib = std::max<std::uint64_t>(1, (memory_bytes(0) >> 20) / mpi::local_ranks());
+    if (comm && args.compact)
+        throw SpecError("--compact: the ranks of mpirun store states exactly (run without "
+                        "--compact, or without mpirun)");
+    if (comm && args.coverage)
+        throw SpecError("--coverage: not measured over the ranks of mpirun (run without "
+                        "--coverage, or without mpirun)");
     const ResultsFormat format = *parse_results_format(args.format);
     const bool text = format == ResultsFormat::text;
     // Parse everything first: bad input writes nothing.
@@ -97,8 +161,9 @@ int check(const CheckArgs& args) {
             RunOptions opts = run_options(spec, *policy, overrides[i], args.max_states, args.memory_mib,
                                           args.threads, args.compact, args.symmetry);
             opts.coverage = args.coverage;
+            opts.comm = comm;
             RunResult r = run_check(spec, *policy, opts);
-            if (args.stats) std::cerr << stats_line(r) << '\n';
+            if (args.stats && (!comm || comm->rank() == 0)) std::cerr << stats_line(r) << '\n';
             if (!spec.expected(policy->name) && !spec.expect.empty())
                 spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
             if (text) std::cout << verdict_line(r) << '\n' << std::flush;
@@ -150,7 +215,12 @@ int check(const CheckArgs& args) {
 Command add_check(CLI::App& app) {
     auto args = std::make_shared<CheckArgs>();
     CheckArgs& a = *args;
-    auto* c = app.add_subcommand("check", "check specs against every policy they name");
+    auto* c = app.add_subcommand(
+        "check", mpi::available()
+                     ? "check specs against every policy they name (MPI: on: mpirun -np N "
+                       "cowpin check explores each exhaustive spec over N ranks)"
+                     : "check specs against every policy they name (MPI: off: this build runs "
+                       "on one machine)");
     c->add_option("specs", a.specs, "spec files or directories of them")->required();
     c->add_option("--policy", a.policy, "check only this policy (other expectations ignored)");
     c->add_option("--policy-file", a.policy_files,

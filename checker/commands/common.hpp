@@ -19,6 +19,9 @@ namespace cowpin {
 // 0 everything as expected, 1 a verdict differs from the spec (or a replay diverges), 2 bad input
 // (nothing written), 4 inconclusive (a limit cut a run short, or nothing could run).
 inline constexpr int kExitOk = 0, kExitMismatch = 1, kExitBadInput = 2, kExitIncomplete = 4;
+// An internal error (a bug, or memory) on one rank of `mpirun ... cowpin check`, which ends the
+// whole job through MPI_Abort (EX_SOFTWARE of sysexits.h).
+inline constexpr int kExitInternal = 70;
 
 // Spec files and directories as given on the command line, directories expanded (sorted).
 std::vector<std::string> expand_spec_args(const std::vector<std::string>& args);

@@ -55,6 +55,10 @@ struct Result {
     double seconds = 0;
     unsigned threads = 1;
     bool compact = false;
+    // Over ranks (checker/engine/distributed_bfs.hpp): how many, and what they sent one another
+    // (payload bytes and non-empty messages to other ranks, and collective calls per rank).
+    unsigned ranks = 1;
+    std::uint64_t bytes_sent = 0, messages = 0, collectives = 0;
     // Compact mode: the chance that a state was never explored because its fingerprint equalled
     // another's — TLC's optimistic estimate, states × (transitions − states) / 2^64.
     double omission_probability = 0;

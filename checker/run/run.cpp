@@ -1,5 +1,6 @@
 #include "checker/run/run.hpp"
 
+#include "checker/engine/distributed_bfs.hpp"
 #include "checker/run/stuck.hpp"
 
 #include <algorithm>
@@ -34,13 +35,33 @@ void check_programs_fit(const Spec& spec, const Bounds& b) {
         }
 }
 
-Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& ex,
-                       engine::StateId last, Inv inv) {
-    Counterexample cx = raw_path(model, ex, last);
+Counterexample finish(const CowModel& model, Counterexample cx, Inv inv) {
     cx.invariant = inv;
     cx.message = violation_message(cx.states.back(), inv, model.policy());
     note_earlier(model, cx, static_cast<int>(inv));
     return cx;
+}
+
+Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& ex,
+                       engine::StateId last, Inv inv) {
+    return finish(model, raw_path(model, ex, last), inv);
+}
+
+// An exhaustive spec over the ranks of options.comm: the same stats, first violations and
+// counterexamples as the threaded search, on every rank.
+void run_distributed(const CowModel& model, const RunOptions& options,
+                     const engine::Limits& limits, RunResult& r) {
+    engine::DistributedExplorer<CowModel> explorer(model, *options.comm);
+    r.stats = explorer.run(limits, options.progress);
+    for (int i = 0; i < kInvariants; ++i)
+        if (r.stats.first_violation[i]) r.violated |= 1u << i;
+    for (int i = 0; i < kInvariants; ++i)
+        if (r.stats.first_violation[i]) {
+            std::vector<Action> searched;
+            const std::vector<State> canonical = explorer.path(i, searched);
+            r.counterexamples.push_back(
+                finish(model, raw_path(model, canonical, searched), static_cast<Inv>(i)));
+        }
 }
 
 }  // namespace
@@ -58,29 +79,38 @@ void note_earlier(const CowModel& model, Counterexample& cx, int except) {
 
 Counterexample raw_path(const CowModel& model, const engine::Explorer<CowModel>& ex,
                         engine::StateId last, const Action* extra) {
+    std::vector<State> canonical;
+    std::vector<Action> searched;
+    for (const auto& [id, link] : ex.links_to(last)) {
+        canonical.push_back(ex.state(id));
+        if (link.parent != engine::kNoParent) searched.push_back(link.action);
+    }
+    return raw_path(model, canonical, searched, extra);
+}
+
+Counterexample raw_path(const CowModel& model, const std::vector<State>& canonical,
+                        const std::vector<Action>& searched_actions, const Action* extra) {
     Counterexample cx;
     State raw = model.initial();
     cx.states.push_back(raw);
-    const auto links = ex.links_to(last);
-    std::vector<engine::StateId> path;
-    for (const auto& l : links) path.push_back(l.first);
+    const std::size_t n = canonical.size();
     std::vector<Action> offered;
-    for (std::size_t i = 1; i <= path.size(); ++i) {
-        if (i == path.size() && !extra) break;
-        const Action searched = i < path.size() ? links[i].second.action : *extra;
+    for (std::size_t i = 1; i <= n; ++i) {
+        if (i == n && !extra) break;
+        const Action searched = i < n ? searched_actions[i - 1] : *extra;
         // The canonical state this step must reach.
         State want;
-        if (i < path.size()) {
-            want = ex.state(path[i]);
-        } else if (!model.next_state(ex.state(path[i - 1]), searched, want)) {
+        if (i < n) {
+            want = canonical[i];
+        } else if (!model.next_state(canonical[i - 1], searched, want)) {
             throw std::logic_error("the extra step is not enabled (model bug)");
         }
         auto reaches = [&](const Action& a, State& next) {
             next = raw;
             if (!model.step(next, a)) return false;
-            State canonical = next;
-            model.canonicalize_state(canonical);
-            return canonical == want;
+            State c = next;
+            model.canonicalize_state(c);
+            return c == want;
         };
         // The searched action, with frames renamed from canonical to raw numbers; under process
         // symmetry the canonical state may also have its processes renamed, and then the raw
@@ -156,6 +186,19 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
         r.expected_states = spec.expected_states(policy.name, config.symmetry);
 
     const CowModel model(config);
+    if (options.comm && !config.scenario) {
+        if (options.compact || options.coverage || after)
+            throw std::logic_error("a run over ranks is exact, without coverage or a store scan");
+        engine::Limits limits = options.limits;
+        limits.max_depth = static_cast<std::uint32_t>(config.bounds.depth);
+        run_distributed(model, options, limits, r);
+        if (r.stats.depth_limited) {
+            r.depth_bounded = true;
+            if (!spec.depth_bounded || config.bounds.depth != spec.bounds.depth)
+                r.stats.complete = false;
+        }
+        return r;
+    }
     // Fingerprints keep no states to walk back through: scenarios (small, and scanned after the
     // search for complete and stuck executions) and callers that scan the store run exact.
     const bool compact = options.compact && !config.scenario && !after && !options.coverage;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "checker/engine/bfs.hpp"
+#include "checker/engine/comm.hpp"
 #include "checker/formats/spec.hpp"
 #include "checker/run/coverage.hpp"
 #include "model/model.hpp"
@@ -50,6 +51,10 @@ struct RunOptions {
     std::optional<bool> symmetry;
     // Measure coverage (checker/run/coverage.hpp); scenarios always do, they are small.
     bool coverage = false;
+    // The ranks of `mpirun -np N cowpin check`: an exhaustive spec is explored over them
+    // (checker/engine/distributed_bfs.hpp; every rank calls run_check and gets the same
+    // result); a scenario, small, runs threaded on each. Needs exact mode and no coverage.
+    engine::Comm* comm = nullptr;
 };
 
 struct RunResult {
@@ -98,6 +103,11 @@ ModelConfig run_config(const Spec& spec, const CowPolicy& policy, const RunOptio
 // checked against the stored states (throws std::logic_error on a mismatch: a model bug).
 Counterexample raw_path(const CowModel& model, const engine::Explorer<CowModel>& ex,
                         engine::StateId last, const Action* extra = nullptr);
+
+// The same for a path given as the canonical states the search stored (element 0 the initial
+// state) and the searched action into each later one.
+Counterexample raw_path(const CowModel& model, const std::vector<State>& canonical,
+                        const std::vector<Action>& searched, const Action* extra = nullptr);
 
 // Record in cx.earlier the invariants (other than `except`, an Inv, or -1 for none) the path
 // violated before its last state, each with the first step that did.

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# ctest (label mpi): `mpirun -np 1`, `2` and `3` give the threaded run's verdicts, state and
+# transition counts and byte-identical counterexample files (diff -r of the --out directories),
+# on the exhaustive specs named (NAME, or NAME:POLICY for one policy). Only the run time differs
+# in stdout.
+# Usage: check_mpi.sh COWPIN SRC SPEC-NAME[:POLICY]...
+set -uo pipefail
+cowpin=$1 src=$2; shift 2
+command -v mpirun >/dev/null || { echo "mpirun not found (install openmpi-bin)"; exit 77; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# The verdict lines and the matrix, without the seconds.
+untimed() { sed -E 's/ [0-9]+\.[0-9]+s / <s> /' "$1"; }
+fail=0
+for arg in "$@"; do
+  name=${arg%%:*} policy=()
+  [ "$arg" != "$name" ] && policy=(--policy "${arg#*:}")
+  spec=$src/specs/$name.json
+  "$cowpin" check "$spec" "${policy[@]}" --threads 2 --out "$tmp/$name.threads" >"$tmp/$name.threads.txt" 2>"$tmp/$name.threads.err"
+  want=$?
+  grep -q "states=" "$tmp/$name.threads.txt" || { cat "$tmp/$name.threads.txt" "$tmp/$name.threads.err"; exit 1; }
+  for n in 1 2 3; do
+    mpirun --oversubscribe -np "$n" "$cowpin" check "$spec" "${policy[@]}" --threads 1 --out "$tmp/$name.np$n" \
+      >"$tmp/$name.np$n.txt" 2>"$tmp/$name.np$n.err"
+    got=$?
+    if [ "$got" != "$want" ]; then
+      echo "$name, -np $n: exit $got, threaded $want"; cat "$tmp/$name.np$n.err"; fail=1
+    fi
+    if ! diff <(untimed "$tmp/$name.threads.txt") <(untimed "$tmp/$name.np$n.txt"); then
+      echo "$name, -np $n: stdout differs from the threaded run's"; fail=1
+    fi
+    if ! diff -r "$tmp/$name.threads" "$tmp/$name.np$n"; then
+      echo "$name, -np $n: counterexample files differ from the threaded run's"; fail=1
+    fi
+  done
+  traces=$(find "$tmp/$name.threads" -type f | wc -l)
+  echo "$arg: -np 1, 2, 3 as threaded: $(grep -c 'states=' "$tmp/$name.threads.txt") runs, $traces trace files identical"
+done
+exit $fail

@@ -16,6 +16,7 @@
 #include "model/packing.hpp"
 #include "model/policy.hpp"
 #include "model/state.hpp"
+#include "model/state_spans.hpp"
 
 namespace cowpin {
 
@@ -96,13 +97,15 @@ private:
     bool apply(State& s, const Action& a, StepEffects* effects) const;
     bool may_apply(const State& s, const Action& a) const;
     OpContext context(StepEffects* effects) const {
-        return OpContext{*config_.policy, config_.bounds.swap_slots, effects, config_.memory};
+        return OpContext{*config_.policy, config_.bounds.swap_slots, effects, config_.memory,
+                         config_.bounds.pages};
     }
     void program_actions(const State& s, std::vector<Action>& out) const;
     void family_actions(const State& s, std::uint32_t families, std::vector<Action>& out) const;
 
     ModelConfig config_;
     Shape shape_;
+    StateSpans spans_;  // the bytes of shape_: next_state() copies and compares only those
     StateCodec codec_;
 };
 

@@ -126,3 +126,24 @@ TEST_CASE("a step that changes nothing gives back its canonical parent, and ever
     CHECK(successors == 16682);
     CHECK(loops == 2954);  // about one enabled step in six changes nothing
 }
+
+TEST_CASE("a base-page shape copies and compares 15 of the State's 34 chunks of 16 bytes, and "
+          "gets the same answers as the whole State") {
+    // (2, 1, 2, 1): P0 and P1 (56 bytes), 6 frames (a step's own included), one slot, two
+    // handles, 14 values and the program counters: 4 runs of chunks.
+    const StateSpans spans(Shape::for_bounds(2, 1, 2, 1));
+    CHECK(spans.chunks() == 15);
+    CHECK(StateSpans(Shape::full()).chunks() == 34);
+    const CowModel model(exhaustive(policy("linux-6.18"), {2, 1, 2, 1, 0}));
+    const State s = model.initial();
+    State copy;
+    spans.copy(copy, s);
+    CHECK(copy == s);
+    CHECK(spans.equal(copy, s));
+    copy.frames[5].data = 3;  // the last frame of the shape
+    CHECK_FALSE(spans.equal(copy, s));
+    copy = s;
+    copy.frames[6].data = 3;  // past it: not compared (a state so changed does not pack)
+    CHECK(spans.equal(copy, s));
+    CHECK_FALSE(copy == s);
+}

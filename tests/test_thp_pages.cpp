@@ -96,7 +96,8 @@ TEST_CASE("after the child exits, a write to a page of the parent's mTHP is reus
     };
     // ≤6.8 (as_base): page_count() is the folio's (3 PTEs + nothing else = 3 ≠ 1): copy; 5.7
     // and 5.8's reuse_swap_page() reads the largest page mapcount (1): reuse. 6.9–6.14 never
-    // reuse a large folio (not modelled as a policy); 6.18 reuses (MM_ID, mapcount == refcount).
+    // reuse a large folio (not modelled as a policy); 6.18 reuses (MM_ID, mapcount == refcount);
+    // PreCOP decides on the page alone, mapped once: reuse.
     for (const Row& r : {Row{"linux-5.7", 0}, Row{"linux-5.8", 0}, Row{"linux-5.9", 1},
                          Row{"linux-5.19", 1}, Row{"linux-6.18", 0}, Row{"precop", 0}}) {
         CAPTURE(r.policy);

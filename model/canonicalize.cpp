@@ -51,18 +51,69 @@ struct Renumbering {
 // handles, then in-use frames and slots nothing references (a model bug, kept so that
 // refcounts_consistent reports them). A frame brings the slot it caches, that slot's cached
 // frame, ... (swapcache links).
+// The order of the pages of a large folio that the walk reaches through one of them: the
+// page's first reference in the walk (PTEs of processes in slot order, pages in address order,
+// then handles), then the head page first, then its flags and counts, then the cell and writer
+// of the value it holds (every page of an mTHP holds the value written at its own address), and
+// last its old number. Every field but the last names no frame, so two states that differ only
+// in how a folio's pages are numbered get one canonical form unless two unreferenced pages of a
+// folio agree in all of them (still sound: only a state counted twice).
+struct FolioPageKey {
+    std::uint8_t first_ref, not_head, anon_exclusive, isolated, mapcount, refcount, pins, gets,
+        cell, writer, frame;
+    friend bool operator<(const FolioPageKey& a, const FolioPageKey& b) {
+        return std::memcmp(&a, &b, sizeof(FolioPageKey)) < 0;
+    }
+};
+
 template <bool kLargeFolios>
 inline void number_frames_and_slots(const State& s, const Shape shape, Renumbering& r) {
     std::uint8_t nf = 0, ns = 0;
     bool identity = true;
-    // The pages of a large folio are numbered together, the page reached first, then the
-    // others in frame order (a THP of this build has two pages, so the order is canonical).
-    auto visit_folio = [&](std::uint8_t head) {
-        for (int g = 0; g < shape.frames; ++g)
-            if (s.frames[g].folio == head && r.fmap[g] == kNone) {
-                r.fmap[g] = nf;
-                r.forder[nf++] = static_cast<std::uint8_t>(g);
+    // first_ref[f]: the position of the first PTE or handle that names frame f, in walk order
+    // (only with large folios, where a folio's pages are numbered together).
+    std::uint8_t first_ref[kMaxFrames];
+    if constexpr (kLargeFolios) {
+        std::memset(first_ref, 0xFF, sizeof first_ref);
+        std::uint8_t n = 0;
+        auto note = [&](std::uint8_t f) {
+            if (f < kMaxFrames && first_ref[f] == kNone) first_ref[f] = n;
+            ++n;
+        };
+        for (int pi = 0; pi < shape.procs; ++pi) {
+            const Process& p = s.procs[pi];
+            for (int v = 0; v < shape.pages; ++v) {
+                const Pte& pte = p.pte[v];
+                if (p.alive && pte.kind != PteKind::swap && pte.kind != PteKind::none)
+                    note(pte.target);
+                else
+                    ++n;
             }
+        }
+        for (int h = 0; h < shape.handles; ++h)
+            if (s.handles[h].in_use) note(s.handles[h].frame);
+    }
+    // The pages of a large folio are numbered together: the page reached first, then the
+    // others in FolioPageKey order.
+    auto visit_folio = [&](std::uint8_t head) {
+        FolioPageKey keys[kMaxPages];
+        int n = 0;
+        for (int g = 0; g < shape.frames && n < kMaxPages; ++g) {
+            if (s.frames[g].folio != head || r.fmap[g] != kNone) continue;
+            const Frame& fr = s.frames[g];
+            const Value none{};
+            const Value& val = fr.data == kNone ? none : s.values[fr.data];
+            FolioPageKey k{first_ref[g], g != head, fr.anon_exclusive, fr.isolated, fr.mapcount,
+                           fr.refcount, fr.pins, fr.gets, val.cell, val.writer,
+                           static_cast<std::uint8_t>(g)};
+            int i = n++;
+            for (; i > 0 && k < keys[i - 1]; --i) keys[i] = keys[i - 1];
+            keys[i] = k;
+        }
+        for (int i = 0; i < n; ++i) {
+            r.fmap[keys[i].frame] = nf;
+            r.forder[nf++] = keys[i].frame;
+        }
     };
     auto visit_frame = [&](std::uint8_t f) {
         while (f != kNone && r.fmap[f] == kNone) {

@@ -79,7 +79,8 @@ template <bool E>
 Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
     // pmd_refs: a PMD mapping holds one reference for its whole folio, on the head page, where
     // a PTE holds one per page: +1 on the head per PMD, -1 on each page it maps.
-    std::array<int, kMaxFrames> mapcount{}, pmd_refs{}, pins{}, gets{};
+    // Bytes, not ints: zeroed for every state checked (each count is at most kMaxCells + 1).
+    std::array<std::int8_t, kMaxFrames> mapcount{}, pmd_refs{}, pins{}, gets{};
     std::array<int, kMaxSlots> count{};
     for (int p = 0; p < kMaxProcs; ++p) {
         const Process& pr = s.procs[p];

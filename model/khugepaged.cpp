@@ -43,7 +43,7 @@ bool swap_limit_exceeded(Collapse rule, int swapped, int pages) {
 }  // namespace
 
 CollapseCheck collapse_check(const State& s, int proc, const OpContext& ctx) {
-    constexpr int pages = kMaxPages;
+    const int pages = ctx.pages;  // the THP spans the VMA: the spec's pages
     const Process& p = s.procs[proc];
     if (!p.alive) return CollapseCheck::not_eligible;
     if (pmd_mapped(s, proc)) return CollapseCheck::pmd_mapped;  // SCAN_PMD_MAPPED: nothing to do
@@ -88,14 +88,14 @@ bool collapse_huge_page(State& s, int proc, const OpContext& ctx) {
     // __collapse_huge_page_swapin(): do_swap_page() on every swap entry of the range, a read
     // fault; then __collapse_huge_page_isolate() checks the range again, now all present.
     bool swapped_in = false;
-    for (int v = 0; v < kMaxPages; ++v)
+    for (int v = 0; v < ctx.pages; ++v)
         if (p.pte[v].kind == PteKind::swap) {
             swap_in(s, proc, v, false, ctx);
             swapped_in = true;
         }
     if (swapped_in && collapse_check(s, proc, ctx) != CollapseCheck::ok) return false;
     std::uint8_t head = kNone;
-    for (int v = 0; v < kMaxPages; ++v) {
+    for (int v = 0; v < ctx.pages; ++v) {
         const std::uint8_t f = alloc_frame(s);
         if (head == kNone) head = f;
         Frame& fr = s.frames[f];

@@ -65,6 +65,7 @@ int live_process_bound(const std::array<std::vector<Step>, kMaxProcs>& programs,
 CowModel::CowModel(ModelConfig config)
     : config_(std::move(config)),
       shape_(shape_of(config_)),
+      spans_(shape_),
       codec_(shape_, program_lengths(config_)) {
     if (config_.scenario) config_.symmetry = false;  // programs name process slots
 }
@@ -145,7 +146,7 @@ void CowModel::family_actions(const State& s, std::uint32_t families,
         for (Op op : {Op::unpin, Op::dma_write})
             if (on(op)) out.push_back(Action{op, kNone, 0, static_cast<std::uint8_t>(h)});
     }
-    for (int f = 0; f < kMaxFrames; ++f) {
+    for (int f = 0; f < shape_.frames; ++f) {  // no frame in use lies past the shape
         if (!s.frames[f].in_use) continue;
         for (Op op : {Op::swap_out, Op::reclaim, Op::migrate_start, Op::migrate_finish,
                       Op::split_folio})
@@ -265,11 +266,13 @@ __attribute__((always_inline)) inline bool CowModel::may_apply(const State& s, c
 bool CowModel::next_state(const State& s, const Action& a, State& out,
                           StepEffects* effects) const {
     if (!may_apply(s, a)) return false;
-    copy_state(out, s);
+    // Only the shape's bytes: `out` holds defaults past them as `s` does (a step that wrote
+    // there would not pack, and the engine refuses such a state).
+    spans_.copy(out, s);
     if (!step(out, a, effects)) return false;
     // A step that changed nothing (a read of a mapped page, an mprotect that keeps the PTE,
     // about one enabled step in six) leaves `s`, which is canonical already.
-    if (out == s) return true;
+    if (spans_.equal(out, s)) return true;
     canonicalize_state(out);
     return true;
 }

@@ -16,6 +16,7 @@
 #include "model/packing.hpp"
 #include "model/policy.hpp"
 #include "model/state.hpp"
+#include "model/state_spans.hpp"
 
 namespace cowpin {
 
@@ -74,6 +75,11 @@ public:
     std::size_t packed_bits() const { return codec_.bits(); }
     // False if `s` does not fit the encoding (a model bug: see packing.hpp).
     bool pack(const State& s, std::uint64_t* out) const { return codec_.pack(s, out); }
+    // a == b for a successor and its parent: only the shape's bytes (StateSpans), where both
+    // hold defaults past them. (A step that wrote past them would leave that garbage in the
+    // engine's successor buffer, which next_state() copies only the spans into, so the next
+    // successor packed from it is refused as not fitting.)
+    bool same_state(const State& a, const State& b) const { return spans_.equal(a, b); }
     void unpack(const std::uint64_t* in, State& s) const { codec_.unpack(in, s); }
 
     // The same step without canonicalization: frames, slots and values keep their names, so a
@@ -96,13 +102,15 @@ private:
     bool apply(State& s, const Action& a, StepEffects* effects) const;
     bool may_apply(const State& s, const Action& a) const;
     OpContext context(StepEffects* effects) const {
-        return OpContext{*config_.policy, config_.bounds.swap_slots, effects, config_.memory};
+        return OpContext{*config_.policy, config_.bounds.swap_slots, effects, config_.memory,
+                         config_.bounds.pages};
     }
     void program_actions(const State& s, std::vector<Action>& out) const;
     void family_actions(const State& s, std::uint32_t families, std::vector<Action>& out) const;
 
     ModelConfig config_;
     Shape shape_;
+    StateSpans spans_;  // the bytes of shape_: next_state() copies and compares only those
     StateCodec codec_;
 };
 

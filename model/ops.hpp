@@ -21,6 +21,7 @@ struct OpContext {
     int swap_slots = kMaxSlots;      // bound: slots swap_out may allocate
     StepEffects* effects = nullptr;  // optional
     Memory memory = Memory::base;    // the spec's memory kind (MODEL.md §9)
+    int pages = kMaxPages;           // bound: pages of the VMA (a THP spans them all)
     bool hugetlb() const { return memory == Memory::hugetlb; }
 };
 

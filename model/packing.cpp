@@ -102,6 +102,23 @@ inline void restore(const std::uint64_t* x, const std::uint64_t* none_code, cons
 #endif
 }
 
+// The same two on chunks whose bytes all pack to no bits: they fit when they hold their
+// defaults, and unpack() gives the defaults back.
+inline bool fixed_fits(const unsigned char* bytes, const std::uint64_t* def, std::size_t words) {
+#if defined(__x86_64__)
+    __m128i bad = _mm_setzero_si128();
+    for (std::size_t i = 0; i < words; i += 2)
+        bad = _mm_or_si128(bad, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i * 8)),
+                                              _mm_load_si128(reinterpret_cast<const __m128i*>(def + i))));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) == 0xFFFF;
+#else
+    return std::memcmp(bytes, def, words * 8) == 0;
+#endif
+}
+inline void fixed_restore(const std::uint64_t* def, unsigned char* bytes, std::size_t words) {
+    std::memcpy(bytes, def, words * 8);
+}
+
 template <class Word, class Pext>
 inline void pack_words(const std::vector<Word>& table, const State& s, std::uint64_t* out,
                        std::size_t words, Pext pext) {
@@ -259,6 +276,16 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
         packed_.push_back(k);
     }
     words_ = std::max<std::size_t>(1, (bits_ + 63) / 64);
+    for (std::size_t c = 0; c < kStateWords / 2; ++c) {
+        const bool fixed = outside_.v[2 * c] == ~std::uint64_t{0} &&
+                           outside_.v[2 * c + 1] == ~std::uint64_t{0};
+        std::vector<Run>& runs = fixed ? fixed_ : live_;
+        const auto at = static_cast<std::uint16_t>(c);
+        if (!runs.empty() && runs.back().last == at)
+            ++runs.back().last;
+        else
+            runs.push_back(Run{at, static_cast<std::uint16_t>(at + 1)});
+    }
 #if defined(__x86_64__)
     bmi2_ = __builtin_cpu_supports("bmi2");
 #endif
@@ -271,20 +298,62 @@ bool StateCodec::pack(const State& s, std::uint64_t* out) const {
     else
 #endif
         pack_words(packed_, s, out, words_, soft_pext);
-    return fits(reinterpret_cast<const unsigned char*>(&s), outside_.v.data(), def_.v.data(),
-                one_.v.data(), over_.v.data(), kStateWords);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
+#if defined(__x86_64__)
+    // One pass over the chunks, with the full test where the shape packs bytes and a
+    // comparison with the defaults elsewhere (see fits()).
+    __m128i bad = _mm_setzero_si128();
+    const auto at = [](const std::uint64_t* a, std::size_t c) {
+        return _mm_load_si128(reinterpret_cast<const __m128i*>(a + 2 * c));
+    };
+    for (const Run& r : live_)
+        for (std::size_t c = r.first; c < r.last; ++c) {
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * c));
+            const __m128i y = _mm_add_epi8(x, at(one_.v.data(), c));
+            bad = _mm_or_si128(bad, _mm_and_si128(y, at(over_.v.data(), c)));
+            bad = _mm_or_si128(bad, _mm_xor_si128(_mm_and_si128(x, at(outside_.v.data(), c)),
+                                                  at(def_.v.data(), c)));
+        }
+    for (const Run& r : fixed_)
+        for (std::size_t c = r.first; c < r.last; ++c)
+            bad = _mm_or_si128(bad, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * c)),
+                                                  at(def_.v.data(), c)));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) == 0xFFFF;
+#else
+    bool ok = true;
+    for (const Run& r : live_) {
+        const std::size_t w = 2 * r.first, n = 2 * (r.last - r.first);
+        ok &= fits(bytes + 8 * w, outside_.v.data() + w, def_.v.data() + w, one_.v.data() + w,
+                   over_.v.data() + w, n);
+    }
+    for (const Run& r : fixed_) {
+        const std::size_t w = 2 * r.first, n = 2 * (r.last - r.first);
+        ok &= fixed_fits(bytes + 8 * w, def_.v.data() + w, n);
+    }
+    return ok;
+#endif
 }
 
 void StateCodec::unpack(const std::uint64_t* in, State& s) const {
-    Words x{};
+    Words x;  // only the live runs are read: zeroed, then the packed words put in
+    for (const Run& r : live_)
+        std::memset(x.v.data() + 2 * r.first, 0, 16 * (r.last - r.first));
 #if defined(__x86_64__)
     if (bmi2_)
         unpack_bmi2(packed_, in, x.v.data());
     else
 #endif
         unpack_words(packed_, in, x.v.data(), soft_pdep);
-    restore(x.v.data(), none_code_.v.data(), nullable_.v.data(), def_.v.data(),
-            reinterpret_cast<unsigned char*>(&s), kStateWords);
+    auto* bytes = reinterpret_cast<unsigned char*>(&s);
+    for (const Run& r : live_) {
+        const std::size_t w = 2 * r.first, n = 2 * (r.last - r.first);
+        restore(x.v.data() + w, none_code_.v.data() + w, nullable_.v.data() + w,
+                def_.v.data() + w, bytes + 8 * w, n);
+    }
+    for (const Run& r : fixed_) {
+        const std::size_t w = 2 * r.first, n = 2 * (r.last - r.first);
+        fixed_restore(def_.v.data() + w, bytes + 8 * w, n);
+    }
 }
 
 bool StateCodec::round_trips(const State& s) const {

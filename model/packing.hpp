@@ -1,12 +1,12 @@
 // The packed encoding of a State, sized from the bounds (issue 5, "compact states").
 //
-// A State is 304 bytes so that the model can index it with plain arrays; most of those bytes are
+// A State is 544 bytes so that the model can index it with plain arrays; most of those bytes are
 // out of bounds (process slots, pages, frames, values the bounds never use) or hold small
 // numbers. The codec gives every byte of the State a bit width from the bounds — 0 for bytes
 // that always hold their default, ceil(log2(max + 1)) for a count or flag, one more for a field
 // that may be kNone (stored as all ones) — and packs the bytes of each 8-byte word with one
 // BMI2 PEXT (PDEP to unpack; a portable loop where the CPU has no BMI2). At (2, 1, 2, 1) a
-// canonical state packs into 32 bytes instead of 304.
+// canonical state packs into 32 bytes instead of 544.
 //
 // pack() then unpack() gives back the same bytes for every state within the bounds. A state
 // that is not (a model bug: a frame or value past the Shape, a count past its maximum) does not
@@ -61,6 +61,15 @@ private:
     Words over_{};       // bits of packed bytes above their width, once one_ is added
     Words none_code_{};  // nullable bytes: their all-ones code; others: 0
     Words nullable_{};   // 0xFF in nullable bytes
+    // 16-byte chunks of the State, as runs [first, last): `live_` holds a byte the shape packs
+    // to some bits; `fixed_` only bytes packed to none (past the shape: other processes'
+    // slots, frames, values...). fits() and unpack() run their full formula on the live runs
+    // and only compare with, or store, the defaults on the fixed ones (most of a 544-byte
+    // State at base-page bounds).
+    struct Run {
+        std::uint16_t first, last;
+    };
+    std::vector<Run> live_, fixed_;
     std::vector<Word> packed_;
     std::size_t words_ = 0, bits_ = 0;
     bool bmi2_ = false;

@@ -34,16 +34,23 @@
 namespace cowpin {
 
 // Compile-time capacities. Spec bounds are checked against them (spec.cpp).
+// kMaxPages 4: a 16 kB anonymous mTHP (order 2, the smallest anon mTHP) spans the VMA.
+// kMaxCells: processes × pages, the ideal cells a spec may have (4 × 2 or 2 × 4).
 inline constexpr int kMaxProcs = 4;
-inline constexpr int kMaxPages = 2;
+inline constexpr int kMaxPages = 4;
+inline constexpr int kMaxCells = 8;
 inline constexpr int kMaxHandles = 3;
 inline constexpr int kMaxSlots = 3;
-// Every frame is referenced by a present or migration PTE, a handle or the swapcache.
-inline constexpr int kMaxFrames = kMaxProcs * kMaxPages + kMaxHandles + kMaxSlots;
+// Every frame is referenced by a present or migration PTE, a handle or the swapcache, or is a
+// page of a large folio one of those keeps alive (frame_bound()); the spec parser refuses
+// bounds whose frame_bound() plus a step's allocation exceeds it. Base pages need at most
+// kMaxCells + kMaxHandles + kMaxSlots + 1 = 15.
+inline constexpr int kMaxFrames = 28;
+static_assert(kMaxCells <= kMaxProcs * kMaxPages);
+static_assert(kMaxCells + kMaxHandles + kMaxSlots + 1 <= kMaxFrames, "base pages always fit");
 // Every value is referenced by an ideal cell, a frame, a slot, or a handle's expect/baseline;
 // one spare for the fresh value of the step being taken.
-inline constexpr int kMaxValues =
-    kMaxProcs * kMaxPages + kMaxFrames + kMaxSlots + 2 * kMaxHandles + 1;
+inline constexpr int kMaxValues = kMaxCells + kMaxFrames + kMaxSlots + 2 * kMaxHandles + 1;
 
 inline constexpr std::uint8_t kNone = 0xFF;
 
@@ -136,7 +143,7 @@ struct Handle {
 // Value attributes. Values are compared for equality only; `cell` says at which address of
 // which process (or through which detached handle cell) it was written, `writer` which process
 // wrote it (CPU store, or DMA into its memory), for classifying leaks.
-inline constexpr std::uint8_t kDetachedCell = 0x08;  // cell | kDetachedCell: detached cell id
+inline constexpr std::uint8_t kDetachedCell = 0x10;  // cell | kDetachedCell: detached cell id
 static_assert(kMaxProcs * kMaxPages <= kDetachedCell, "attached cells stay below kDetachedCell");
 static_assert(kMaxHandles < kDetachedCell, "detached cell ids fit beside the flag");
 inline constexpr std::uint8_t attached_cell(int proc, int vaddr) {
@@ -204,6 +211,11 @@ inline void copy_state(State& dst, const State& src) {
     std::memcpy(&dst, &src, sizeof(State));
 #endif
 }
+
+// Frames a state of these bounds can hold in use after a step (Shape::stored_frames): the
+// references (PTEs of processes alive at once, handles, swap slots), and with large folios
+// (memory "thp") the other pages of the folios they keep alive. `live` < 0: all `procs`.
+int frame_bound(int procs, int pages, int handles, int slots, bool large_folios, int live = -1);
 
 // Loop limits derived from the bounds (MODEL §6): how many process slots, pages, handles and
 // swap slots a state uses, how many frames can be in use (one PTE per process page, one per

@@ -51,14 +51,22 @@ void rename_into(State& dst, const State& src, const ProcMap& m, const Shape& sh
 using SigKey = unsigned __int128;
 
 // Field widths, with the compile-time capacities they rely on.
-inline constexpr int kRelationBits = 5;   // value_relation(): writer 2 bits, cell 3 bits
-inline constexpr int kPageKeyBits = 37;   // page_key()
-inline constexpr int kHandleKeyBits = 6;  // an owned handle, in SigContext::handles
+// A page number is 2 bits of a key (kMaxPages 4). The fields keep the order of significance
+// they had when it was 1 bit: with 2 pages or fewer the added bits are 0, so processes sort as
+// they did, and the canonical forms of those states are the bytes they were.
+inline constexpr int kRelationBits = 6;   // value_relation(): writer 2 bits, cell 4 bits
+inline constexpr int kPageKeyBits = 39;   // page_key()
+inline constexpr int kHandleKeyBits = 7;  // an owned handle, in SigContext::handles
 static_assert(kMaxProcs <= 7 && kMaxProcs + kMaxHandles + 2 <= 15 && kMaxHandles <= 3,
               "mapcount, slot count (3 bits), refcount (4 bits), pins and gets (2 bits) fit");
-static_assert(kMaxPages <= 2, "a page number is one bit of a key");
+static_assert(kMaxPages <= 4, "a page number is two bits of a key");
 inline constexpr int kTreeKeyBits = 2 + 1 + 1 + 2 + kMaxHandles * kHandleKeyBits;  // tree_key()
-static_assert(kTreeKeyBits + kMaxPages * kPageKeyBits <= 128, "a signature fits 128 bits");
+// Pages 0 and 1 are packed side by side; the keys of pages 2 and 3 (a 4-page mTHP) are mixed
+// into the bits left (kFoldBits): equal pages give equal bits, and a collision only makes two
+// processes tie, which canonicalize_symmetric() resolves by trying both orders.
+inline constexpr int kPackedPages = 2;
+inline constexpr int kFoldBits = 128 - kTreeKeyBits - kPackedPages * kPageKeyBits;
+static_assert(kFoldBits >= 16, "the folded keys of the other pages keep some bits");
 
 // What every signature of a state reads about the other processes and the handles, computed
 // once per state: live children and depth in the process tree per process, the handles each
@@ -86,9 +94,9 @@ struct SigContext {
             if (hd.owner < kMaxProcs)
                 handles[hd.owner] |= (1u | std::uint32_t{hd.kind == HandleKind::get} << 1 |
                                       std::uint32_t{hd.write != 0} << 2 |
-                                      std::uint32_t{hd.vaddr & 1u} << 3 |
-                                      std::uint32_t{hd.cell == kNone} << 4 |
-                                      std::uint32_t{hd.kind == HandleKind::short_pin} << 5)
+                                      std::uint32_t{hd.vaddr & 3u} << 3 |
+                                      std::uint32_t{hd.cell == kNone} << 5 |
+                                      std::uint32_t{hd.kind == HandleKind::short_pin} << 6)
                                      << (h * kHandleKeyBits);
         }
     }
@@ -115,7 +123,7 @@ std::uint64_t value_relation(const State& s, int p, std::uint8_t value, const Si
         cell = ctx.cell_held(val.cell & ~kDetachedCell) ? 1 : 0;
     else  // attached: whose (self or other), and at which page (pages are not renamed)
         cell = (val.cell / kMaxPages == p ? 2u : 3u) |
-               static_cast<std::uint64_t>(val.cell % kMaxPages) << 2;
+               static_cast<std::uint64_t>(val.cell % kMaxPages & 3u) << 2;
     return writer | cell << 2;
 }
 
@@ -135,14 +143,14 @@ std::uint64_t page_key(const State& s, int p, int v, const SigContext& ctx) {
                       value_relation(s, p, seen, ctx) << (8 + kRelationBits);
     if (pte.kind == PteKind::swap) {
         const Slot& sl = s.slots[pte.target];
-        k |= std::uint64_t{sl.count & 7u} << 18 | std::uint64_t{sl.cache != kNone} << 21;
+        k |= std::uint64_t{sl.count & 7u} << 20 | std::uint64_t{sl.cache != kNone} << 23;
     }
-    if (f == kNone) return k | std::uint64_t{1} << 22;
+    if (f == kNone) return k | std::uint64_t{1} << 24;
     const Frame& fr = s.frames[f];
-    return k | std::uint64_t{fr.mapcount & 7u} << 23 | std::uint64_t{fr.refcount & 15u} << 26 |
-           std::uint64_t{fr.pins & 3u} << 30 | std::uint64_t{fr.gets & 3u} << 32 |
-           std::uint64_t{fr.anon_exclusive & 1u} << 34 |
-           std::uint64_t{fr.swapcache != kNone} << 35 | std::uint64_t{fr.isolated & 1u} << 36;
+    return k | std::uint64_t{fr.mapcount & 7u} << 25 | std::uint64_t{fr.refcount & 15u} << 28 |
+           std::uint64_t{fr.pins & 3u} << 32 | std::uint64_t{fr.gets & 3u} << 34 |
+           std::uint64_t{fr.anon_exclusive & 1u} << 36 |
+           std::uint64_t{fr.swapcache != kNone} << 37 | std::uint64_t{fr.isolated & 1u} << 38;
 }
 
 // The signature of live process p is tree_key() | pages_key(). tree_key() is its top bits: its
@@ -158,9 +166,17 @@ SigKey tree_key(const State& s, int p, const SigContext& ctx) {
 }
 SigKey pages_key(const State& s, int p, const Shape& shape, const SigContext& ctx) {
     SigKey k = 0;
-    for (int v = 0; v < shape.pages; ++v)
+    const int packed = std::min<int>(shape.pages, kPackedPages);
+    for (int v = 0; v < packed; ++v)
         k |= static_cast<SigKey>(page_key(s, p, v, ctx)) << (v * kPageKeyBits);
-    return k;
+    if (shape.pages <= kPackedPages) return k;
+    std::uint64_t fold = 0;  // the other pages, mixed in address order (pages are not renamed)
+    for (int v = kPackedPages; v < shape.pages; ++v) {
+        fold = (fold ^ page_key(s, p, v, ctx)) * 0x9E3779B97F4A7C15ull;
+        fold ^= fold >> 29;
+    }
+    const std::uint64_t mask = (std::uint64_t{1} << kFoldBits) - 1;
+    return k | static_cast<SigKey>(fold & mask) << (kPackedPages * kPageKeyBits);
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ TEST_CASE("cowpin check on a malformed spec exits 2 with a one-line error naming
     const Run r = cowpin(fmt::format("check {} --out {}", quote(bad), quote(out)), tmp);
     INFO("stderr: " << r.err);
     CHECK(r.code == 2);
-    CHECK(r.err == fmt::format("cowpin: {}: field 'bounds.pages': expected an integer 1..2, got 7\n", bad));
+    CHECK(r.err == fmt::format("cowpin: {}: field 'bounds.pages': expected an integer 1..4, got 7\n", bad));
     CHECK(count_lines(r.err) == 1);
     CHECK(r.out.empty());
     CHECK_FALSE(fs::exists(out));
@@ -97,7 +97,7 @@ TEST_CASE("cowpin check with a bad --bound or --policy exits 2 and writes nothin
     const std::string out = tmp / "out";
     const Run bound = cowpin(fmt::format("check {} --bound pages=9 --out {}", kVmsplice, quote(out)), tmp);
     CHECK(bound.code == 2);
-    CHECK(bound.err == "cowpin: --bound: bound 'pages': expected an integer 1..2, got 9\n");
+    CHECK(bound.err == "cowpin: --bound: bound 'pages': expected an integer 1..4, got 9\n");
     const Run policy = cowpin(fmt::format("check {} --policy linux-9.9 --out {}", kVmsplice, quote(out)), tmp);
     CHECK(policy.code == 2);
     CHECK(has(policy.err, "cowpin: --policy: unknown policy 'linux-9.9' (expected one of: linux-5.7, "));

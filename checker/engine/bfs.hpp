@@ -358,7 +358,7 @@ private:
                             throw std::logic_error("more than 256 candidate actions in one state");
                         for (std::size_t ai = 0; ai < acts.size(); ++ai) {
                             if (!model_.next_state(s, acts[ai], next)) continue;
-                            if (next == s) {  // a self-loop: the parent is stored already
+                            if (codec_.same(next, s)) {  // a self-loop: the parent is stored already
                                 ++count;
                                 continue;
                             }

@@ -80,6 +80,13 @@ concept Packs = requires(const M& m, const typename M::State& s, std::uint64_t* 
     m.unpack(cw, out);
 };
 
+// A model that compares two of its states faster than their bytes (only the bytes its bounds
+// use): same_state(a, b) must equal a == b for states the model produced.
+template <class M>
+concept ComparesStates = requires(const M& m, const typename M::State& a) {
+    { m.same_state(a, a) } -> std::convertible_to<bool>;
+};
+
 // The model's packed encoding, or the state's own bytes for models without one.
 template <class M>
 struct Codec {
@@ -100,6 +107,13 @@ struct Codec {
             std::memcpy(out, &s, sizeof(State));
             return true;
         }
+    }
+    // a == b (a successor and its parent: a self-loop).
+    bool same(const State& a, const State& b) const {
+        if constexpr (ComparesStates<M>)
+            return m.same_state(a, b);
+        else
+            return a == b;
     }
     void unpack(const std::uint64_t* in, State& s) const {
         if constexpr (Packs<M>)

@@ -47,6 +47,7 @@ void parse_bounds(const Parser& p, const json& j, Bounds& b) {
     }
     for (const char* key : {"processes", "pages", "handles", "swap_slots"})
         if (!j.contains(key)) p.fail(fmt::format("bounds.{}", key), "missing (expected an integer)");
+    if (auto why = cells_problem(b)) p.fail("bounds.pages", *why);
 }
 
 
@@ -60,14 +61,11 @@ Memory parse_memory_kind(const Parser& p, const json& j) {
     return *m;
 }
 
-// A THP spans the VMA: 2 to 4 pages in MODEL.md §9, 2 in this build (kMaxPages).
+// A THP spans the VMA (MODEL.md §9): an order-1 folio of 2 pages, or an order-2 one of 4 (a
+// 16 kB anonymous mTHP).
 void check_memory_bounds(const Parser& p, const Spec& spec) {
     if (spec.memory != Memory::thp) return;
-    const Bounds& b = spec.bounds;
-    if (b.pages != kMaxPages)
-        p.fail("bounds.pages", fmt::format("a THP spans the VMA: expected {} pages with memory "
-                                           "\"thp\" (this build holds {} per process)",
-                                           kMaxPages, kMaxPages));
+    if (auto why = thp_pages_problem(spec.bounds)) p.fail("bounds.pages", *why);
 }
 
 // ... and every frame its folios can keep alive fits (after the programs are read).
@@ -79,11 +77,7 @@ void check_thp_frames(const Parser& p, const Spec& spec) {
     // a page only the swapcache holds is order-0 (reclaim splits a large folio before it swaps
     // it out, or frees it whole: reclaim.cpp).
     const int live = live_process_bound(spec.programs, b.processes);
-    const int frames = (live * b.pages + b.handles + 1) * b.pages + b.swap_slots;
-    if (frames > kMaxFrames)
-        p.fail("bounds", fmt::format("with memory \"thp\", (processes alive at once × pages + "
-                                     "handles + 1) × pages + swap_slots must be at most {}, got {}",
-                                     kMaxFrames, frames));
+    if (auto why = thp_frames_problem(b, live)) p.fail("bounds", *why);
 }
 
 // Steps, action families and environment actions the spec's memory does not allow
@@ -379,6 +373,30 @@ void validate_bounds(const Bounds& b, const std::string& where) {
     check("handles", b.handles, 0, kMaxHandles);
     check("swap_slots", b.swap_slots, 0, kMaxSlots);
     check("depth", b.depth, 0, 10000);
+    if (auto why = cells_problem(b)) throw SpecError(fmt::format("{}: bound 'pages': {}", where, *why));
+}
+
+std::optional<std::string> cells_problem(const Bounds& b) {
+    if (b.processes * b.pages <= kMaxCells) return std::nullopt;
+    return fmt::format("expected processes × pages at most {} (ideal cells this build holds), "
+                       "got {} × {} = {}", kMaxCells, b.processes, b.pages,
+                       b.processes * b.pages);
+}
+
+std::optional<std::string> thp_pages_problem(const Bounds& b) {
+    if (b.pages == 2 || b.pages == 4) return std::nullopt;
+    return fmt::format("a THP spans the VMA: expected 2 or 4 pages with memory \"thp\" (an "
+                       "order-1 or order-2 folio), got {}", b.pages);
+}
+
+std::optional<std::string> thp_frames_problem(const Bounds& b, int live) {
+    // Processes alive at once: a program may keep some apart ("wait P1 exited" before "fork
+    // P2"). A step may allocate a whole folio (a collapse, 5.7's THP copy) before it frees.
+    const int frames =
+        frame_bound(b.processes, b.pages, b.handles, b.swap_slots, true, live) + b.pages;
+    if (frames <= kMaxFrames) return std::nullopt;
+    return fmt::format("with memory \"thp\", the frames its folios can keep alive "
+                       "(frame_bound() + pages) must be at most {}, got {}", kMaxFrames, frames);
 }
 
 void apply_bound(Bounds& b, const std::string& assignment) {

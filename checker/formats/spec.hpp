@@ -96,5 +96,11 @@ std::string verdict_tags(std::uint32_t violated);
 void apply_bound(Bounds& bounds, const std::string& assignment);
 // Check bounds against the compile-time capacities. Throws SpecError.
 void validate_bounds(const Bounds& bounds, const std::string& where);
+// Why bounds do not fit this build, or nothing: more ideal cells than kMaxCells (processes ×
+// pages); with memory "thp", a folio size other than 2 or 4 pages, or more frames than
+// kMaxFrames (`live`: processes alive at once, live_process_bound()).
+std::optional<std::string> cells_problem(const Bounds& bounds);
+std::optional<std::string> thp_pages_problem(const Bounds& bounds);
+std::optional<std::string> thp_frames_problem(const Bounds& bounds, int live);
 
 }  // namespace cowpin

@@ -21,6 +21,17 @@ std::optional<std::pair<Inv, std::size_t>> Counterexample::cause() const {
 namespace {
 
 void check_programs_fit(const Spec& spec, const Bounds& b) {
+    // Bounds given for a run (check --bound, a trace's) fit the build as a spec's must.
+    auto refuse = [&](const std::string& why) {
+        throw SpecError(fmt::format("{}: bounds {}/{}/{}/{}: {}", spec.path, b.processes, b.pages,
+                                    b.handles, b.swap_slots, why));
+    };
+    if (auto why = cells_problem(b)) refuse(*why);
+    if (spec.memory == Memory::thp) {
+        if (auto why = thp_pages_problem(b)) refuse(*why);
+        if (auto why = thp_frames_problem(b, live_process_bound(spec.programs, b.processes)))
+            refuse(*why);
+    }
     if (!spec.scenario) return;
     for (int p = 0; p < kMaxProcs; ++p)
         for (const Step& st : spec.programs[p]) {

@@ -102,7 +102,7 @@ CORRUPTIONS = {
     "step-access-number": edit(lambda t: t["steps"][1]["args"].update(access=1), FRAME),
     "step-access-other": edit(lambda t: t["steps"][1]["args"].update(access="wr"), FRAME),
     "step-frame-4294967296": edit(lambda t: t["steps"][3]["args"].update(frame=4294967296), FRAME),
-    "step-frame-beyond-capacity": edit(lambda t: t["steps"][3]["args"].update(frame=14), FRAME),
+    "step-frame-beyond-capacity": edit(lambda t: t["steps"][3]["args"].update(frame=28), FRAME),
     # Well-formed, but not what the spec and the policy give: exit 1.
     "spec-name-changed": edit(lambda t: t["spec"].update(name="vmsplice-in-child")),
     "spec-content-program-changed": edit(lambda t: t["spec"]["content"]["programs"].update(

@@ -245,7 +245,7 @@ private:
             for (std::size_t ai = 0; ai < acts.size(); ++ai) {
                 if (!model_.next_state(s, acts[ai], next)) continue;
                 ++count;
-                if (next == s) continue;  // a self-loop: the parent is stored already
+                if (codec_.same(next, s)) continue;  // a self-loop: the parent is stored already
                 if (!codec_.pack(next, w.data())) throw misfit();
                 const std::uint64_t h = hash_words(w.data(), words_);
                 const int owner = owner_of(h);

@@ -164,6 +164,33 @@ TEST_CASE("a THP program predicts which pages a PMD maps, and the order-0 copy a
                  "THP), mapcount 1, not in the swapcache") != std::string::npos);
 }
 
+TEST_CASE("a thp spec of 4 pages runs on a 16 kB mTHP whose PTEs map it whole where the model has a PMD") {
+    const CowPolicy& p = test::policy("linux-6.18");
+    CHECK_FALSE(runs_on_mthp(spec("thp-pte-mapped-vmsplice-unmap-in-child")));  // 2 pages: 2 MiB
+    const Spec s = spec("mthp-16k-pte-mapped-vmsplice-unmap-in-child");
+    REQUIRE(runs_on_mthp(s));
+    const auto all = interleavings(s, p);
+    REQUIRE(all.size() == 6);
+    const std::string c = emit_program(s, p, all.at(0), 1, 6);
+    CHECK(c.find("#define THP 1\n#define MTHP 1\n") != std::string::npos);
+    CHECK(c.find("#define NPAGES 4") != std::string::npos);
+    // Before split_pmd the model's folio is PMD-mapped: the kernel's four PTEs map it whole.
+    CHECK(c.find("page state after step 0 (P0 maps and writes its pages): P0 v3 present, frame F4 "
+                 "(16 kB mTHP mapped whole (the model's PMD)), mapcount 1, not in the swapcache") !=
+          std::string::npos);
+    CHECK(c.find("page state after step 1 (P0 split_pmd v0): P0 v0 present, frame F1 (PTE-mapped "
+                 "mTHP), mapcount 1, not in the swapcache") != std::string::npos);
+    char dir[] = "/tmp/cowpin-test-build-XXXXXX";
+    REQUIRE(mkdtemp(dir) != nullptr);
+    const std::string src = std::string(dir) + "/prog.c";
+    std::ofstream(src) << c;
+    const int rc = std::system(("cc -std=gnu11 -Wall -Werror -O1 -c " + src + " -o " +
+                                std::string(dir) + "/prog.o")
+                                   .c_str());
+    CHECK(rc == 0);
+    std::system(("rm -rf " + std::string(dir)).c_str());
+}
+
 TEST_CASE("a sample of many interleavings is fixed by its seed") {
     CHECK(sample_indices(5, 16) == std::vector<std::size_t>{0, 1, 2, 3, 4});
     const auto a = sample_indices(100, 16);

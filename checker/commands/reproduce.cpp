@@ -127,8 +127,9 @@ int reproduce(const ReproduceArgs& args) {
             continue;
         }
         ++scenarios;
-        std::cout << fmt::format("{}: {} of {} interleavings under {}{}\n", spec.name,
+        std::cout << fmt::format("{}: {} of {} interleavings under {}{}{}\n", spec.name,
                                  runnable.size(), all.size(), policy.name,
+                                 runs_on_mthp(spec) ? " on a 16 kB mTHP" : "",
                                  chosen.size() < all.size() ? " (fixed seeded sample)" : "");
         // Build this spec's programs on every core while they run one at a time (a run
         // must have the machine to itself: swap, the LRU batches, the hugetlb pool).
@@ -153,7 +154,10 @@ int reproduce(const ReproduceArgs& args) {
             }
             if (uses(all[i], Op::swap_out)) swap.ensure();
             if (uses(all[i], Op::split_folio)) debugfs.ensure();
-            if (spec.memory == Memory::thp) thp.ensure();
+            if (runs_on_mthp(spec))
+                thp.ensure_mthp();
+            else if (spec.memory == Memory::thp)
+                thp.ensure();
             // Every frame a run of the scenario can hold at once, with room to spare: a COW
             // copy that finds no free huge page kills the process (SIGBUS).
             if (spec.memory == Memory::hugetlb) huge.ensure(2L * kMaxFrames);

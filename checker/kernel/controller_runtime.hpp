@@ -1,6 +1,6 @@
 // The controller half of every program `cowpin reproduce` emits (after the scenario processes'
 // command loop, reproduce_runtime.hpp, and the page-state checks, page_state_runtime.hpp): main()
-// sets up P0's memory (base pages, MAP_HUGETLB pages, or a PMD-mapped THP), sends each step to the
+// sets up P0's memory (base pages, MAP_HUGETLB pages, a PMD-mapped THP or a 16 kB mTHP), sends each step to the
 // process that takes it, and prints one KTAP line per predicted observation, values and page
 // state, waiting for swap writeback so that the swapcache does not depend on the disk's timing.
 #pragma once
@@ -9,16 +9,81 @@ namespace cowpin {
 
 inline constexpr const char* kControllerRuntime = R"C(
 #ifdef THP
-/* A PMD-mapped THP: a 2 MiB-aligned VMA of exactly 2 MiB with MADV_HUGEPAGE, every byte written
- * (do_huge_pmd_anonymous_page() on the first touch; no page left zero-filled, so the THP
+/* The kpageflags of the page mapped at addr in this process; -1 without root or page. */
+static int own_page(const char *addr, uint64_t *pfn, uint64_t *flags)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY), ok;
+	if (fd < 0)
+		return -1;
+	ok = pread(fd, &e, 8, (off_t)((uintptr_t)addr / 4096) * 8) == 8 && (e & (1ULL << 63));
+	close(fd);
+	*pfn = e & ((1ULL << 55) - 1);
+	fd = open("/proc/kpageflags", O_RDONLY);
+	if (fd < 0 || !ok || !*pfn)
+		ok = 0;
+	else
+		ok = pread(fd, flags, 8, (off_t)*pfn * 8) == 8;
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+/* NULL if the area is the large folio the model assumes, else why not. THP: page 0 is a THP's
+ * (KPF_THP). MTHP: pages 0-3 are one folio of exactly 4 pages: a compound head and 3 tails at
+ * consecutive PFNs, all KPF_THP, and the page after them no tail (else the folio is larger). */
+static const char *large_folio_missing(const char *area)
+{
+	uint64_t pfn, flags;
+	if (access("/proc/kpageflags", R_OK))
+		return "THP: needs root to see the folio (/proc/kpageflags)";
+#ifdef MTHP
+	uint64_t head = 0;
+	for (int v = 0; v <= NPAGES; v++) {
+		uint64_t want = v == 0 ? 1ULL << 15 : 1ULL << 16;  /* KPF_COMPOUND_HEAD, _TAIL */
+		if (v == NPAGES) {  /* the page after the folio: not one of its tails */
+			int fd = open("/proc/kpageflags", O_RDONLY);
+			int ok = fd >= 0 && pread(fd, &flags, 8, (off_t)(head + NPAGES) * 8) == 8;
+			if (fd >= 0)
+				close(fd);
+			if (ok && (flags & (1ULL << 16)))
+				return "mTHP: the kernel gave a folio larger than 16 kB";
+			break;
+		}
+		if (own_page(area + (size_t)v * 4096, &pfn, &flags))
+			return "mTHP: a page of the area is not present after the write";
+		if (v == 0)
+			head = pfn;
+		if (pfn != head + (uint64_t)v || !(flags & want) || !(flags & (1ULL << 22)))
+			return "mTHP: the kernel gave no 16 kB folio (hugepages-16kB/enabled? memory?)";
+	}
+#else
+	if (own_page(area, &pfn, &flags) || !(flags & (1ULL << 22)))
+		return "THP: the kernel gave no PMD-sized THP (enabled? free 2 MiB pages?)";
+#endif
+	return NULL;
+}
+
+/* THP: a PMD-mapped THP: a 2 MiB-aligned VMA of exactly 2 MiB with MADV_HUGEPAGE, every byte
+ * written (do_huge_pmd_anonymous_page() on the first touch; no page left zero-filled, so the THP
  * shrinker never finds it underused), then MADV_NOHUGEPAGE so that khugepaged leaves it alone.
- * MAP_FAILED with r->why set if the kernel gave no THP. */
+ * MTHP: the same with a 16 kB-aligned VMA of exactly 16 kB: no PMD fits, and the first touch
+ * allocates the largest order thp_vma_allowable_orders() allows that fits the VMA
+ * (alloc_anon_folio()): order 2, with hugepages-16kB/enabled "madvise" (the harness sets it).
+ * MADV_NOHUGEPAGE afterwards makes later faults (a swap-in) order-0 ones, as the model's are.
+ * MAP_FAILED with r->why set if the kernel gave no such folio. */
 static char *thp_area(struct reply *r)
 {
-	char *raw = mmap(NULL, 2 * AREA, PROT_READ | PROT_WRITE, MAP_MEMORY, -1, 0);
-	char *area;
-	uint64_t e = 0, flags = 0;
-	int fd;
+	char *raw, *area;
+	const char *why;
+#ifdef MTHP
+	if (access(MTHP_CONTROL, F_OK)) {
+		r->status = 1;
+		snprintf(r->why, sizeof(r->why), "mTHP: no hugepages-16kB control (Linux 6.8+, THP)");
+		return MAP_FAILED;
+	}
+#endif
+	raw = mmap(NULL, 2 * AREA, PROT_READ | PROT_WRITE, MAP_MEMORY, -1, 0);
 	if (raw == MAP_FAILED)
 		return raw;
 	area = (char *)(((uintptr_t)raw + AREA - 1) & ~(AREA - 1));
@@ -28,24 +93,13 @@ static char *thp_area(struct reply *r)
 	madvise(area, AREA, MADV_HUGEPAGE);
 	memset(area, 0x5a, AREA);
 	madvise(area, AREA, MADV_NOHUGEPAGE);
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd >= 0) {
-		if (pread(fd, &e, 8, (off_t)((uintptr_t)area / 4096) * 8) != 8)
-			e = 0;
-		close(fd);
-	}
-	fd = open("/proc/kpageflags", O_RDONLY);
-	if (fd < 0 || !(e & (1ULL << 63)) ||
-	    pread(fd, &flags, 8, (off_t)(e & ((1ULL << 55) - 1)) * 8) != 8 || !(flags & (1ULL << 22))) {
+	why = large_folio_missing(area);
+	if (why) {
 		r->status = 1;
-		snprintf(r->why, sizeof(r->why), fd < 0 ? "THP: needs root to see the folio (/proc/kpageflags)"
-			 : "THP: the kernel gave no PMD-sized THP (enabled? free 2 MiB pages?)");
-		if (fd >= 0)
-			close(fd);
+		snprintf(r->why, sizeof(r->why), "%s", why);
 		munmap(area, AREA);
 		return MAP_FAILED;
 	}
-	close(fd);
 	return area;
 }
 #endif

@@ -92,6 +92,8 @@ namespace {
 constexpr const char* kThpEnabled = "/sys/kernel/mm/transparent_hugepage/enabled";
 constexpr const char* kThpPmdEnabled =
     "/sys/kernel/mm/transparent_hugepage/hugepages-2048kB/enabled";
+constexpr const char* kThpMthpEnabled =
+    "/sys/kernel/mm/transparent_hugepage/hugepages-16kB/enabled";
 
 // "always [madvise] never" -> "madvise"; "" if unreadable.
 std::string selected(const char* path) {
@@ -112,6 +114,8 @@ bool write_word(const char* path, const std::string& word) {
 }  // namespace
 
 ThpSettings::~ThpSettings() {
+    if (!old_mthp_enabled_.empty() && write_word(kThpMthpEnabled, old_mthp_enabled_))
+        spdlog::info("{} back to {}", kThpMthpEnabled, old_mthp_enabled_);
     if (!old_pmd_enabled_.empty() && write_word(kThpPmdEnabled, old_pmd_enabled_))
         spdlog::info("{} back to {}", kThpPmdEnabled, old_pmd_enabled_);
     if (!old_enabled_.empty() && write_word(kThpEnabled, old_enabled_))
@@ -133,6 +137,28 @@ void ThpSettings::ensure() {
                      kThpPmdEnabled);
         if (write_word(kThpPmdEnabled, "inherit")) old_pmd_enabled_ = "never";
     }
+}
+
+// thp_vma_allowable_orders() (include/linux/huge_mm.h) gives an anonymous VMA with VM_HUGEPAGE
+// the orders set to "always" or "madvise", and those set to "inherit" while the top-level
+// enabled is not "never". "madvise", not "always": only the reproducer's MADV_HUGEPAGE area gets
+// 16 kB folios, not every anonymous fault on the machine while the run lasts.
+void ThpSettings::ensure_mthp() {
+    if (mthp_checked_) return;
+    mthp_checked_ = true;
+    const std::string now = selected(kThpMthpEnabled);
+    if (now.empty()) {
+        spdlog::warn("no {} (Linux 6.8+ with THP): mTHP reproducers will be skipped",
+                     kThpMthpEnabled);
+        return;
+    }
+    if (now != "never" && !(now == "inherit" && selected(kThpEnabled) == "never")) return;
+    spdlog::info("16 kB mTHPs are off ({}): setting {} to madvise (put back afterwards)", now,
+                 kThpMthpEnabled);
+    if (write_word(kThpMthpEnabled, "madvise"))
+        old_mthp_enabled_ = now;
+    else
+        spdlog::warn("could not enable 16 kB mTHPs (not root?): mTHP reproducers will be skipped");
 }
 
 Debugfs::~Debugfs() {

@@ -39,8 +39,10 @@ private:
 };
 
 // THP for the THP reproducers: ensure() makes PMD-sized THPs available to a MADV_HUGEPAGE area
-// (transparent_hugepage/enabled not "never", hugepages-2048kB/enabled not "never") and the
-// destructor writes back what it changed. Needs root; without, THP reproducers skip.
+// (transparent_hugepage/enabled not "never", hugepages-2048kB/enabled not "never");
+// ensure_mthp() does the same for 16 kB anonymous mTHPs (hugepages-16kB/enabled "madvise" if
+// it would give a MADV_HUGEPAGE area none). The destructor writes back what they changed, as
+// cow.c's thp_settings save/restore does. Needs root; without, THP and mTHP reproducers skip.
 class ThpSettings {
 public:
     ThpSettings() = default;
@@ -48,10 +50,11 @@ public:
     ThpSettings& operator=(const ThpSettings&) = delete;
     ~ThpSettings();
     void ensure();
+    void ensure_mthp();
 
 private:
-    std::string old_enabled_, old_pmd_enabled_;  // the values it replaced, or ""
-    bool checked_ = false;
+    std::string old_enabled_, old_pmd_enabled_, old_mthp_enabled_;  // replaced values, or ""
+    bool checked_ = false, mthp_checked_ = false;
 };
 
 // debugfs, for split_huge_pages (the split_folio step): mounted by ensure() if it is not, and

@@ -33,7 +33,8 @@ constexpr const char* kPteWords[] = {"no page", "present", "swapped out"};
 
 }  // namespace
 
-PageStatePlan::PageStatePlan(const CowModel& model, Memory memory) : model_(model), memory_(memory) {
+PageStatePlan::PageStatePlan(const CowModel& model, Memory memory, bool mthp)
+    : model_(model), memory_(memory), mthp_(mthp) {
     name_of_slot_.fill(-1);
 }
 
@@ -71,7 +72,11 @@ void PageStatePlan::observe(int step, const State& s, const std::string& label) 
                 large = fr.folio != kNone;
                 std::vector<std::string> notes;
                 if (born_[frame] == step && step >= 0) notes.push_back("new");
-                if (memory_ == Memory::thp)
+                if (memory_ == Memory::thp && mthp_)  // the model's PMD: the folio mapped whole
+                    notes.push_back(!large ? "order 0"
+                                    : pmd  ? "16 kB mTHP mapped whole (the model's PMD)"
+                                           : "PTE-mapped mTHP");
+                else if (memory_ == Memory::thp)
                     notes.push_back(!large ? "order 0" : pmd ? "PMD-mapped THP" : "PTE-mapped THP");
                 what += fmt::format(", frame F{}{}, mapcount {}, {}", frame + 1,
                                     notes.empty() ? "" : fmt::format(" ({})", fmt::join(notes, ", ")),

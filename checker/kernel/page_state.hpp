@@ -23,7 +23,8 @@ namespace cowpin {
 
 class PageStatePlan {
 public:
-    PageStatePlan(const CowModel& model, Memory memory);
+    // mthp: the THP is a 16 kB mTHP (runs_on_mthp()), which the labels say.
+    PageStatePlan(const CowModel& model, Memory memory, bool mthp = false);
 
     // The state after P0 mapped and wrote its pages (the program's step 0), then after each
     // step: `step` is 0-based, `after` the KTAP text ("after step 3 (P0 write v0)").
@@ -41,6 +42,7 @@ private:
 
     const CowModel& model_;
     Memory memory_;
+    bool mthp_;
     std::array<int, kMaxFrames> name_of_slot_{};  // the frame's name (index into born_), or -1
     std::vector<int> born_, died_;                // step a frame was allocated / freed
     std::vector<std::string> groups_;             // C initialisers of struct pstate

@@ -110,6 +110,23 @@ static int pmd_mapped(pid_t pid, uintptr_t addr)
 	return found;
 }
 
+#ifdef MTHP
+/* Whether the process's four PTEs map the area's 16 kB folio whole: every page present, page v
+ * at the compound head's PFN + v (what the model's PMD mapping of the folio is on a kernel that
+ * never maps an mTHP by a PMD). */
+static int mapped_whole(pid_t pid, uintptr_t addr)
+{
+	uint64_t head = mapped_pfn(pid, addr), flags;
+	if (!head || read_u64_at("/proc/kpageflags", head, &flags) ||
+	    !(flags & (1ULL << KPF_COMPOUND_HEAD)))
+		return 0;
+	for (int v = 1; v < NPAGES; v++)
+		if (mapped_pfn(pid, addr + (uintptr_t)v * 4096) != head + (uint64_t)v)
+			return 0;
+	return 1;
+}
+#endif
+
 static const char *pte_words(int pte)
 {
 	return pte == 1 ? "present" : pte == 2 ? "swapped out" : "no page";
@@ -193,7 +210,7 @@ static int check_page_state(const struct pstate *g, pid_t pid, uintptr_t base, c
 	case 1: /* hugetlb: a 2 MiB hugetlb folio */
 		kind_ok = (flags & (1ULL << KPF_HUGE)) && (flags & (1ULL << KPF_COMPOUND_HEAD));
 		break;
-	case 2: /* THP: a page of a large folio, or an order-0 page (a COW copy, a split) */
+	case 2: /* THP or mTHP: a page of a large folio, or an order-0 page (a COW copy, a split) */
 		kind_ok = g->large ? !!(flags & (1ULL << KPF_THP))
 				   : !(flags & ((1ULL << KPF_THP) | (1ULL << KPF_COMPOUND_HEAD) |
 						(1ULL << KPF_COMPOUND_TAIL)));
@@ -206,9 +223,19 @@ static int check_page_state(const struct pstate *g, pid_t pid, uintptr_t base, c
 		differs(why, n, "field 'folio': the kernel's flags %#llx are not those of %s",
 			(unsigned long long)flags,
 			MEMORY_KIND == 1 ? "a hugetlb page" : g->large ? "a THP's page" : "an order-0 page");
+#ifdef MTHP
+	/* No PMD maps a 16 kB mTHP: the model's PMD is the folio mapped whole by four PTEs, its
+	 * PTE mapping (after split_pmd) any PTE mapping. */
+	if (pmd_mapped(pid, base))
+		differs(why, n, "field 'pmd': the kernel maps the 16 kB area by a PMD");
+	else if (g->pmd && !mapped_whole(pid, base))
+		differs(why, n, "field 'pmd': the model maps the folio whole (its PMD), the kernel's "
+			"PTEs do not map the folio's 4 pages in order");
+#else
 	if (MEMORY_KIND == 2 && pmd_mapped(pid, base) != g->pmd)
 		differs(why, n, "field 'pmd': the kernel maps the area %s, the model %s",
 			g->pmd ? "by PTEs" : "by a PMD", g->pmd ? "by a PMD" : "by PTEs");
+#endif
 	return why[0] ? 1 : 0;
 }
 )C";

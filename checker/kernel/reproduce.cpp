@@ -119,6 +119,10 @@ std::string describe(const Interleaving& il) {
     return out;
 }
 
+bool runs_on_mthp(const Spec& spec) {
+    return spec.memory == Memory::thp && spec.bounds.pages == kMaxPages;
+}
+
 std::optional<std::string> why_not_reproducible(const Spec& spec, const CowPolicy& policy,
                                                 const Interleaving& il) {
     if (!spec.scenario) return "an exhaustive spec has no single interleaving to run";
@@ -152,6 +156,11 @@ std::optional<std::string> why_not_reproducible(const Spec& spec, const CowPolic
             case Op::odirect_write:
                 return "O_DIRECT completes when the kernel decides: its reference cannot be held "
                        "to a chosen step";
+            case Op::collapse:
+                if (runs_on_mthp(spec))
+                    return "MADV_COLLAPSE collapses PMD-sized THPs only (madvise_collapse()): no "
+                           "userspace call collapses four base pages into a 16 kB mTHP";
+                break;
             case Op::clear_refs:
                 if (spec.bounds.pages > 1)
                     return "clear_refs write-protects the whole process, the model one page";
@@ -189,7 +198,7 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
         initial.push_back(fmt::format("{:#x}ULL", kInitialMarker + static_cast<std::uint64_t>(v)));
     }
     std::vector<std::string> steps, obs;
-    PageStatePlan page_state(model, spec.memory);
+    PageStatePlan page_state(model, spec.memory, runs_on_mthp(spec));
     page_state.initial(s);
     // Observations after step i: what each live process reads at each present page, whether a
     // swapped page is swapped, and what each pin's device sees.
@@ -292,7 +301,9 @@ std::string emit_program(const Spec& spec, const CowPolicy& policy, const Interl
     if (spec.memory == Memory::hugetlb)  // one model page is one 2 MiB huge page
         out << "#define PAGE (2UL << 20)\n"
                "#define MAP_MEMORY (MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB)\n";
-    if (spec.memory == Memory::thp)  // the model's pages are the first pages of a 2 MiB THP
+    if (runs_on_mthp(spec))  // the model's 4 pages are one 16 kB mTHP, its VMA exactly
+        out << "#define THP 1\n#define MTHP 1\n";
+    else if (spec.memory == Memory::thp)  // the model's pages: the first of a 2 MiB THP
         out << "#define THP 1\n";
     out << fmt::format("#define NPROCS {}\n#define NPAGES {}\n#define NHANDLES {}\n", b.processes,
                        b.pages, std::max(1, b.handles));

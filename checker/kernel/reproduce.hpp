@@ -27,6 +27,13 @@ std::vector<Interleaving> interleavings(const Spec& spec, const CowPolicy& polic
 // A fixed, seeded sample of at most `n` of them (all of them, in order, if there are few).
 std::vector<std::size_t> sample_indices(std::size_t count, std::size_t n);
 
+// Whether a "thp" spec runs on a 16 kB anonymous mTHP rather than the first pages of a 2 MiB
+// THP: its bounds give the VMA 4 pages (kMaxPages), so the model's large folio, which spans the
+// VMA, is exactly an order-2 folio, the smallest anonymous mTHP. With fewer pages (2: an order-1
+// folio, which anonymous memory never gets) the model's pages stay the first base pages of a
+// PMD-mapped 2 MiB THP.
+bool runs_on_mthp(const Spec& spec);
+
 // Why the interleaving cannot run on a kernel, or nullopt if it can.
 std::optional<std::string> why_not_reproducible(const Spec& spec, const CowPolicy& policy,
                                                 const Interleaving& il);

@@ -43,11 +43,18 @@ inline constexpr const char* kReproduceRuntime = R"C(
 #endif
 /* The scenario's VMA. With memory "thp" (THP defined) it is one 2 MiB-aligned PMD-sized THP
  * whose first NPAGES base pages are the model's pages; the rest of the folio is filled and left
- * alone. */
-#ifdef THP
+ * alone. With MTHP also defined (a spec of 4 pages) it is one 16 kB-aligned 16 kB mTHP (order
+ * 2), the model's pages exactly, which no PMD can map. */
+#ifdef MTHP
+#define AREA ((size_t)NPAGES * PAGE)
+#define MTHP_CONTROL "/sys/kernel/mm/transparent_hugepage/hugepages-16kB/enabled"
+#elif defined(THP)
 #define AREA (2UL << 20)
 #else
 #define AREA ((size_t)NPAGES * PAGE)
+#endif
+#ifndef MAP_FIXED_NOREPLACE  /* Linux 4.17 */
+#define MAP_FIXED_NOREPLACE 0x100000
 #endif
 #ifndef MADV_COLLAPSE  /* Linux 6.1 */
 #define MADV_COLLAPSE 25
@@ -246,6 +253,15 @@ static void serve(void)
 		case OP_MUNMAP:
 			if (munmap(page, PAGE))
 				reply_with(2, 0, "munmap failed");
+#ifdef MTHP
+			/* Keep the address taken: a 16 kB area's holes fit a later mmap (io_uring's
+			 * rings at OP_PIN landed on v1-v3 after munmap), whose page pagemap would show
+			 * where the model has none. A PROT_NONE placeholder has no pages (pagemap: no
+			 * page) and no PTE of the folio. */
+			else if (mmap(page, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+				      -1, 0) != page)
+				reply_with(2, 0, "mmap of a PROT_NONE placeholder failed");
+#endif
 			else
 				reply_with(0, 0, NULL);
 			break;
@@ -314,7 +330,15 @@ static void serve(void)
 				reply_with(0, get_marker(buf), NULL);
 			break;
 		}
-#ifdef THP
+#ifdef MTHP
+		case OP_SPLIT_PMD:
+			/* The model starts its folio PMD-mapped; a 16 kB mTHP is PTE-mapped from its
+			 * fault on, so the split has nothing to do (cow.c's run_with_pte_mapped_thp()
+			 * finds it so: its mprotect() of one page changes no PMD). The model's PMD is
+			 * compared as the four PTEs mapping the folio whole (check_page_state()). */
+			reply_with(0, 0, NULL);
+			break;
+#elif defined(THP)
 		case OP_SPLIT_PMD:
 			/* cow.c's way to PTE-map a THP: mprotect() one base page (the folio's last, which
 			 * the model does not name) and back; change_pmd_range() splits the PMD. */
@@ -324,6 +348,8 @@ static void serve(void)
 			else
 				reply_with(0, 0, NULL);
 			break;
+#endif
+#ifdef THP
 		case OP_SPLIT_FOLIO: {
 			/* split_huge_pages_pid() (debugfs): split the large folio mapped in this range. */
 			char req[96];

@@ -173,8 +173,9 @@ private:
     // of these on (2,1,2,1) and on the first 3 M states of (3,2,2,2).)
     static constexpr std::size_t kSlotLead = 1;
     static constexpr std::size_t kStateLead = 1;
-    static constexpr std::uint32_t kEmptySlot = SlotLayout::kEmpty;
-    static constexpr std::uint32_t kPending = SlotLayout::kPending;
+    // Candidate keys: the parent's id in the low 56 bits, the action index in the top 8.
+    static constexpr std::uint64_t kKeyId = (std::uint64_t{1} << 56) - 1;
+    static constexpr unsigned kKeyAction = 56;
     using CompactTable = Table<std::uint64_t, std::uint64_t{0}>;
 
     std::uint64_t hash_of(const std::uint64_t* w) const {
@@ -193,7 +194,7 @@ private:
         level_begin_.assign(1, 0);
         actions_ = Chunked<std::uint8_t>(1);
         index_ = ExactIndex{};
-        if (!options_.compact) index_.reset();
+        if (!options_.compact) index_.reset(options_.narrow_id_bits);
         compact_.clear();
         compact_.resize(options_.compact ? kShards : 0);
         pending_.assign(kShards, {});
@@ -235,8 +236,8 @@ private:
         const ExactIndex::Shard& t = index_[shard_of(h)];
         const SlotLayout& layout = index_.layout();
         for (std::size_t i = t.home(h), n = 0; n < 8; i = t.next(i), ++n) {
-            const std::uint32_t slot = t[i];
-            if (slot == kEmptySlot) return;
+            const std::uint64_t slot = t[i];
+            if (slot == layout.empty) return;
             if (!layout.matches(slot, h)) continue;
             const auto first = reinterpret_cast<std::uintptr_t>(arena_.at(layout.id_of(slot)));
             for (std::uintptr_t line = first & ~std::uintptr_t{63}; line < first + words_ * 8; line += 64)
@@ -257,7 +258,7 @@ private:
         return index_.find(h, [&](StateId id) { return equal(arena_.at(id), w); }) != kNoParent;
     }
 
-    // Candidate records: packed words, hash, key (parent id | action index << 32); pending
+    // Candidate records: packed words, hash, key (parent id | action index << 56); pending
     // records add the table slot they occupy.
     std::size_t cand_stride() const { return words_ + 2; }
     std::size_t pend_stride() const { return words_ + 3; }
@@ -282,22 +283,22 @@ private:
             const SlotLayout& layout = index_.layout();
             std::size_t i = t.home(h);
             for (;; i = t.next(i)) {
-                const std::uint32_t slot = t[i];
-                if (slot == kEmptySlot) break;
-                if (slot & kPending) {
-                    if (equal(&pend[(slot & ~kPending) * ps], rec)) return;
+                const std::uint64_t slot = t[i];
+                if (slot == layout.empty) break;
+                if (slot & layout.pending) {
+                    if (equal(&pend[(slot & ~layout.pending) * ps], rec)) return;
                 } else if (layout.matches(slot, h) && equal(arena_.at(layout.id_of(slot)), rec)) {
                     return;
                 }
             }
-            t.fill(i, kPending | static_cast<std::uint32_t>(pend.size() / ps));
+            t.fill(i, layout.pending | (pend.size() / ps));
             pend.insert(pend.end(), rec, rec + words_ + 2);
             pend.push_back(i);
         }
         if (options_.compact) pend.insert(pend.end(), rec, rec + words_ + 2), pend.push_back(0);
         const std::uint64_t key = rec[words_ + 1];
-        const std::size_t p = static_cast<std::uint32_t>(key) - block_begin;
-        const unsigned a = static_cast<unsigned>(key >> 32);
+        const std::size_t p = (key & kKeyId) - block_begin;
+        const unsigned a = static_cast<unsigned>(key >> kKeyAction);
         masks[p * 4 + a / 64] |= std::uint64_t{1} << (a % 64);
     }
 
@@ -366,7 +367,7 @@ private:
                             if (!codec_.pack(next, w)) throw misfit();
                             const std::uint64_t h = hash_of(w);
                             w[words_] = h;
-                            w[words_ + 1] = id | (std::uint64_t{ai} << 32);
+                            w[words_ + 1] = id | (std::uint64_t{ai} << kKeyAction);
                             prefetch_slot(h);
                             ++cur.n;
                         }
@@ -455,7 +456,7 @@ private:
                     std::size_t l = 0, h = pend.size() / ps;
                     while (l < h) {
                         const std::size_t m = (l + h) / 2;
-                        if (static_cast<std::uint32_t>(pend[m * ps + words_ + 1]) < p) l = m + 1;
+                        if ((pend[m * ps + words_ + 1] & kKeyId) < p) l = m + 1;
                         else h = m;
                     }
                     return l * ps;
@@ -463,8 +464,8 @@ private:
                 for (std::size_t i = run_start(lo), end_i = run_start(hi); i < end_i; i += ps) {
                     const std::uint64_t* rec = &pend[i];
                     const std::uint64_t key = rec[words_ + 1];
-                    const std::size_t p = static_cast<std::uint32_t>(key) - b;
-                    const unsigned a = static_cast<unsigned>(key >> 32);
+                    const std::size_t p = (key & kKeyId) - b;
+                    const unsigned a = static_cast<unsigned>(key >> kKeyAction);
                     unsigned rank = 0;
                     for (unsigned q = 0; q < a / 64; ++q) rank += std::popcount(masks_[p * 4 + q]);
                     rank += std::popcount(masks_[p * 4 + a / 64] & ((std::uint64_t{1} << (a % 64)) - 1));
@@ -472,7 +473,7 @@ private:
                     std::memcpy(arena_.at(id), rec, words_ * 8);
                     if (!options_.compact) {
                         *actions_.at(id) = static_cast<std::uint8_t>(a);
-                        index_[sh][rec[words_ + 2]] = index_.layout().slot(rec[words_], id);
+                        index_[sh].set(rec[words_ + 2], index_.layout().slot(rec[words_], id));
                     }
                     codec_.unpack(rec, s);
                     for (int inv = 0; inv < model_.invariant_count(); ++inv) {

@@ -30,6 +30,9 @@ struct Options {
     unsigned threads = 1;
     // 64-bit fingerprints instead of states; traces are rebuilt by an exact re-run.
     bool compact = false;
+    // Exact mode: index slots are 4 bytes while ids need at most this many bits (at most 28),
+    // 8 bytes past that. Tests lower it to take the 8-byte path on small runs.
+    unsigned narrow_id_bits = 28;
 };
 
 struct Progress {

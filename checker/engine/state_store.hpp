@@ -1,13 +1,15 @@
 // Storage for the explorer: flat chunked arrays and the sharded visited set.
 //
 // Exact mode keeps every state, packed (model/packing.hpp), in discovery order: a state's id is
-// its index, so the BFS queue is an id range (cf. Storm's getOrAddStateIndex). Per state that is
-// the packed words and a 1-byte action index, plus one 4-byte slot of the index, which holds the
-// id and as many bits of the hash as the ids leave (SlotLayout: 8 at 4 M states) so that
-// probes nearly never touch a state that is not the one looked for. Parent ids are not
-// stored: the explorer keeps where each level begins, and finds a parent again by trying the
-// stored action on the level before (StoredStates::link in checker/engine/stored_states.hpp), which
-// costs one level scan per trace step and saves 4 bytes per state.
+// its index, so the BFS queue is an id range (cf. Storm's getOrAddStateIndex). Ids are 64-bit.
+// Per state that is the packed words and a 1-byte action index, plus one slot of the index
+// (checker/engine/exact_index.hpp), which holds the id and as many bits of the hash as the ids
+// leave (SlotLayout: 8 at 4 M states) so that probes nearly never touch a state that is not the
+// one looked for. Slots are 4 bytes while ids fit 28 bits (268 M states) and 8 bytes past that,
+// so the common case costs what it did with 32-bit ids. Parent ids are not stored: the
+// explorer keeps where each level begins, and finds a parent again by trying the stored action
+// on the level before (StoredStates::link in checker/engine/stored_states.hpp), which costs one
+// level scan per trace step and saves 8 bytes per state.
 //
 // Compact mode (`--compact`, TLC's fingerprint set) keeps only a 64-bit fingerprint per state
 // in the index and the states of the two levels being worked on; two states with the same
@@ -36,36 +38,47 @@
 
 namespace cowpin::engine {
 
-using StateId = std::uint32_t;
+using StateId = std::uint64_t;
 inline constexpr StateId kNoParent = ~StateId{0};
-// Exact-mode index slots hold an id of at most 28 bits and a tag of at least 3; bit 31 marks a
-// state inserted in the current block whose id is not yet known.
-inline constexpr StateId kMaxStates = (StateId{1} << 28) - 1;
+// The most states one exploration numbers: a candidate record keys its parent's id in 56 bits
+// and the action index in the top 8 (checker/engine/bfs.hpp).
+inline constexpr StateId kMaxStates = (StateId{1} << 56) - 1;
 
-// How an exact-mode index slot holds a state: a pending flag (bit 31), then the hash's tag, then
-// the id in the low `id_bits` bits. The explorer keeps id_bits as narrow as the ids its tables
-// can hold (fewer than their total capacity) and widens it when they grow (rebuilding every
-// slot), so the tag is as wide as it can be: 18 bits at first, 8 at 4 M states, 3 at the most.
-// A probe whose tag matches reads the stored state, a random DRAM read, so every tag bit halves
-// the false ones.
+// How an exact-mode index slot holds a state: a pending flag (the top bit), then the hash's tag,
+// then the id in the low `id_bits` bits. Slots are 4 bytes while ids need at most
+// `narrow_max` bits (28: 268 M states) and 8 bytes past that (every slot is rebuilt when the
+// tables grow past it). The explorer keeps id_bits as narrow as the ids its tables can hold
+// (fewer than their total capacity) and widens it when they grow (rebuilding every slot), so
+// the tag is as wide as it can be: 18 bits at first, 8 at 4 M states, 3 at 268 M states in
+// 4-byte slots, then 26 again in 8-byte slots. A probe whose tag matches reads the stored
+// state, a random DRAM read, so every tag bit halves the false ones.
 struct SlotLayout {
-    static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-    static constexpr std::uint32_t kPending = 0x80000000u;
-    unsigned id_bits = 28;
+    static constexpr unsigned kNarrowIdBits = 28;
+    unsigned id_bits = 5;
+    bool wide = false;                    // 8-byte slots
+    std::uint64_t empty = 0xFFFFFFFFull;  // all ones: a pending slot with a tag of all ones
+    std::uint64_t pending = 0x80000000ull;
+    std::uint64_t tag_mask = 0;
+    std::uint64_t id_mask = 0;
 
-    // Tables of `capacity` slots in all: at least 5 id bits (so at most 26 tag bits, taken from
-    // hash bits 32-57: the low 32 place a state in its shard, the top 6 pick the shard), at
-    // most 28 (kMaxStates).
-    static SlotLayout for_capacity(std::size_t capacity) {
-        return {std::clamp<unsigned>(static_cast<unsigned>(std::bit_width(capacity)), 5, 28)};
+    // Tables of `capacity` slots in all: at least 5 id bits, so at most 26 tag bits, taken
+    // from hash bits 32-57 (the low 32 place a state in its shard, the top 6 pick the shard).
+    static SlotLayout for_capacity(std::size_t capacity, unsigned narrow_max = kNarrowIdBits) {
+        SlotLayout l;
+        l.id_bits = std::max<unsigned>(static_cast<unsigned>(std::bit_width(capacity)), 5);
+        l.wide = l.id_bits > narrow_max;
+        const unsigned bits = l.wide ? 64 : 32;
+        l.empty = l.wide ? ~std::uint64_t{0} : 0xFFFFFFFFull;
+        l.pending = std::uint64_t{1} << (bits - 1);
+        l.tag_mask = (std::uint64_t{1} << std::min(bits - 1 - l.id_bits, 26u)) - 1;
+        l.id_mask = (std::uint64_t{1} << l.id_bits) - 1;
+        return l;
     }
-    std::uint32_t tag(std::uint64_t h) const {
-        return static_cast<std::uint32_t>(h >> 32) & ((1u << (31 - id_bits)) - 1);
-    }
-    std::uint32_t slot(std::uint64_t h, std::uint32_t id) const { return tag(h) << id_bits | id; }
+    std::uint64_t tag(std::uint64_t h) const { return (h >> 32) & tag_mask; }
+    std::uint64_t slot(std::uint64_t h, StateId id) const { return tag(h) << id_bits | id; }
     // Whether a filled slot has the tag of `h`: a pending or empty slot never matches.
-    bool matches(std::uint32_t slot, std::uint64_t h) const { return slot >> id_bits == tag(h); }
-    std::uint32_t id_of(std::uint32_t slot) const { return slot & ((1u << id_bits) - 1); }
+    bool matches(std::uint64_t slot, std::uint64_t h) const { return slot >> id_bits == tag(h); }
+    StateId id_of(std::uint64_t slot) const { return slot & id_mask; }
 };
 
 // Fixed-seed hash of packed words (multiply-xorshift, wyhash-style constants).
@@ -182,8 +195,8 @@ private:
     std::size_t live_ = 0;
 };
 
-// One open-addressing table of the index; Slot is std::uint32_t (exact) or std::uint64_t
-// (compact fingerprints). Empty slots hold kEmpty. Each table is on its own cache line:
+// One open-addressing table of compact mode's fingerprints (the exact index's tables are
+// checker/engine/exact_index.hpp's IndexTable). Empty slots hold kEmpty. Each table is on its own cache line:
 // neighbouring shards belong to different threads, and `used_` is written on every insert.
 template <class Slot, Slot kEmpty>
 class alignas(64) Table {

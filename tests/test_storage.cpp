@@ -1,12 +1,16 @@
 // Issue 24's storage: 64-bit state ids (4-byte index slots while ids fit 28 bits, 8-byte past
-// that).
+// that), compact mode's 100-bit fingerprints in a compact table, and the agreement of every
+// storage mode with the exact one-thread search on the shipped exhaustive specs.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "checker/engine/bfs.hpp"
+#include "checker/engine/fingerprint_table.hpp"
 #include "checker/formats/spec.hpp"
 #include "checker/run/run.hpp"
 #include "tests/model_helpers.hpp"
@@ -85,4 +89,64 @@ TEST_CASE("8-byte index slots number every state as 4-byte slots do, on one and 
     const double extra = double(w1.store_bytes - n.store_bytes) / n.states;
     CHECK(extra >= 4.0);
     CHECK(extra <= 4.0 / 0.6);
+}
+
+TEST_CASE("a fingerprint table tells apart fingerprints that share their first 64 bits") {
+    engine::FingerprintTable t(5);
+    const std::uint64_t h1 = (std::uint64_t{5} << 58) | 0x123456789ull;
+    CHECK(t.insert(h1, std::uint64_t{1} << 28));
+    CHECK(t.insert(h1, std::uint64_t{2} << 28));  // the same 64-bit hash, another h2
+    CHECK_FALSE(t.insert(h1, std::uint64_t{1} << 28));
+    CHECK(t.contains(h1, std::uint64_t{2} << 28));
+    CHECK_FALSE(t.contains(h1, std::uint64_t{3} << 28));
+    // h2's low 28 bits are not part of the fingerprint: 64 + 36 = 100 bits.
+    CHECK(t.contains(h1, (std::uint64_t{2} << 28) | 0xFFFFFFF));
+    CHECK(t.used() == 2);
+}
+
+TEST_CASE("a fingerprint table keeps every fingerprint through its growth") {
+    // 300,000 random fingerprints of shard 9: from 64 slots the table doubles 13 times; a
+    // table of 2^q slots stores 94 - q bits of each in a 12-byte slot.
+    engine::FingerprintTable t(9);
+    std::mt19937_64 rng(24);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> in, out;
+    for (int i = 0; i < 300000; ++i) {
+        const std::uint64_t h1 = (std::uint64_t{9} << 58) | (rng() >> 6);
+        in.emplace_back(h1, rng());
+        out.emplace_back((std::uint64_t{9} << 58) | (rng() >> 6), rng());
+    }
+    int added = 0;
+    for (const auto& [a, b] : in) added += t.insert(a, b);
+    CHECK(added == 300000);
+    CHECK(t.used() == 300000);
+    CHECK(t.capacity() == std::size_t{1} << 19);  // 57% full
+    CHECK(t.bytes() == 12 * t.capacity());
+    int found = 0, strangers = 0;
+    for (const auto& [a, b] : in) found += t.contains(a, b);
+    for (const auto& [a, b] : out) strangers += t.contains(a, b);
+    CHECK(found == 300000);
+    CHECK(strangers == 0);
+    for (const auto& [a, b] : in) added -= t.insert(a, b);
+    CHECK(added == 300000);  // nothing added twice
+}
+
+TEST_CASE("compact mode stores 100-bit fingerprints and prints d(g - d) / 2^100") {
+    const CowModel model = pins_model("linux-5.19");
+    Explorer<CowModel> exact(model, {1, false}), one(model, {1, true}), two(model, {2, true});
+    const engine::Result e = exact.run(), c1 = one.run(), c2 = two.run();
+    CHECK(e.states == 122603);
+    CHECK(c1.states == 122603);
+    CHECK(c2.states == 122603);
+    CHECK(c1.transitions == e.transitions);
+    CHECK(c2.transitions == e.transitions);
+    CHECK(c1.first_violation == e.first_violation);  // compact runs number states alike
+    CHECK(c2.violation_depth == e.violation_depth);
+    CHECK(c1.fingerprint_bits == 100);
+    CHECK(e.fingerprint_bits == 0);
+    const double d = double(c1.states), g = double(c1.transitions);
+    CHECK(c1.omission_probability == d * (g - d) / std::ldexp(1.0, 100));
+    CHECK(c1.omission_probability < 1e-18);
+    // 12-byte slots in tables 45% to 90% full.
+    CHECK(double(c1.store_bytes) / c1.states >= 12.0 / 0.9);
+    CHECK(double(c1.store_bytes) / c1.states <= 12.0 / 0.45);
 }

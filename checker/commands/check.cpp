@@ -55,7 +55,8 @@ std::string stats_line(const RunResult& r) {
         double(st.store_bytes) / std::max<double>(st.states, 1), st.packed_bytes, st.threads,
         st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
     if (st.compact)
-        line += fmt::format(", compact: omission probability {:.2g}", st.omission_probability);
+        line += fmt::format(", compact: {}-bit fingerprints, omission probability d(g-d)/2^{} = {:.2g}",
+                            st.fingerprint_bits, st.fingerprint_bits, st.omission_probability);
     if (!st.collectives)  // the threaded engine's phases (a run over ranks has none)
         line += fmt::format(
             " (expand {:.2f} s, grow {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
@@ -244,7 +245,8 @@ Command add_check(CLI::App& app) {
                   "process symmetry: auto (on for exhaustive specs, where it is sound), on, off")
         ->check(CLI::IsMember({"auto", "on", "off"}));
     c->add_flag("--compact", a.compact,
-                "store 64-bit fingerprints, not states (prints the chance a state was missed)");
+                "store 100-bit fingerprints, not states (prints the chance a state was missed); "
+                "not under mpirun");
     c->add_flag("--stats", a.stats, "print states, speed and memory of each run on stderr");
     c->add_option("--format", a.format,
                   "results on stdout as text (default), json (docs/schemas/results.schema.json), "

@@ -39,6 +39,7 @@
 
 #include "checker/engine/concepts.hpp"
 #include "checker/engine/exact_index.hpp"
+#include "checker/engine/fingerprint_table.hpp"
 #include "checker/engine/explore_types.hpp"
 #include "checker/engine/pool.hpp"
 #include "checker/engine/state_store.hpp"
@@ -146,10 +147,12 @@ public:
         r.bytes = bytes();
         r.store_bytes = store_bytes();
         r.seconds = seconds_since(start);
-        if (options_.compact)
+        if (options_.compact) {
+            r.fingerprint_bits = FingerprintTable::kFingerprintBits;
             r.omission_probability = double(r.states) *
                                      double(r.transitions > r.states ? r.transitions - r.states : 0) /
-                                     std::ldexp(1.0, 64);
+                                     std::ldexp(1.0, r.fingerprint_bits);
+        }
         return r;
     }
 
@@ -176,7 +179,6 @@ private:
     // Candidate keys: the parent's id in the low 56 bits, the action index in the top 8.
     static constexpr std::uint64_t kKeyId = (std::uint64_t{1} << 56) - 1;
     static constexpr unsigned kKeyAction = 56;
-    using CompactTable = Table<std::uint64_t, std::uint64_t{0}>;
 
     std::uint64_t hash_of(const std::uint64_t* w) const {
         const std::uint64_t h = hash_words(w, words_);
@@ -196,7 +198,8 @@ private:
         index_ = ExactIndex{};
         if (!options_.compact) index_.reset(options_.narrow_id_bits);
         compact_.clear();
-        compact_.resize(options_.compact ? kShards : 0);
+        if (options_.compact)
+            for (std::size_t sh = 0; sh < kShards; ++sh) compact_.emplace_back(sh);
         pending_.assign(kShards, {});
         sub_.clear();
     }
@@ -205,8 +208,7 @@ private:
         arena_.ensure(1);
         std::memcpy(arena_.at(0), w, words_ * 8);
         if (options_.compact) {
-            auto& t = compact_[shard_of(h)];
-            t.fill(t.home(h), h);
+            compact_[shard_of(h)].insert(h, hash_words_2(w, words_));
         } else {
             actions_.ensure(1);
             *actions_.at(0) = 0;
@@ -220,8 +222,7 @@ private:
     // call, and with it every prefetch (tests/check_prefetch.sh).
     [[gnu::always_inline]] void prefetch_slot(std::uint64_t h) const {
         if (options_.compact) {
-            const auto& t = compact_[shard_of(h)];
-            __builtin_prefetch(t.address(t.home(h)));
+            __builtin_prefetch(compact_[shard_of(h)].home_address(h));
         } else {
             index_.prefetch_home(h);
         }
@@ -247,14 +248,7 @@ private:
 
     // Read-only lookup against the states of earlier blocks.
     bool seen(const std::uint64_t* w, std::uint64_t h) const {
-        if (options_.compact) {
-            const auto& t = compact_[shard_of(h)];
-            for (std::size_t i = t.home(h);; i = t.next(i)) {
-                const std::uint64_t slot = t[i];
-                if (slot == 0) return false;
-                if (slot == h) return true;
-            }
-        }
+        if (options_.compact) return compact_[shard_of(h)].contains(h, hash_words_2(w, words_));
         return index_.find(h, [&](StateId id) { return equal(arena_.at(id), w); }) != kNoParent;
     }
 
@@ -270,14 +264,7 @@ private:
         std::vector<std::uint64_t>& pend = pending_[sh];
         const std::size_t ps = pend_stride();
         if (options_.compact) {
-            CompactTable& t = compact_[sh];
-            if (t.full(90)) t.grow(3, 2, [](std::uint64_t fp) { return fp; }, [](std::size_t, std::size_t) {});
-            std::size_t i = t.home(h);
-            for (;; i = t.next(i)) {
-                if (t[i] == 0) break;
-                if (t[i] == h) return;
-            }
-            t.fill(i, h);
+            if (!compact_[sh].insert(h, hash_words_2(rec, words_))) return;
         } else {
             ExactIndex::Shard& t = index_[sh];  // make_room() left room for every candidate
             const SlotLayout& layout = index_.layout();
@@ -517,7 +504,7 @@ private:
 
     bool id_limited_ = false;
     ExactIndex index_;  // exact mode: the ids of the stored states, by hash
-    std::vector<CompactTable> compact_;
+    std::vector<FingerprintTable> compact_;  // compact mode: the fingerprints, by shard
     // A vector on a cache line of its own (its header is written by the thread that owns it).
     struct alignas(64) OwnVector : std::vector<std::uint64_t> {};
     std::vector<OwnVector> pending_;  // per shard, this block's new states

@@ -28,7 +28,8 @@ struct Limits {
 
 struct Options {
     unsigned threads = 1;
-    // 64-bit fingerprints instead of states; traces are rebuilt by an exact re-run.
+    // 100-bit fingerprints instead of states (checker/engine/fingerprint_table.hpp); traces are
+    // rebuilt by an exact re-run.
     bool compact = false;
     // Exact mode: index slots are 4 bytes while ids need at most this many bits (at most 28),
     // 8 bytes past that. Tests lower it to take the 8-byte path on small runs.
@@ -62,8 +63,10 @@ struct Result {
     // (payload bytes and non-empty messages to other ranks, and collective calls per rank).
     unsigned ranks = 1;
     std::uint64_t bytes_sent = 0, messages = 0, collectives = 0;
-    // Compact mode: the chance that a state was never explored because its fingerprint equalled
-    // another's — TLC's optimistic estimate, states × (transitions − states) / 2^64.
+    // Compact mode: the fingerprints' width, and the chance that a state was never explored
+    // because its fingerprint equalled another's — TLC's optimistic estimate,
+    // states × (transitions − states) / 2^fingerprint_bits.
+    unsigned fingerprint_bits = 0;
     double omission_probability = 0;
     std::optional<double> mark_seconds;  // when the run first held Limits::mark_states states
     // Wall time in the phases of a block (expand, grow the index, insert, number, store): how

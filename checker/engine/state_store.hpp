@@ -1,4 +1,4 @@
-// Storage for the explorer: flat chunked arrays and the sharded visited set.
+// Storage for the explorer: flat chunked arrays, the exact index's slot layout and the hash.
 //
 // Exact mode keeps every state, packed (model/packing.hpp), in discovery order: a state's id is
 // its index, so the BFS queue is an id range (cf. Storm's getOrAddStateIndex). Ids are 64-bit.
@@ -11,17 +11,18 @@
 // on the level before (StoredStates::link in checker/engine/stored_states.hpp), which costs one
 // level scan per trace step and saves 8 bytes per state.
 //
-// Compact mode (`--compact`, TLC's fingerprint set) keeps only a 64-bit fingerprint per state
-// in the index and the states of the two levels being worked on; two states with the same
-// fingerprint are taken for one, with the probability the run prints.
+// Compact mode (`--compact`, TLC's fingerprint set) keeps only a 100-bit fingerprint per state
+// in a compact table (checker/engine/fingerprint_table.hpp) and the states of the two levels
+// being worked on; two states with the same fingerprint are taken for one, with the
+// probability the run prints.
 //
 // The index is split into kShards open-addressing tables by the top bits of the hash, so that
-// threads can insert into disjoint tables without locks. Tables are sized to any capacity
-// (fast range reduction, not a power of two). Exact tables grow before a block's inserts when
+// threads can insert into disjoint tables without locks. Exact tables are sized to any capacity
+// (fast range reduction, not a power of two). They grow before a block's inserts when
 // the block could fill them past 80%, to 70% of what they would then hold (ExactIndex::make_room);
 // candidates that turn out to be duplicates leave them a little emptier, so they stay at most
-// 80% full (5.1–5.7 bytes of index per state on the benchmark specs). Fingerprint tables grow by
-// half when 90% full (60–90%, at most 13.3 bytes).
+// 80% full (5.1–5.7 bytes of index per state on the benchmark specs). Fingerprint tables double
+// when 90% full (45–90%, 13.3 to 26.7 bytes).
 #pragma once
 
 #include <sys/mman.h>
@@ -193,62 +194,6 @@ private:
     std::size_t stride_;
     std::vector<Buffer<T>> chunks_;
     std::size_t live_ = 0;
-};
-
-// One open-addressing table of compact mode's fingerprints (the exact index's tables are
-// checker/engine/exact_index.hpp's IndexTable). Empty slots hold kEmpty. Each table is on its own cache line:
-// neighbouring shards belong to different threads, and `used_` is written on every insert.
-template <class Slot, Slot kEmpty>
-class alignas(64) Table {
-public:
-    Table() : slots_(filled(64)) {}
-    explicit Table(std::size_t capacity) : slots_(filled(std::max<std::size_t>(64, capacity))) {}
-    std::size_t capacity() const { return slots_.size(); }
-    std::size_t used() const { return used_; }
-    std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
-    std::size_t home(std::uint64_t hash) const {
-        return static_cast<std::size_t>(((hash & 0xFFFFFFFFull) * slots_.size()) >> 32);
-    }
-    std::size_t next(std::size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
-    const Slot* address(std::size_t i) const { return slots_.data() + i; }
-    Slot& operator[](std::size_t i) { return slots_[i]; }
-    Slot operator[](std::size_t i) const { return slots_[i]; }
-    void fill(std::size_t i, Slot v) {
-        slots_[i] = v;
-        ++used_;
-    }
-    // Puts a slot known not to be in the table yet at the first free place from its home.
-    void place(std::uint64_t hash, Slot v) {
-        std::size_t j = home(hash);
-        while (slots_[j] != kEmpty) j = next(j);
-        fill(j, v);
-    }
-    bool full(unsigned max_load_percent) const {
-        return (used_ + 1) * 100 > slots_.size() * max_load_percent;
-    }
-    // Rebuilds at `num / den` times the size; `hash_of(slot)` gives each slot's hash back.
-    // `moved(old, new)` is told where every slot went.
-    template <class HashOf, class Moved>
-    void grow(std::size_t num, std::size_t den, HashOf hash_of, Moved moved) {
-        Buffer<Slot> old = filled(slots_.size() * num / den);
-        std::swap(old, slots_);
-        for (std::size_t i = 0; i < old.size(); ++i) {
-            if (old[i] == kEmpty) continue;
-            std::size_t j = home(hash_of(old[i]));
-            while (slots_[j] != kEmpty) j = next(j);
-            slots_[j] = old[i];
-            moved(i, j);
-        }
-    }
-
-private:
-    static Buffer<Slot> filled(std::size_t n) {
-        Buffer<Slot> b(n);
-        std::fill(b.data(), b.data() + n, kEmpty);
-        return b;
-    }
-    Buffer<Slot> slots_;
-    std::size_t used_ = 0;
 };
 
 }  // namespace cowpin::engine

@@ -1,6 +1,7 @@
 // Issue 24's storage: 64-bit state ids (4-byte index slots while ids fit 28 bits, 8-byte past
-// that), compact mode's 100-bit fingerprints in a compact table, and the agreement of every
-// storage mode with the exact one-thread search on the shipped exhaustive specs.
+// that), compact mode's 100-bit fingerprints in a compact table, --disk (the queue and the
+// trace links in files), and the agreement of every storage mode with the exact one-thread
+// search on the shipped exhaustive specs.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -13,12 +14,14 @@
 #include "checker/engine/fingerprint_table.hpp"
 #include "checker/formats/spec.hpp"
 #include "checker/run/run.hpp"
+#include "tests/cli_helpers.hpp"
 #include "tests/model_helpers.hpp"
 #include "tests/toy_models.hpp"
 
 using namespace cowpin;
 using engine::Explorer;
 using engine::StateId;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -149,4 +152,90 @@ TEST_CASE("compact mode stores 100-bit fingerprints and prints d(g - d) / 2^100"
     // 12-byte slots in tables 45% to 90% full.
     CHECK(double(c1.store_bytes) / c1.states >= 12.0 / 0.9);
     CHECK(double(c1.store_bytes) / c1.states <= 12.0 / 0.45);
+}
+
+TEST_CASE("a --disk run keeps the exact run's numbers with its queue on disk, and removes its files" *
+          doctest::test_suite("slow")) {
+    // exhaustive-pins under linux-5.9 without symmetry: 1,092,215 states in 33 levels, the
+    // widest over 64 Ki states, so whole chunks of the queue go to disk and come back.
+    const CowModel model = pins_model("linux-5.9");
+    cli_test::TempDir tmp("disk-queue");
+    engine::Options on_disk{2, false};
+    on_disk.disk_dir = tmp.path.string();
+    Explorer<CowModel> exact(model, {1, false}), compact(model, {2, true}), disk(model, on_disk);
+    const engine::Result e = exact.run(), c = compact.run(), d = disk.run();
+    CHECK(e.states == 1092215);
+    CHECK(d.states == 1092215);
+    CHECK(d.transitions == 11272065);
+    CHECK(d.depth == 32);
+    CHECK(d.first_violation == e.first_violation);
+    CHECK(d.violation_depth == e.violation_depth);
+    CHECK(d.compact);
+    CHECK(d.disk);
+    CHECK(d.omission_probability == c.omission_probability);
+    // Every state's 8-byte link, and the queue's full chunks (24-byte states, 64 Ki a chunk).
+    CHECK(d.disk_bytes > 8 * d.states);
+    CHECK((d.disk_bytes - 8 * d.states) % (24 * 65536) == 0);
+    // In memory: the fingerprints, a chunk or two of the queue and the block's buffers, where
+    // compact mode without --disk keeps two levels of states.
+    CHECK(d.peak_bytes < c.peak_bytes);
+    // The files stay while the explorer can still rebuild a trace, and go with it.
+    CHECK(std::distance(fs::directory_iterator(tmp.path), fs::directory_iterator{}) == 2);  // io/, cowpin-*/
+}
+
+TEST_CASE("a --disk run past its memory cap stops as incomplete and leaves no files") {
+    const CowModel model = pins_model("linux-5.19");
+    cli_test::TempDir tmp("disk-cap");
+    {
+        engine::Options on_disk{1, false};
+        on_disk.disk_dir = tmp.path.string();
+        Explorer<CowModel> disk(model, on_disk);
+        engine::Limits cap;
+        cap.max_bytes = 2 << 20;
+        const engine::Result r = disk.run(cap);
+        CHECK_FALSE(r.complete);
+        CHECK(r.memory_limited);
+    }
+    CHECK(std::distance(fs::directory_iterator(tmp.path), fs::directory_iterator{}) == 1);  // io/
+}
+
+TEST_CASE("check --disk writes the exact run's counterexamples, byte for byte, on 1 and 2 threads") {
+    cli_test::TempDir tmp("disk-check");
+    fs::create_directories(tmp.path / "queue");
+    const std::string spec = "specs/exhaustive-pins.json --policy linux-5.18 --threads ";
+    const cli_test::Run exact =
+        cli_test::cowpin("check " + spec + "1 --out " + cli_test::quote(tmp / "exact"), tmp);
+    const cli_test::Run one = cli_test::cowpin(
+        "check " + spec + "1 --out " + cli_test::quote(tmp / "one") + " --disk " +
+            cli_test::quote(tmp / "queue"), tmp);
+    const cli_test::Run two = cli_test::cowpin(
+        "check " + spec + "2 --compact --out " + cli_test::quote(tmp / "two") + " --disk " +
+            cli_test::quote(tmp / "queue"), tmp);
+    CHECK(exact.code == 0);
+    CHECK(one.code == 0);
+    CHECK(two.code == 0);
+    CHECK(cli_test::has(exact.out, "states=203219 transitions="));  // the pinned symmetric count
+    CHECK(cli_test::has(one.out, "states=203219 transitions="));
+    CHECK(cli_test::has(two.out, "states=203219 transitions="));
+    CHECK(cli_test::has(one.out, "(100-bit fingerprints)"));
+    const auto traces = cli_test::snapshot(tmp.path / "exact");
+    CHECK(traces.size() == 3);  // pinned_exclusive, memory_private, pin_reliable
+    CHECK(cli_test::snapshot(tmp.path / "one") == traces);
+    CHECK(cli_test::snapshot(tmp.path / "two") == traces);
+    CHECK(fs::is_empty(tmp.path / "queue"));  // every run removed its files
+}
+
+TEST_CASE("--disk on a path that cannot hold a directory exits 2 with one line") {
+    cli_test::TempDir tmp("disk-bad");
+    const cli_test::Run r = cli_test::cowpin(
+        "check specs/exhaustive-pins.json --policy linux-5.19 --disk specs/exhaustive-pins.json", tmp);
+    CHECK(r.code == 2);
+    CHECK(r.err == "cowpin: --disk: cannot make a directory in 'specs/exhaustive-pins.json': "
+                   "Not a directory (expected a writable directory)\n");
+    CHECK(r.out == "");
+    const cli_test::Run missing = cli_test::cowpin(
+        "check specs/exhaustive-pins.json --disk " + cli_test::quote(tmp / "no/such/dir"), tmp);
+    CHECK(missing.code == 2);
+    CHECK(cli_test::count_lines(missing.err) == 1);
+    CHECK(cli_test::has(missing.err, "No such file or directory (expected a writable directory)"));
 }

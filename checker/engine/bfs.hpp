@@ -33,11 +33,13 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <vector>
 
 #include "checker/engine/concepts.hpp"
+#include "checker/engine/disk_store.hpp"
 #include "checker/engine/exact_index.hpp"
 #include "checker/engine/fingerprint_table.hpp"
 #include "checker/engine/explore_types.hpp"
@@ -62,6 +64,7 @@ public:
 
     explicit Explorer(const M& model, Options options = {}) : Base(model, options) {
         options_.threads = std::max(1u, options_.threads);
+        if (!options_.disk_dir.empty()) options_.compact = true;
     }
     explicit Explorer(const M&&, Options = {}) = delete;  // keeps a reference to the model
 
@@ -109,7 +112,9 @@ public:
             if (options_.compact) arena_.release_below(begin);
             for (std::size_t b = begin; b < end && r.complete; b += kBlock) {
                 const std::size_t e = std::min(end, b + kBlock);
+                if (disk_) arena_.release_below(b), bring_in(b, e);
                 expand_block(pool, b, e, transitions, found, r);
+                if (disk_) spill_past(e);
                 for (int i = 0; i < model_.invariant_count(); ++i)
                     for (unsigned t = 0; t < T; ++t)
                         if (found[t][i] && (!r.first_violation[i] || *found[t][i] < *r.first_violation[i])) {
@@ -121,7 +126,9 @@ public:
                 if (limits.mark_states && !r.mark_seconds && size_ >= limits.mark_states)
                     r.mark_seconds = seconds_since(start);
                 if (limits.max_states && size_ > limits.max_states) r.complete = false;
-                if (limits.max_bytes && bytes() > limits.max_bytes) {
+                const std::size_t now_bytes = bytes();
+                r.peak_bytes = std::max<std::uint64_t>(r.peak_bytes, now_bytes);
+                if (limits.max_bytes && now_bytes > limits.max_bytes) {
                     r.complete = false;
                     r.memory_limited = true;
                 }
@@ -146,6 +153,7 @@ public:
         r.states = size_;
         r.bytes = bytes();
         r.store_bytes = store_bytes();
+        if (disk_) r.disk = true, r.disk_bytes = disk_->bytes_written();
         r.seconds = seconds_since(start);
         if (options_.compact) {
             r.fingerprint_bits = FingerprintTable::kFingerprintBits;
@@ -154,6 +162,35 @@ public:
                                      std::ldexp(1.0, r.fingerprint_bits);
         }
         return r;
+    }
+
+    bool disk() const { return disk_ != nullptr; }
+
+    // --disk: the canonical states from the initial state to `last` (element 0 the initial
+    // state) and the action taken into each later one, found by following the links file back
+    // from `last` and replaying the action indices forward through the model.
+    void replay_path(StateId last, std::vector<State>& canonical, std::vector<Action>& searched) const {
+        if (!disk_) throw std::logic_error("replay_path() needs a --disk run");
+        std::vector<unsigned> indices;
+        for (StateId id = last; id != 0;) {
+            const std::uint64_t link = disk_->link(id);
+            indices.push_back(static_cast<unsigned>(link >> kKeyAction));
+            const StateId parent = link & kKeyId;
+            if (parent >= id) throw std::logic_error("a --disk link points forward (engine bug)");
+            id = parent;
+        }
+        canonical.assign(1, model_.initial());
+        searched.clear();
+        std::vector<Action> acts;
+        State next;
+        for (auto it = indices.rbegin(); it != indices.rend(); ++it) {
+            acts.clear();
+            model_.actions(canonical.back(), acts);
+            if (*it >= acts.size() || !model_.next_state(canonical.back(), acts[*it], next))
+                throw std::logic_error("a --disk link names an action that is not enabled (model bug)");
+            searched.push_back(acts[*it]);
+            canonical.push_back(next);
+        }
     }
 
     // The id of a canonical state, or kNoParent if it was never stored (exact mode).
@@ -202,6 +239,9 @@ private:
             for (std::size_t sh = 0; sh < kShards; ++sh) compact_.emplace_back(sh);
         pending_.assign(kShards, {});
         sub_.clear();
+        disk_.reset();
+        next_spill_ = 0;
+        if (!options_.disk_dir.empty()) disk_ = std::make_unique<DiskDir>(options_.disk_dir);
     }
 
     void insert_initial(const std::uint64_t* w, std::uint64_t h) {
@@ -209,6 +249,10 @@ private:
         std::memcpy(arena_.at(0), w, words_ * 8);
         if (options_.compact) {
             compact_[shard_of(h)].insert(h, hash_words_2(w, words_));
+            if (disk_) {
+                const std::uint64_t none = kNoParent;
+                disk_->append_links(&none, 1);
+            }
         } else {
             actions_.ensure(1);
             *actions_.at(0) = 0;
@@ -418,6 +462,7 @@ private:
         }
         const std::size_t base = size_;
         arena_.ensure(base + added);
+        if (disk_) links_.resize(added);
         if (!options_.compact) actions_.ensure(base + added);
 
         const auto t3 = std::chrono::steady_clock::now();
@@ -458,6 +503,7 @@ private:
                     rank += std::popcount(masks_[p * 4 + a / 64] & ((std::uint64_t{1} << (a % 64)) - 1));
                     const auto id = static_cast<StateId>(base + first_child_[p] + rank);
                     std::memcpy(arena_.at(id), rec, words_ * 8);
+                    if (disk_) links_[id - base] = (b + p) | std::uint64_t{a} << kKeyAction;
                     if (!options_.compact) {
                         *actions_.at(id) = static_cast<std::uint8_t>(a);
                         index_[sh].set(rec[words_ + 2], index_.layout().slot(rec[words_], id));
@@ -472,6 +518,7 @@ private:
             }
         });
         for (auto& pend : pending_) pend.clear();
+        if (disk_) disk_->append_links(links_.data(), added);
         size_ = base + added;
         const auto t4 = std::chrono::steady_clock::now();
         r.phase_seconds[0] += std::chrono::duration<double>(t1 - t0).count();
@@ -496,13 +543,34 @@ private:
         if (options_.compact) n += arena_.bytes_used(size_);
         for (const auto& v : sub_) n += v.capacity() * 8;
         for (const auto& v : pending_) n += v.capacity() * 8;
+        n += links_.capacity() * 8;
         return n;
     }
+    // --disk: reads back the spilled chunks that hold the parents [b, e).
+    void bring_in(std::size_t b, std::size_t e) {
+        constexpr std::size_t K = Chunked<std::uint64_t>::kChunk;
+        for (std::size_t c = b / K; c <= (e - 1) / K; ++c)
+            if (!arena_.live(c))
+                arena_.load(c, [&](void* d, std::size_t n) { disk_->read_chunk(c, d, n); });
+    }
+    // --disk: writes out every full chunk wholly past the parents expanded so far (the queue).
+    void spill_past(std::size_t e) {
+        constexpr std::size_t K = Chunked<std::uint64_t>::kChunk;
+        for (std::size_t c = std::max(next_spill_, (e + K - 1) / K); (c + 1) * K <= size_; ++c) {
+            if (arena_.live(c))
+                arena_.spill(c, [&](const void* d, std::size_t n) { disk_->write_chunk(c, d, n); });
+            next_spill_ = c + 1;
+        }
+    }
+
     static double seconds_since(std::chrono::steady_clock::time_point t) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     }
 
     bool id_limited_ = false;
+    std::unique_ptr<DiskDir> disk_;     // --disk: the run's files
+    std::size_t next_spill_ = 0;        // --disk: chunks below this one were considered
+    std::vector<std::uint64_t> links_;  // --disk: the block's new states' links, by id
     ExactIndex index_;  // exact mode: the ids of the stored states, by hash
     std::vector<FingerprintTable> compact_;  // compact mode: the fingerprints, by shard
     // A vector on a cache line of its own (its header is written by the thread that owns it).

@@ -169,19 +169,38 @@ public:
     T* at(std::size_t i) { return chunks_[i / kChunk].data() + (i % kChunk) * stride_; }
     const T* at(std::size_t i) const { return chunks_[i / kChunk].data() + (i % kChunk) * stride_; }
     // Frees the chunks that hold only records below `i`.
+    // (Called with i that only grows: the chunks below released_ are gone already, so a
+    // --disk run, which releases after every block, does not walk them again.)
     void release_below(std::size_t i) {
-        for (std::size_t c = 0; (c + 1) * kChunk <= i && c < chunks_.size(); ++c)
-            if (chunks_[c]) {
-                chunks_[c].reset();
+        for (; released_ < chunks_.size() && (released_ + 1) * kChunk <= i; ++released_)
+            if (chunks_[released_]) {
+                chunks_[released_].reset();
                 --live_;
             }
+    }
+    std::size_t chunks() const { return chunks_.size(); }
+    bool live(std::size_t c) const { return c < chunks_.size() && chunks_[c]; }
+    std::size_t chunk_bytes() const { return kChunk * stride_ * sizeof(T); }
+    // Hands chunk c to `write(data, bytes)` and frees it (--disk: checker/engine/disk_store.hpp).
+    template <class Write>
+    void spill(std::size_t c, Write&& write) {
+        write(static_cast<const void*>(chunks_[c].data()), chunk_bytes());
+        chunks_[c].reset();
+        --live_;
+    }
+    // Gives a spilled chunk c its memory back and `read(data, bytes)` its records.
+    template <class Read>
+    void load(std::size_t c, Read&& read) {
+        chunks_[c] = Buffer<T>(kChunk * stride_, false);
+        ++live_;
+        read(static_cast<void*>(chunks_[c].data()), chunk_bytes());
     }
     std::size_t bytes() const { return live_ * kChunk * stride_ * sizeof(T); }
     // The memory the first `records` records occupy: chunks are allocated untouched, so the
     // pages of a chunk's unused tail are never backed (the chunk being filled has 4 KiB pages).
     std::size_t bytes_used(std::size_t records) const {
         std::size_t n = 0;
-        for (std::size_t c = 0; c < chunks_.size(); ++c) {
+        for (std::size_t c = released_; c < chunks_.size(); ++c) {
             if (!chunks_[c] || c * kChunk >= records) continue;
             const std::size_t in = std::min(kChunk, records - c * kChunk);
             n += (in * stride_ * sizeof(T) + 4095) / 4096 * 4096;
@@ -194,6 +213,7 @@ private:
     std::size_t stride_;
     std::vector<Buffer<T>> chunks_;
     std::size_t live_ = 0;
+    std::size_t released_ = 0;  // chunks below this one are released
 };
 
 }  // namespace cowpin::engine

@@ -115,12 +115,13 @@ TEST_CASE("fingerprints count the states of the exact search, and say how likely
     CHECK(c.states == 122603);
     CHECK(c.transitions == e.transitions);
     CHECK(c.compact);
-    // TLC's optimistic estimate: states * (transitions - states) / 2^64.
+    // TLC's optimistic estimate: states * (transitions - states) / 2^100.
     CHECK(c.omission_probability > 0);
-    CHECK(c.omission_probability < 1e-8);
+    CHECK(c.omission_probability < 1e-18);
     CHECK(e.omission_probability == 0);
-    // 8-byte fingerprints in tables 60% to 90% full: at most 16 bytes a state.
-    CHECK(double(c.store_bytes) / c.states <= 16.0);
+    // 12-byte slots of 100-bit fingerprints in tables 45% to 90% full: at most 26.7 bytes a
+    // state (here 25.3: 1,916 states a shard in tables of 4,096 slots).
+    CHECK(double(c.store_bytes) / c.states <= 12.0 / 0.45);
     // The exact store: the packed state, a 1-byte action index and a 4-byte index slot in
     // tables 60% to 80% full; no parent ids.
     CHECK(e.packed_bytes == 24);

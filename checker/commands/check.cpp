@@ -38,6 +38,7 @@ struct CheckArgs {
     unsigned threads = 0;          // 0 = every core
     std::string symmetry = "auto"; // auto (on where sound), on, off
     bool compact = false;
+    std::string disk;  // --disk DIR: queue and trace links on disk (implies compact)
     bool stats = false;
     bool coverage = false;
     std::string format = "text";  // text, json, junit, sarif, tap (views/results_formats.hpp)
@@ -55,7 +56,12 @@ std::string stats_line(const RunResult& r) {
         double(st.store_bytes) / std::max<double>(st.states, 1), st.packed_bytes, st.threads,
         st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
     if (st.compact)
-        line += fmt::format(", compact: omission probability {:.2g}", st.omission_probability);
+        line += fmt::format(", compact: {}-bit fingerprints, omission probability d(g-d)/2^{} = {:.2g}",
+                            st.fingerprint_bits, st.fingerprint_bits, st.omission_probability);
+    if (st.disk)
+        line += fmt::format(", disk: {:.1f} MiB written", st.disk_bytes / 1048576.0);
+    if (st.compact)  // the fingerprints and the queue's states in memory (--disk: a few chunks)
+        line += fmt::format(", peak {:.1f} MiB in memory", st.peak_bytes / 1048576.0);
     if (!st.collectives)  // the threaded engine's phases (a run over ranks has none)
         line += fmt::format(
             " (expand {:.2f} s, grow {:.2f} s, insert {:.2f} s, number {:.2f} s, store {:.2f} s)",
@@ -122,6 +128,12 @@ int check_on(CheckArgs args, engine::Comm* comm) {
     if (comm && args.compact)
         throw SpecError("--compact: the ranks of mpirun store states exactly (run without "
                         "--compact, or without mpirun)");
+    if (comm && !args.disk.empty())
+        throw SpecError("--disk: the ranks of mpirun store states in memory (run without "
+                        "--disk, or without mpirun)");
+    if (!args.disk.empty())
+        if (const std::string why = engine::DiskDir::unusable(args.disk); !why.empty())
+            throw SpecError(fmt::format("--disk: {} (expected a writable directory)", why));
     if (comm && args.coverage)
         throw SpecError("--coverage: not measured over the ranks of mpirun (run without "
                         "--coverage, or without mpirun)");
@@ -161,6 +173,7 @@ int check_on(CheckArgs args, engine::Comm* comm) {
             RunOptions opts = run_options(spec, *policy, overrides[i], args.max_states, args.memory_mib,
                                           args.threads, args.compact, args.symmetry);
             opts.coverage = args.coverage;
+            opts.disk = args.disk;
             opts.comm = comm;
             RunResult r = run_check(spec, *policy, opts);
             if (args.stats && (!comm || comm->rank() == 0)) std::cerr << stats_line(r) << '\n';
@@ -244,7 +257,12 @@ Command add_check(CLI::App& app) {
                   "process symmetry: auto (on for exhaustive specs, where it is sound), on, off")
         ->check(CLI::IsMember({"auto", "on", "off"}));
     c->add_flag("--compact", a.compact,
-                "store 64-bit fingerprints, not states (prints the chance a state was missed)");
+                "store 100-bit fingerprints, not states (prints the chance a state was missed); "
+                "not under mpirun");
+    c->add_option("--disk", a.disk,
+                  "keep the BFS queue and the trace links in files in this directory (removed "
+                  "at the end of the run), and only fingerprints in memory, as --compact; not "
+                  "under mpirun");
     c->add_flag("--stats", a.stats, "print states, speed and memory of each run on stderr");
     c->add_option("--format", a.format,
                   "results on stdout as text (default), json (docs/schemas/results.schema.json), "

@@ -33,12 +33,15 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <vector>
 
 #include "checker/engine/concepts.hpp"
+#include "checker/engine/disk_store.hpp"
 #include "checker/engine/exact_index.hpp"
+#include "checker/engine/fingerprint_table.hpp"
 #include "checker/engine/explore_types.hpp"
 #include "checker/engine/pool.hpp"
 #include "checker/engine/state_store.hpp"
@@ -61,6 +64,7 @@ public:
 
     explicit Explorer(const M& model, Options options = {}) : Base(model, options) {
         options_.threads = std::max(1u, options_.threads);
+        if (!options_.disk_dir.empty()) options_.compact = true;
     }
     explicit Explorer(const M&&, Options = {}) = delete;  // keeps a reference to the model
 
@@ -108,7 +112,9 @@ public:
             if (options_.compact) arena_.release_below(begin);
             for (std::size_t b = begin; b < end && r.complete; b += kBlock) {
                 const std::size_t e = std::min(end, b + kBlock);
+                if (disk_) arena_.release_below(b), bring_in(b, e);
                 expand_block(pool, b, e, transitions, found, r);
+                if (disk_) spill_past(e);
                 for (int i = 0; i < model_.invariant_count(); ++i)
                     for (unsigned t = 0; t < T; ++t)
                         if (found[t][i] && (!r.first_violation[i] || *found[t][i] < *r.first_violation[i])) {
@@ -120,7 +126,9 @@ public:
                 if (limits.mark_states && !r.mark_seconds && size_ >= limits.mark_states)
                     r.mark_seconds = seconds_since(start);
                 if (limits.max_states && size_ > limits.max_states) r.complete = false;
-                if (limits.max_bytes && bytes() > limits.max_bytes) {
+                const std::size_t now_bytes = bytes();
+                r.peak_bytes = std::max<std::uint64_t>(r.peak_bytes, now_bytes);
+                if (limits.max_bytes && now_bytes > limits.max_bytes) {
                     r.complete = false;
                     r.memory_limited = true;
                 }
@@ -145,12 +153,44 @@ public:
         r.states = size_;
         r.bytes = bytes();
         r.store_bytes = store_bytes();
+        if (disk_) r.disk = true, r.disk_bytes = disk_->bytes_written();
         r.seconds = seconds_since(start);
-        if (options_.compact)
+        if (options_.compact) {
+            r.fingerprint_bits = FingerprintTable::kFingerprintBits;
             r.omission_probability = double(r.states) *
                                      double(r.transitions > r.states ? r.transitions - r.states : 0) /
-                                     std::ldexp(1.0, 64);
+                                     std::ldexp(1.0, r.fingerprint_bits);
+        }
         return r;
+    }
+
+    bool disk() const { return disk_ != nullptr; }
+
+    // --disk: the canonical states from the initial state to `last` (element 0 the initial
+    // state) and the action taken into each later one, found by following the links file back
+    // from `last` and replaying the action indices forward through the model.
+    void replay_path(StateId last, std::vector<State>& canonical, std::vector<Action>& searched) const {
+        if (!disk_) throw std::logic_error("replay_path() needs a --disk run");
+        std::vector<unsigned> indices;
+        for (StateId id = last; id != 0;) {
+            const std::uint64_t link = disk_->link(id);
+            indices.push_back(static_cast<unsigned>(link >> kKeyAction));
+            const StateId parent = link & kKeyId;
+            if (parent >= id) throw std::logic_error("a --disk link points forward (engine bug)");
+            id = parent;
+        }
+        canonical.assign(1, model_.initial());
+        searched.clear();
+        std::vector<Action> acts;
+        State next;
+        for (auto it = indices.rbegin(); it != indices.rend(); ++it) {
+            acts.clear();
+            model_.actions(canonical.back(), acts);
+            if (*it >= acts.size() || !model_.next_state(canonical.back(), acts[*it], next))
+                throw std::logic_error("a --disk link names an action that is not enabled (model bug)");
+            searched.push_back(acts[*it]);
+            canonical.push_back(next);
+        }
     }
 
     // The id of a canonical state, or kNoParent if it was never stored (exact mode).
@@ -173,9 +213,9 @@ private:
     // of these on (2,1,2,1) and on the first 3 M states of (3,2,2,2).)
     static constexpr std::size_t kSlotLead = 1;
     static constexpr std::size_t kStateLead = 1;
-    static constexpr std::uint32_t kEmptySlot = SlotLayout::kEmpty;
-    static constexpr std::uint32_t kPending = SlotLayout::kPending;
-    using CompactTable = Table<std::uint64_t, std::uint64_t{0}>;
+    // Candidate keys: the parent's id in the low 56 bits, the action index in the top 8.
+    static constexpr std::uint64_t kKeyId = (std::uint64_t{1} << 56) - 1;
+    static constexpr unsigned kKeyAction = 56;
 
     std::uint64_t hash_of(const std::uint64_t* w) const {
         const std::uint64_t h = hash_words(w, words_);
@@ -193,19 +233,26 @@ private:
         level_begin_.assign(1, 0);
         actions_ = Chunked<std::uint8_t>(1);
         index_ = ExactIndex{};
-        if (!options_.compact) index_.reset();
+        if (!options_.compact) index_.reset(options_.narrow_id_bits);
         compact_.clear();
-        compact_.resize(options_.compact ? kShards : 0);
+        if (options_.compact)
+            for (std::size_t sh = 0; sh < kShards; ++sh) compact_.emplace_back(sh);
         pending_.assign(kShards, {});
         sub_.clear();
+        disk_.reset();
+        next_spill_ = 0;
+        if (!options_.disk_dir.empty()) disk_ = std::make_unique<DiskDir>(options_.disk_dir);
     }
 
     void insert_initial(const std::uint64_t* w, std::uint64_t h) {
         arena_.ensure(1);
         std::memcpy(arena_.at(0), w, words_ * 8);
         if (options_.compact) {
-            auto& t = compact_[shard_of(h)];
-            t.fill(t.home(h), h);
+            compact_[shard_of(h)].insert(h, hash_words_2(w, words_));
+            if (disk_) {
+                const std::uint64_t none = kNoParent;
+                disk_->append_links(&none, 1);
+            }
         } else {
             actions_.ensure(1);
             *actions_.at(0) = 0;
@@ -219,8 +266,7 @@ private:
     // call, and with it every prefetch (tests/check_prefetch.sh).
     [[gnu::always_inline]] void prefetch_slot(std::uint64_t h) const {
         if (options_.compact) {
-            const auto& t = compact_[shard_of(h)];
-            __builtin_prefetch(t.address(t.home(h)));
+            __builtin_prefetch(compact_[shard_of(h)].home_address(h));
         } else {
             index_.prefetch_home(h);
         }
@@ -235,8 +281,8 @@ private:
         const ExactIndex::Shard& t = index_[shard_of(h)];
         const SlotLayout& layout = index_.layout();
         for (std::size_t i = t.home(h), n = 0; n < 8; i = t.next(i), ++n) {
-            const std::uint32_t slot = t[i];
-            if (slot == kEmptySlot) return;
+            const std::uint64_t slot = t[i];
+            if (slot == layout.empty) return;
             if (!layout.matches(slot, h)) continue;
             const auto first = reinterpret_cast<std::uintptr_t>(arena_.at(layout.id_of(slot)));
             for (std::uintptr_t line = first & ~std::uintptr_t{63}; line < first + words_ * 8; line += 64)
@@ -246,18 +292,11 @@ private:
 
     // Read-only lookup against the states of earlier blocks.
     bool seen(const std::uint64_t* w, std::uint64_t h) const {
-        if (options_.compact) {
-            const auto& t = compact_[shard_of(h)];
-            for (std::size_t i = t.home(h);; i = t.next(i)) {
-                const std::uint64_t slot = t[i];
-                if (slot == 0) return false;
-                if (slot == h) return true;
-            }
-        }
+        if (options_.compact) return compact_[shard_of(h)].contains(h, hash_words_2(w, words_));
         return index_.find(h, [&](StateId id) { return equal(arena_.at(id), w); }) != kNoParent;
     }
 
-    // Candidate records: packed words, hash, key (parent id | action index << 32); pending
+    // Candidate records: packed words, hash, key (parent id | action index << 56); pending
     // records add the table slot they occupy.
     std::size_t cand_stride() const { return words_ + 2; }
     std::size_t pend_stride() const { return words_ + 3; }
@@ -269,35 +308,28 @@ private:
         std::vector<std::uint64_t>& pend = pending_[sh];
         const std::size_t ps = pend_stride();
         if (options_.compact) {
-            CompactTable& t = compact_[sh];
-            if (t.full(90)) t.grow(3, 2, [](std::uint64_t fp) { return fp; }, [](std::size_t, std::size_t) {});
-            std::size_t i = t.home(h);
-            for (;; i = t.next(i)) {
-                if (t[i] == 0) break;
-                if (t[i] == h) return;
-            }
-            t.fill(i, h);
+            if (!compact_[sh].insert(h, hash_words_2(rec, words_))) return;
         } else {
             ExactIndex::Shard& t = index_[sh];  // make_room() left room for every candidate
             const SlotLayout& layout = index_.layout();
             std::size_t i = t.home(h);
             for (;; i = t.next(i)) {
-                const std::uint32_t slot = t[i];
-                if (slot == kEmptySlot) break;
-                if (slot & kPending) {
-                    if (equal(&pend[(slot & ~kPending) * ps], rec)) return;
+                const std::uint64_t slot = t[i];
+                if (slot == layout.empty) break;
+                if (slot & layout.pending) {
+                    if (equal(&pend[(slot & ~layout.pending) * ps], rec)) return;
                 } else if (layout.matches(slot, h) && equal(arena_.at(layout.id_of(slot)), rec)) {
                     return;
                 }
             }
-            t.fill(i, kPending | static_cast<std::uint32_t>(pend.size() / ps));
+            t.fill(i, layout.pending | (pend.size() / ps));
             pend.insert(pend.end(), rec, rec + words_ + 2);
             pend.push_back(i);
         }
         if (options_.compact) pend.insert(pend.end(), rec, rec + words_ + 2), pend.push_back(0);
         const std::uint64_t key = rec[words_ + 1];
-        const std::size_t p = static_cast<std::uint32_t>(key) - block_begin;
-        const unsigned a = static_cast<unsigned>(key >> 32);
+        const std::size_t p = (key & kKeyId) - block_begin;
+        const unsigned a = static_cast<unsigned>(key >> kKeyAction);
         masks[p * 4 + a / 64] |= std::uint64_t{1} << (a % 64);
     }
 
@@ -366,7 +398,7 @@ private:
                             if (!codec_.pack(next, w)) throw misfit();
                             const std::uint64_t h = hash_of(w);
                             w[words_] = h;
-                            w[words_ + 1] = id | (std::uint64_t{ai} << 32);
+                            w[words_ + 1] = id | (std::uint64_t{ai} << kKeyAction);
                             prefetch_slot(h);
                             ++cur.n;
                         }
@@ -430,6 +462,7 @@ private:
         }
         const std::size_t base = size_;
         arena_.ensure(base + added);
+        if (disk_) links_.resize(added);
         if (!options_.compact) actions_.ensure(base + added);
 
         const auto t3 = std::chrono::steady_clock::now();
@@ -455,7 +488,7 @@ private:
                     std::size_t l = 0, h = pend.size() / ps;
                     while (l < h) {
                         const std::size_t m = (l + h) / 2;
-                        if (static_cast<std::uint32_t>(pend[m * ps + words_ + 1]) < p) l = m + 1;
+                        if ((pend[m * ps + words_ + 1] & kKeyId) < p) l = m + 1;
                         else h = m;
                     }
                     return l * ps;
@@ -463,16 +496,17 @@ private:
                 for (std::size_t i = run_start(lo), end_i = run_start(hi); i < end_i; i += ps) {
                     const std::uint64_t* rec = &pend[i];
                     const std::uint64_t key = rec[words_ + 1];
-                    const std::size_t p = static_cast<std::uint32_t>(key) - b;
-                    const unsigned a = static_cast<unsigned>(key >> 32);
+                    const std::size_t p = (key & kKeyId) - b;
+                    const unsigned a = static_cast<unsigned>(key >> kKeyAction);
                     unsigned rank = 0;
                     for (unsigned q = 0; q < a / 64; ++q) rank += std::popcount(masks_[p * 4 + q]);
                     rank += std::popcount(masks_[p * 4 + a / 64] & ((std::uint64_t{1} << (a % 64)) - 1));
                     const auto id = static_cast<StateId>(base + first_child_[p] + rank);
                     std::memcpy(arena_.at(id), rec, words_ * 8);
+                    if (disk_) links_[id - base] = (b + p) | std::uint64_t{a} << kKeyAction;
                     if (!options_.compact) {
                         *actions_.at(id) = static_cast<std::uint8_t>(a);
-                        index_[sh][rec[words_ + 2]] = index_.layout().slot(rec[words_], id);
+                        index_[sh].set(rec[words_ + 2], index_.layout().slot(rec[words_], id));
                     }
                     codec_.unpack(rec, s);
                     for (int inv = 0; inv < model_.invariant_count(); ++inv) {
@@ -484,6 +518,7 @@ private:
             }
         });
         for (auto& pend : pending_) pend.clear();
+        if (disk_) disk_->append_links(links_.data(), added);
         size_ = base + added;
         const auto t4 = std::chrono::steady_clock::now();
         r.phase_seconds[0] += std::chrono::duration<double>(t1 - t0).count();
@@ -508,15 +543,36 @@ private:
         if (options_.compact) n += arena_.bytes_used(size_);
         for (const auto& v : sub_) n += v.capacity() * 8;
         for (const auto& v : pending_) n += v.capacity() * 8;
+        n += links_.capacity() * 8;
         return n;
     }
+    // --disk: reads back the spilled chunks that hold the parents [b, e).
+    void bring_in(std::size_t b, std::size_t e) {
+        constexpr std::size_t K = Chunked<std::uint64_t>::kChunk;
+        for (std::size_t c = b / K; c <= (e - 1) / K; ++c)
+            if (!arena_.live(c))
+                arena_.load(c, [&](void* d, std::size_t n) { disk_->read_chunk(c, d, n); });
+    }
+    // --disk: writes out every full chunk wholly past the parents expanded so far (the queue).
+    void spill_past(std::size_t e) {
+        constexpr std::size_t K = Chunked<std::uint64_t>::kChunk;
+        for (std::size_t c = std::max(next_spill_, (e + K - 1) / K); (c + 1) * K <= size_; ++c) {
+            if (arena_.live(c))
+                arena_.spill(c, [&](const void* d, std::size_t n) { disk_->write_chunk(c, d, n); });
+            next_spill_ = c + 1;
+        }
+    }
+
     static double seconds_since(std::chrono::steady_clock::time_point t) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     }
 
     bool id_limited_ = false;
+    std::unique_ptr<DiskDir> disk_;     // --disk: the run's files
+    std::size_t next_spill_ = 0;        // --disk: chunks below this one were considered
+    std::vector<std::uint64_t> links_;  // --disk: the block's new states' links, by id
     ExactIndex index_;  // exact mode: the ids of the stored states, by hash
-    std::vector<CompactTable> compact_;
+    std::vector<FingerprintTable> compact_;  // compact mode: the fingerprints, by shard
     // A vector on a cache line of its own (its header is written by the thread that owns it).
     struct alignas(64) OwnVector : std::vector<std::uint64_t> {};
     std::vector<OwnVector> pending_;  // per shard, this block's new states

@@ -21,7 +21,9 @@
 //
 // A stored state keeps its parent's (rank, local id) and its action index, so a trace is walked
 // back from the violating state, one broadcast per step from the rank that owns it (path()).
-// Limits: max_bytes is each rank's own memory; max_states and kMaxStates count all ranks'.
+// Limits: max_bytes is each rank's own memory; max_states and kMaxStates count all ranks'; a
+// rank numbers its own states in 32 bits (kMaxRankStates). Ranks store states exactly: there
+// is no compact (fingerprint) mode over ranks.
 #pragma once
 
 #include <algorithm>
@@ -113,7 +115,7 @@ public:
                                   seconds_since(start) > limits.max_seconds;
                 std::vector<std::uint64_t> v{size_, transitions_, bytes(),
                                              limits.max_bytes && bytes() > limits.max_bytes,
-                                             late};
+                                             late, size_ > kMaxRankStates};
                 comm_.sum(v);
                 states = v[0], transitions = v[1];
                 if (limits.mark_states && !r.mark_seconds && states >= limits.mark_states)
@@ -121,7 +123,7 @@ public:
                 if (limits.max_states && states > limits.max_states) r.complete = false;
                 if (v[3]) r.complete = false, r.memory_limited = true;
                 if (v[4]) r.complete = false, r.time_limited = true;
-                if (states > kMaxStates) r.complete = false, r.id_limited = true;
+                if (states > kMaxStates || v[5]) r.complete = false, r.id_limited = true;
                 const auto now = std::chrono::steady_clock::now();
                 if (me == 0 && progress && k + 1 < rounds[0] &&
                     now - last_progress > std::chrono::seconds(1)) {
@@ -289,6 +291,9 @@ private:
 
     // The visited set: open addressing over local ids, by the hash's low bits.
     static constexpr std::uint32_t kEmpty = ~std::uint32_t{0};
+    // A rank's local ids are 32-bit; past this many states the run stops (id_limited). A round
+    // adds at most kRoundParents x 256 states to a rank, far below the gap to kEmpty.
+    static constexpr std::uint64_t kMaxRankStates = std::uint64_t{1} << 31;
     std::size_t slot_of(const std::uint64_t* w, std::uint64_t h) const {
         const std::size_t mask = slots_.size() - 1;
         for (std::size_t i = h & mask;; i = (i + 1) & mask)

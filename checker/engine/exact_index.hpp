@@ -1,5 +1,5 @@
-// The exact-mode index of the visited set: kShards open-addressing tables of 4-byte slots,
-// picked by the top bits of a state's hash, so that each thread inserts into shards of its own
+// The exact-mode index of the visited set: kShards open-addressing tables of 4-byte slots (8-byte
+// once ids pass 2^28, SlotLayout), picked by the top bits of a state's hash, so that each thread inserts into shards of its own
 // without locks. A slot holds a stored state's id and a tag of its hash (SlotLayout), or, while
 // a block's new states are being inserted, SlotLayout::kPending and the number of a pending
 // record (the explorer's).
@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "checker/engine/pool.hpp"
@@ -19,19 +20,77 @@
 
 namespace cowpin::engine {
 
+// One open-addressing table of the index, of 4-byte or 8-byte slots (the layout's width, the
+// same for every table); a slot reads as a 64-bit value either way. Empty slots hold all ones.
+// Each table is on its own cache line: neighbouring shards belong to different threads, and
+// `used_` is written on every insert.
+class alignas(64) IndexTable {
+public:
+    IndexTable() : IndexTable(64, false) {}
+    IndexTable(std::size_t capacity, bool wide) : wide_(wide) {
+        capacity = std::max<std::size_t>(64, capacity);
+        if (wide) narrow_.reset(), wide_slots_ = Buffer<std::uint64_t>(capacity);
+        else narrow_ = Buffer<std::uint32_t>(capacity);
+        std::memset(raw(), 0xFF, capacity * width());
+        capacity_ = capacity;
+    }
+    std::size_t capacity() const { return capacity_; }
+    std::size_t used() const { return used_; }
+    std::size_t width() const { return wide_ ? 8 : 4; }
+    std::size_t bytes() const { return capacity_ * width(); }
+    std::size_t home(std::uint64_t hash) const {
+        return static_cast<std::size_t>(((hash & 0xFFFFFFFFull) * capacity_) >> 32);
+    }
+    std::size_t next(std::size_t i) const { return i + 1 == capacity_ ? 0 : i + 1; }
+    const void* address(std::size_t i) const {
+        return static_cast<const char*>(static_cast<const void*>(raw())) + i * width();
+    }
+    std::uint64_t operator[](std::size_t i) const { return wide_ ? wide_slots_[i] : narrow_[i]; }
+    void set(std::size_t i, std::uint64_t v) {
+        if (wide_) wide_slots_[i] = v;
+        else narrow_[i] = static_cast<std::uint32_t>(v);
+    }
+    void fill(std::size_t i, std::uint64_t v) {
+        set(i, v);
+        ++used_;
+    }
+    // Puts a slot known not to be in the table yet at the first free place from its home.
+    void place(std::uint64_t hash, std::uint64_t v) {
+        const std::uint64_t empty = wide_ ? ~std::uint64_t{0} : 0xFFFFFFFFull;
+        std::size_t j = home(hash);
+        while ((*this)[j] != empty) j = next(j);
+        fill(j, v);
+    }
+
+private:
+    void* raw() { return wide_ ? static_cast<void*>(wide_slots_.data()) : narrow_.data(); }
+    const void* raw() const {
+        return wide_ ? static_cast<const void*>(wide_slots_.data()) : narrow_.data();
+    }
+    bool wide_ = false;
+    Buffer<std::uint32_t> narrow_;
+    Buffer<std::uint64_t> wide_slots_;
+    std::size_t capacity_ = 0;
+    std::size_t used_ = 0;
+};
+
 class ExactIndex {
   public:
     static constexpr std::size_t kShards = 64;
-    using Shard = Table<std::uint32_t, SlotLayout::kEmpty>;
+    using Shard = IndexTable;
     static std::size_t shard_of(std::uint64_t h) { return h >> 58; }
 
-    // kShards empty shards, with the slot layout of their capacity.
-    void reset() {
+    // kShards empty shards, with the slot layout of their capacity. Ids of more than
+    // `narrow_max` bits (at most 28) take 8-byte slots; tests lower it to see the switch.
+    void reset(unsigned narrow_max = SlotLayout::kNarrowIdBits) {
+        narrow_max_ = std::min(narrow_max, SlotLayout::kNarrowIdBits);
         shards_.clear();
         shards_.resize(kShards);
         std::size_t capacity = 0;
         for (const Shard& t : shards_) capacity += t.capacity();
-        layout_ = SlotLayout::for_capacity(capacity);
+        layout_ = SlotLayout::for_capacity(capacity, narrow_max_);
+        if (layout_.wide)
+            for (Shard& t : shards_) t = Shard(t.capacity(), true);
     }
 
     Shard& operator[](std::size_t sh) { return shards_[sh]; }
@@ -52,8 +111,8 @@ class ExactIndex {
     StateId find(std::uint64_t h, IsState&& is_state) const {
         const Shard& t = shards_[shard_of(h)];
         for (std::size_t i = t.home(h);; i = t.next(i)) {
-            const std::uint32_t slot = t[i];
-            if (slot == SlotLayout::kEmpty) return kNoParent;
+            const std::uint64_t slot = t[i];
+            if (slot == layout_.empty) return kNoParent;
             if (layout_.matches(slot, h) && is_state(layout_.id_of(slot)))
                 return layout_.id_of(slot);
         }
@@ -66,9 +125,9 @@ class ExactIndex {
     // (tests/check_prefetch.sh).
     [[gnu::always_inline]] void prefetch_home(std::uint64_t h) const {
         const Shard& t = shards_[shard_of(h)];
-        const std::uint32_t* home = t.address(t.home(h));
+        const char* home = static_cast<const char*>(t.address(t.home(h)));
         __builtin_prefetch(home);
-        __builtin_prefetch(home + 8);
+        __builtin_prefetch(home + 32);
     }
 
     // Before a block's inserts: if the shards with `incoming[sh]` more states each could fill
@@ -98,7 +157,7 @@ class ExactIndex {
         std::size_t capacity = 0;
         for (std::size_t sh = 0; sh < kShards; ++sh)
             capacity += cap[sh] ? cap[sh] : shards_[sh].capacity();
-        if (const SlotLayout wider = SlotLayout::for_capacity(capacity);
+        if (const SlotLayout wider = SlotLayout::for_capacity(capacity, narrow_max_);
             wider.id_bits > layout_.id_bits) {
             layout_ = wider;
             for (std::size_t sh = 0; sh < kShards; ++sh)
@@ -107,7 +166,7 @@ class ExactIndex {
         std::vector<Shard> fresh(kShards);
         pool.run([&](unsigned t) {
             for (std::size_t sh = t; sh < kShards; sh += T)
-                if (cap[sh]) fresh[sh] = Shard(cap[sh]);
+                if (cap[sh]) fresh[sh] = Shard(cap[sh], layout_.wide);
         });
         // Blocks of ids: every thread hashes its share of a block and sorts each state that
         // falls in a growing shard into the list of the thread that owns the shard; then every
@@ -145,8 +204,7 @@ class ExactIndex {
                             __builtin_prefetch(f.address(f.home(in[i + kAhead].hash)));
                         }
                         const std::uint64_t h = in[i].hash;
-                        fresh[shard_of(h)].place(h,
-                                                 layout_.slot(h, static_cast<StateId>(in[i].id)));
+                        fresh[shard_of(h)].place(h, layout_.slot(h, in[i].id));
                     }
                 }
             });
@@ -157,6 +215,7 @@ class ExactIndex {
 
   private:
     SlotLayout layout_;  // how slots hold tag and id
+    unsigned narrow_max_ = SlotLayout::kNarrowIdBits;
     std::vector<Shard> shards_;
 };
 

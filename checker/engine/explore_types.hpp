@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "checker/engine/state_store.hpp"
@@ -28,8 +29,15 @@ struct Limits {
 
 struct Options {
     unsigned threads = 1;
-    // 64-bit fingerprints instead of states; traces are rebuilt by an exact re-run.
+    // 100-bit fingerprints instead of states (checker/engine/fingerprint_table.hpp); traces are
+    // rebuilt by an exact re-run.
     bool compact = false;
+    // Exact mode: index slots are 4 bytes while ids need at most this many bits (at most 28),
+    // 8 bytes past that. Tests lower it to take the 8-byte path on small runs.
+    unsigned narrow_id_bits = 28;
+    // --disk: a directory for the BFS queue and the trace links (checker/engine/disk_store.hpp);
+    // implies compact mode. Empty: everything in memory.
+    std::string disk_dir;
 };
 
 struct Progress {
@@ -50,6 +58,7 @@ struct Result {
     bool time_limited = false;      // it was max_seconds
     std::uint64_t bytes = 0;        // memory at the end: visited set (+ queues, compact)
     std::uint64_t store_bytes = 0;  // the visited set alone
+    std::uint64_t peak_bytes = 0;   // the most `bytes` after any block
     std::size_t packed_bytes = 0;   // one packed state
     bool depth_limited = false;     // true if max_depth left states unexpanded
     double seconds = 0;
@@ -59,8 +68,14 @@ struct Result {
     // (payload bytes and non-empty messages to other ranks, and collective calls per rank).
     unsigned ranks = 1;
     std::uint64_t bytes_sent = 0, messages = 0, collectives = 0;
-    // Compact mode: the chance that a state was never explored because its fingerprint equalled
-    // another's — TLC's optimistic estimate, states × (transitions − states) / 2^64.
+    // Compact mode: the fingerprints' width, and the chance that a state was never explored
+    // because its fingerprint equalled another's — TLC's optimistic estimate,
+    // states × (transitions − states) / 2^fingerprint_bits.
+    unsigned fingerprint_bits = 0;
+    // --disk: bytes written to the disk directory (queue chunks and links; the first are read
+    // back and removed as the search reaches them).
+    bool disk = false;
+    std::uint64_t disk_bytes = 0;
     double omission_probability = 0;
     std::optional<double> mark_seconds;  // when the run first held Limits::mark_states states
     // Wall time in the phases of a block (expand, grow the index, insert, number, store): how

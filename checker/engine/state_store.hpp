@@ -1,25 +1,28 @@
-// Storage for the explorer: flat chunked arrays and the sharded visited set.
+// Storage for the explorer: flat chunked arrays, the exact index's slot layout and the hash.
 //
 // Exact mode keeps every state, packed (model/packing.hpp), in discovery order: a state's id is
-// its index, so the BFS queue is an id range (cf. Storm's getOrAddStateIndex). Per state that is
-// the packed words and a 1-byte action index, plus one 4-byte slot of the index, which holds the
-// id and as many bits of the hash as the ids leave (SlotLayout: 8 at 4 M states) so that
-// probes nearly never touch a state that is not the one looked for. Parent ids are not
-// stored: the explorer keeps where each level begins, and finds a parent again by trying the
-// stored action on the level before (StoredStates::link in checker/engine/stored_states.hpp), which
-// costs one level scan per trace step and saves 4 bytes per state.
+// its index, so the BFS queue is an id range (cf. Storm's getOrAddStateIndex). Ids are 64-bit.
+// Per state that is the packed words and a 1-byte action index, plus one slot of the index
+// (checker/engine/exact_index.hpp), which holds the id and as many bits of the hash as the ids
+// leave (SlotLayout: 8 at 4 M states) so that probes nearly never touch a state that is not the
+// one looked for. Slots are 4 bytes while ids fit 28 bits (268 M states) and 8 bytes past that,
+// so the common case costs what it did with 32-bit ids. Parent ids are not stored: the
+// explorer keeps where each level begins, and finds a parent again by trying the stored action
+// on the level before (StoredStates::link in checker/engine/stored_states.hpp), which costs one
+// level scan per trace step and saves 8 bytes per state.
 //
-// Compact mode (`--compact`, TLC's fingerprint set) keeps only a 64-bit fingerprint per state
-// in the index and the states of the two levels being worked on; two states with the same
-// fingerprint are taken for one, with the probability the run prints.
+// Compact mode (`--compact`, TLC's fingerprint set) keeps only a 100-bit fingerprint per state
+// in a compact table (checker/engine/fingerprint_table.hpp) and the states of the two levels
+// being worked on; two states with the same fingerprint are taken for one, with the
+// probability the run prints.
 //
 // The index is split into kShards open-addressing tables by the top bits of the hash, so that
-// threads can insert into disjoint tables without locks. Tables are sized to any capacity
-// (fast range reduction, not a power of two). Exact tables grow before a block's inserts when
+// threads can insert into disjoint tables without locks. Exact tables are sized to any capacity
+// (fast range reduction, not a power of two). They grow before a block's inserts when
 // the block could fill them past 80%, to 70% of what they would then hold (ExactIndex::make_room);
 // candidates that turn out to be duplicates leave them a little emptier, so they stay at most
-// 80% full (5.1–5.7 bytes of index per state on the benchmark specs). Fingerprint tables grow by
-// half when 90% full (60–90%, at most 13.3 bytes).
+// 80% full (5.1–5.7 bytes of index per state on the benchmark specs). Fingerprint tables double
+// when 90% full (45–90%, 13.3 to 26.7 bytes).
 #pragma once
 
 #include <sys/mman.h>
@@ -36,36 +39,47 @@
 
 namespace cowpin::engine {
 
-using StateId = std::uint32_t;
+using StateId = std::uint64_t;
 inline constexpr StateId kNoParent = ~StateId{0};
-// Exact-mode index slots hold an id of at most 28 bits and a tag of at least 3; bit 31 marks a
-// state inserted in the current block whose id is not yet known.
-inline constexpr StateId kMaxStates = (StateId{1} << 28) - 1;
+// The most states one exploration numbers: a candidate record keys its parent's id in 56 bits
+// and the action index in the top 8 (checker/engine/bfs.hpp).
+inline constexpr StateId kMaxStates = (StateId{1} << 56) - 1;
 
-// How an exact-mode index slot holds a state: a pending flag (bit 31), then the hash's tag, then
-// the id in the low `id_bits` bits. The explorer keeps id_bits as narrow as the ids its tables
-// can hold (fewer than their total capacity) and widens it when they grow (rebuilding every
-// slot), so the tag is as wide as it can be: 18 bits at first, 8 at 4 M states, 3 at the most.
-// A probe whose tag matches reads the stored state, a random DRAM read, so every tag bit halves
-// the false ones.
+// How an exact-mode index slot holds a state: a pending flag (the top bit), then the hash's tag,
+// then the id in the low `id_bits` bits. Slots are 4 bytes while ids need at most
+// `narrow_max` bits (28: 268 M states) and 8 bytes past that (every slot is rebuilt when the
+// tables grow past it). The explorer keeps id_bits as narrow as the ids its tables can hold
+// (fewer than their total capacity) and widens it when they grow (rebuilding every slot), so
+// the tag is as wide as it can be: 18 bits at first, 8 at 4 M states, 3 at 268 M states in
+// 4-byte slots, then 26 again in 8-byte slots. A probe whose tag matches reads the stored
+// state, a random DRAM read, so every tag bit halves the false ones.
 struct SlotLayout {
-    static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-    static constexpr std::uint32_t kPending = 0x80000000u;
-    unsigned id_bits = 28;
+    static constexpr unsigned kNarrowIdBits = 28;
+    unsigned id_bits = 5;
+    bool wide = false;                    // 8-byte slots
+    std::uint64_t empty = 0xFFFFFFFFull;  // all ones: a pending slot with a tag of all ones
+    std::uint64_t pending = 0x80000000ull;
+    std::uint64_t tag_mask = 0;
+    std::uint64_t id_mask = 0;
 
-    // Tables of `capacity` slots in all: at least 5 id bits (so at most 26 tag bits, taken from
-    // hash bits 32-57: the low 32 place a state in its shard, the top 6 pick the shard), at
-    // most 28 (kMaxStates).
-    static SlotLayout for_capacity(std::size_t capacity) {
-        return {std::clamp<unsigned>(static_cast<unsigned>(std::bit_width(capacity)), 5, 28)};
+    // Tables of `capacity` slots in all: at least 5 id bits, so at most 26 tag bits, taken
+    // from hash bits 32-57 (the low 32 place a state in its shard, the top 6 pick the shard).
+    static SlotLayout for_capacity(std::size_t capacity, unsigned narrow_max = kNarrowIdBits) {
+        SlotLayout l;
+        l.id_bits = std::max<unsigned>(static_cast<unsigned>(std::bit_width(capacity)), 5);
+        l.wide = l.id_bits > narrow_max;
+        const unsigned bits = l.wide ? 64 : 32;
+        l.empty = l.wide ? ~std::uint64_t{0} : 0xFFFFFFFFull;
+        l.pending = std::uint64_t{1} << (bits - 1);
+        l.tag_mask = (std::uint64_t{1} << std::min(bits - 1 - l.id_bits, 26u)) - 1;
+        l.id_mask = (std::uint64_t{1} << l.id_bits) - 1;
+        return l;
     }
-    std::uint32_t tag(std::uint64_t h) const {
-        return static_cast<std::uint32_t>(h >> 32) & ((1u << (31 - id_bits)) - 1);
-    }
-    std::uint32_t slot(std::uint64_t h, std::uint32_t id) const { return tag(h) << id_bits | id; }
+    std::uint64_t tag(std::uint64_t h) const { return (h >> 32) & tag_mask; }
+    std::uint64_t slot(std::uint64_t h, StateId id) const { return tag(h) << id_bits | id; }
     // Whether a filled slot has the tag of `h`: a pending or empty slot never matches.
-    bool matches(std::uint32_t slot, std::uint64_t h) const { return slot >> id_bits == tag(h); }
-    std::uint32_t id_of(std::uint32_t slot) const { return slot & ((1u << id_bits) - 1); }
+    bool matches(std::uint64_t slot, std::uint64_t h) const { return slot >> id_bits == tag(h); }
+    StateId id_of(std::uint64_t slot) const { return slot & id_mask; }
 };
 
 // Fixed-seed hash of packed words (multiply-xorshift, wyhash-style constants).
@@ -155,19 +169,38 @@ public:
     T* at(std::size_t i) { return chunks_[i / kChunk].data() + (i % kChunk) * stride_; }
     const T* at(std::size_t i) const { return chunks_[i / kChunk].data() + (i % kChunk) * stride_; }
     // Frees the chunks that hold only records below `i`.
+    // (Called with i that only grows: the chunks below released_ are gone already, so a
+    // --disk run, which releases after every block, does not walk them again.)
     void release_below(std::size_t i) {
-        for (std::size_t c = 0; (c + 1) * kChunk <= i && c < chunks_.size(); ++c)
-            if (chunks_[c]) {
-                chunks_[c].reset();
+        for (; released_ < chunks_.size() && (released_ + 1) * kChunk <= i; ++released_)
+            if (chunks_[released_]) {
+                chunks_[released_].reset();
                 --live_;
             }
+    }
+    std::size_t chunks() const { return chunks_.size(); }
+    bool live(std::size_t c) const { return c < chunks_.size() && chunks_[c]; }
+    std::size_t chunk_bytes() const { return kChunk * stride_ * sizeof(T); }
+    // Hands chunk c to `write(data, bytes)` and frees it (--disk: checker/engine/disk_store.hpp).
+    template <class Write>
+    void spill(std::size_t c, Write&& write) {
+        write(static_cast<const void*>(chunks_[c].data()), chunk_bytes());
+        chunks_[c].reset();
+        --live_;
+    }
+    // Gives a spilled chunk c its memory back and `read(data, bytes)` its records.
+    template <class Read>
+    void load(std::size_t c, Read&& read) {
+        chunks_[c] = Buffer<T>(kChunk * stride_, false);
+        ++live_;
+        read(static_cast<void*>(chunks_[c].data()), chunk_bytes());
     }
     std::size_t bytes() const { return live_ * kChunk * stride_ * sizeof(T); }
     // The memory the first `records` records occupy: chunks are allocated untouched, so the
     // pages of a chunk's unused tail are never backed (the chunk being filled has 4 KiB pages).
     std::size_t bytes_used(std::size_t records) const {
         std::size_t n = 0;
-        for (std::size_t c = 0; c < chunks_.size(); ++c) {
+        for (std::size_t c = released_; c < chunks_.size(); ++c) {
             if (!chunks_[c] || c * kChunk >= records) continue;
             const std::size_t in = std::min(kChunk, records - c * kChunk);
             n += (in * stride_ * sizeof(T) + 4095) / 4096 * 4096;
@@ -180,62 +213,7 @@ private:
     std::size_t stride_;
     std::vector<Buffer<T>> chunks_;
     std::size_t live_ = 0;
-};
-
-// One open-addressing table of the index; Slot is std::uint32_t (exact) or std::uint64_t
-// (compact fingerprints). Empty slots hold kEmpty. Each table is on its own cache line:
-// neighbouring shards belong to different threads, and `used_` is written on every insert.
-template <class Slot, Slot kEmpty>
-class alignas(64) Table {
-public:
-    Table() : slots_(filled(64)) {}
-    explicit Table(std::size_t capacity) : slots_(filled(std::max<std::size_t>(64, capacity))) {}
-    std::size_t capacity() const { return slots_.size(); }
-    std::size_t used() const { return used_; }
-    std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
-    std::size_t home(std::uint64_t hash) const {
-        return static_cast<std::size_t>(((hash & 0xFFFFFFFFull) * slots_.size()) >> 32);
-    }
-    std::size_t next(std::size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
-    const Slot* address(std::size_t i) const { return slots_.data() + i; }
-    Slot& operator[](std::size_t i) { return slots_[i]; }
-    Slot operator[](std::size_t i) const { return slots_[i]; }
-    void fill(std::size_t i, Slot v) {
-        slots_[i] = v;
-        ++used_;
-    }
-    // Puts a slot known not to be in the table yet at the first free place from its home.
-    void place(std::uint64_t hash, Slot v) {
-        std::size_t j = home(hash);
-        while (slots_[j] != kEmpty) j = next(j);
-        fill(j, v);
-    }
-    bool full(unsigned max_load_percent) const {
-        return (used_ + 1) * 100 > slots_.size() * max_load_percent;
-    }
-    // Rebuilds at `num / den` times the size; `hash_of(slot)` gives each slot's hash back.
-    // `moved(old, new)` is told where every slot went.
-    template <class HashOf, class Moved>
-    void grow(std::size_t num, std::size_t den, HashOf hash_of, Moved moved) {
-        Buffer<Slot> old = filled(slots_.size() * num / den);
-        std::swap(old, slots_);
-        for (std::size_t i = 0; i < old.size(); ++i) {
-            if (old[i] == kEmpty) continue;
-            std::size_t j = home(hash_of(old[i]));
-            while (slots_[j] != kEmpty) j = next(j);
-            slots_[j] = old[i];
-            moved(i, j);
-        }
-    }
-
-private:
-    static Buffer<Slot> filled(std::size_t n) {
-        Buffer<Slot> b(n);
-        std::fill(b.data(), b.data() + n, kEmpty);
-        return b;
-    }
-    Buffer<Slot> slots_;
-    std::size_t used_ = 0;
+    std::size_t released_ = 0;  // chunks below this one are released
 };
 
 }  // namespace cowpin::engine

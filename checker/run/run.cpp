@@ -212,8 +212,11 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
     }
     // Fingerprints keep no states to walk back through: scenarios (small, and scanned after the
     // search for complete and stuck executions) and callers that scan the store run exact.
-    const bool compact = options.compact && !config.scenario && !after && !options.coverage;
-    engine::Explorer<CowModel> explorer(model, engine::Options{options.threads, compact});
+    const bool compact = (options.compact || !options.disk.empty()) && !config.scenario && !after &&
+                         !options.coverage;
+    engine::Options engine_options{options.threads, compact};
+    if (compact) engine_options.disk_dir = options.disk;
+    engine::Explorer<CowModel> explorer(model, engine_options);
     engine::Limits limits = options.limits;
     limits.max_depth = static_cast<std::uint32_t>(config.bounds.depth);
     r.stats = explorer.run(limits, options.progress);
@@ -228,8 +231,9 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
     // Fingerprints keep no states: rebuild the traces from an exact search as deep as
     // the deepest first violation. Ids are the same in both modes, so it finds the same first
     // violations.
+    // With --disk the links on disk lead back from each violating state: no re-run.
     std::optional<engine::Explorer<CowModel>> exact;
-    if (compact && r.violated) {
+    if (compact && r.violated && !explorer.disk()) {
         std::uint32_t deepest = 0;
         for (const auto& d : r.stats.violation_depth)
             if (d) deepest = std::max(deepest, *d);
@@ -244,10 +248,24 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
                     "(model bug or fingerprint collision)", invariant_table()[i].name));
     }
     const engine::Explorer<CowModel>& searched = exact ? *exact : explorer;
-    for (int i = 0; i < kInvariants; ++i)
-        if (r.stats.first_violation[i])
+    for (int i = 0; i < kInvariants; ++i) {
+        if (!r.stats.first_violation[i]) continue;
+        if (!explorer.disk()) {
             r.counterexamples.push_back(
                 rebuild(model, searched, *r.stats.first_violation[i], static_cast<Inv>(i)));
+            continue;
+        }
+        std::vector<State> canonical;
+        std::vector<Action> actions;
+        explorer.replay_path(*r.stats.first_violation[i], canonical, actions);
+        if (canonical.size() != std::size_t{*r.stats.violation_depth[i]} + 1 ||
+            model.invariant_holds(canonical.back(), i))
+            throw std::logic_error(fmt::format(
+                "the --disk links do not lead to a violation of {} at depth {} (engine bug)",
+                invariant_table()[i].name, *r.stats.violation_depth[i]));
+        r.counterexamples.push_back(
+            finish(model, raw_path(model, canonical, actions), static_cast<Inv>(i)));
+    }
     if (config.scenario && (r.stats.complete || r.stats.depth_limited)) {
         const std::size_t expanded_below =
             r.stats.depth_limited ? explorer.level_start(r.stats.depth) : explorer.size();

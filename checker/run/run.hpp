@@ -47,6 +47,9 @@ struct RunOptions {
     std::function<void(const engine::Progress&)> progress;
     unsigned threads = 1;
     bool compact = false;          // fingerprints (traces are rebuilt by an exact re-run)
+    // --disk: fingerprints, with the BFS queue and the trace links in files under this
+    // directory (traces are replayed from the links, no re-run). Empty: in memory.
+    std::string disk;
     // Process symmetry; default: on where sound (exhaustive specs), off for scenarios.
     std::optional<bool> symmetry;
     // Measure coverage (checker/run/coverage.hpp); scenarios always do, they are small.

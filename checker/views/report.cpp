@@ -43,6 +43,9 @@ std::string verdict_line(const RunResult& r) {
     if (r.spec->scenario)
         stats += fmt::format(" complete={} stuck={}", r.complete_states, r.stuck_states);
     stats += fmt::format(" {:.3f}s", r.stats.seconds);
+    if (r.stats.compact)
+        stats += fmt::format(" omission={:.2g} ({}-bit fingerprints)", r.stats.omission_probability,
+                             r.stats.fingerprint_bits);
     std::string status = "ok";
     if (!r.verdict_matches())
         status = fmt::format("MISMATCH: expected {}{}", verdict_string(*r.expected),

@@ -36,7 +36,7 @@ struct CheckArgs {
     std::uint64_t max_states = 0;
     std::uint64_t memory_mib = 0;  // 0 = the default share of physical memory
     unsigned threads = 0;          // 0 = every core
-    std::string symmetry = "auto"; // auto (on where sound), on, off
+    std::string symmetry = "auto"; // auto (all that is sound), all, off, procs,pages,handles
     bool compact = false;
     bool stats = false;
     bool coverage = false;
@@ -53,7 +53,7 @@ std::string stats_line(const RunResult& r) {
         r.spec->name, r.policy->name, st.states, st.transitions, st.depth, st.seconds,
         st.states / std::max(st.seconds, 1e-9), st.transitions / std::max(st.seconds, 1e-9),
         double(st.store_bytes) / std::max<double>(st.states, 1), st.packed_bytes, st.threads,
-        st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
+        st.threads == 1 ? "" : "s", symmetry_name(r.reduced));
     if (st.compact)
         line += fmt::format(", compact: omission probability {:.2g}", st.omission_probability);
     if (!st.collectives)  // the threaded engine's phases (a run over ranks has none)
@@ -240,9 +240,7 @@ Command add_check(CLI::App& app) {
         ->transform(whole_number(0, kMaxMemoryMiB, "0: half of RAM"));
     c->add_option("--threads", a.threads, "worker threads, at most 1024 (default: every core)")
         ->transform(whole_number(0, kMaxThreads, "0: every core"));
-    c->add_option("--symmetry", a.symmetry,
-                  "process symmetry: auto (on for exhaustive specs, where it is sound), on, off")
-        ->check(CLI::IsMember({"auto", "on", "off"}));
+    c->add_option("--symmetry", a.symmetry, kSymmetryHelp)->check(symmetry_error);
     c->add_flag("--compact", a.compact,
                 "store 64-bit fingerprints, not states (prints the chance a state was missed)");
     c->add_flag("--stats", a.stats, "print states, speed and memory of each run on stderr");

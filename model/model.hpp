@@ -98,6 +98,10 @@ public:
     // canonical form (frame actions are renumbered; others are unchanged).
     Action raw_action(const State& raw, const Action& canonical_action) const;
 
+    // The action's family, for counting which family discovers which states (engine Labels).
+    static constexpr unsigned kLabels = kOps;
+    unsigned label(const Action& a) const { return static_cast<unsigned>(a.op); }
+
     int invariant_count() const { return kInvariants; }
     bool checks(int inv) const { return config_.invariants & (1u << inv); }
     bool invariant_holds(const State& s, int inv) const;

@@ -66,6 +66,20 @@ std::string stats_line(const RunResult& r) {
                             "bytes/state, {} collectives per rank",
                             st.ranks, st.ranks == 1 ? "" : "s", st.bytes_sent, st.messages,
                             double(st.bytes_sent) / std::max<double>(st.states, 1), st.collectives);
+    // Which action family first discovered each state (the initial state is no one's): where
+    // the states come from, most first.
+    std::vector<std::pair<std::uint64_t, std::size_t>> by;
+    for (std::size_t op = 0; op < st.discovered_by.size(); ++op)
+        if (st.discovered_by[op]) by.emplace_back(st.discovered_by[op], op);
+    std::sort(by.begin(), by.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    if (!by.empty()) {
+        line += "\n  states first reached by:";
+        for (std::size_t i = 0; i < by.size(); ++i)
+            line += fmt::format("{} {} {:.1f}%", i ? "," : "", op_name(static_cast<Op>(by[i].second)),
+                                100.0 * by[i].first / std::max<double>(st.states - 1, 1));
+    }
     return line;
 }
 

@@ -166,6 +166,13 @@ public:
 private:
     static constexpr std::size_t kShards = ExactIndex::kShards;
     static constexpr std::size_t kMaxActions = 256;  // action indices are one byte
+    static constexpr unsigned kLabelsMax = 64;       // action labels counted (Labels<M>)
+    unsigned label_of(const Action& a) const {
+        if constexpr (Labels<M>)
+            return std::min<unsigned>(model_.label(a), kLabelsMax - 1);
+        else
+            return 0;
+    }
     static constexpr std::size_t kBlock = 8192;   // parents per block
     static constexpr std::size_t kSub = 128;      // parents per phase-A work item
     // Phase A's pipeline, in parents: home slots prefetched, then kSlotLead parents later the
@@ -257,7 +264,8 @@ private:
         return index_.find(h, [&](StateId id) { return equal(arena_.at(id), w); }) != kNoParent;
     }
 
-    // Candidate records: packed words, hash, key (parent id | action index << 32); pending
+    // Candidate records: packed words, hash, key (parent id | action index << 32 | action label
+    // << 40); pending
     // records add the table slot they occupy.
     std::size_t cand_stride() const { return words_ + 2; }
     std::size_t pend_stride() const { return words_ + 3; }
@@ -297,7 +305,7 @@ private:
         if (options_.compact) pend.insert(pend.end(), rec, rec + words_ + 2), pend.push_back(0);
         const std::uint64_t key = rec[words_ + 1];
         const std::size_t p = static_cast<std::uint32_t>(key) - block_begin;
-        const unsigned a = static_cast<unsigned>(key >> 32);
+        const unsigned a = static_cast<unsigned>(key >> 32) & 0xFF;
         masks[p * 4 + a / 64] |= std::uint64_t{1} << (a % 64);
     }
 
@@ -366,7 +374,8 @@ private:
                             if (!codec_.pack(next, w)) throw misfit();
                             const std::uint64_t h = hash_of(w);
                             w[words_] = h;
-                            w[words_ + 1] = id | (std::uint64_t{ai} << 32);
+                            w[words_ + 1] = id | (std::uint64_t{ai} << 32) |
+                                            (std::uint64_t{label_of(acts[ai])} << 40);
                             prefetch_slot(h);
                             ++cur.n;
                         }
@@ -443,6 +452,7 @@ private:
             split[t] = static_cast<std::size_t>(
                 std::lower_bound(first_child_.begin(), first_child_.end(), added * t / T) -
                 first_child_.begin());
+        std::vector<std::array<std::uint64_t, kLabelsMax>> discovered(T);
         pool.run([&](unsigned t) {
             std::vector<std::optional<StateId>>& first = found[t];
             first.assign(model_.invariant_count(), std::nullopt);
@@ -464,7 +474,8 @@ private:
                     const std::uint64_t* rec = &pend[i];
                     const std::uint64_t key = rec[words_ + 1];
                     const std::size_t p = static_cast<std::uint32_t>(key) - b;
-                    const unsigned a = static_cast<unsigned>(key >> 32);
+                    const unsigned a = static_cast<unsigned>(key >> 32) & 0xFF;
+                    ++discovered[t][std::min<unsigned>(static_cast<unsigned>(key >> 40), kLabelsMax - 1)];
                     unsigned rank = 0;
                     for (unsigned q = 0; q < a / 64; ++q) rank += std::popcount(masks_[p * 4 + q]);
                     rank += std::popcount(masks_[p * 4 + a / 64] & ((std::uint64_t{1} << (a % 64)) - 1));
@@ -484,6 +495,12 @@ private:
             }
         });
         for (auto& pend : pending_) pend.clear();
+        if constexpr (Labels<M>) {
+            r.discovered_by.resize(M::kLabels);
+            for (unsigned t = 0; t < T; ++t)
+                for (unsigned l = 0; l < M::kLabels && l < kLabelsMax; ++l)
+                    r.discovered_by[l] += discovered[t][l];
+        }
         size_ = base + added;
         const auto t4 = std::chrono::steady_clock::now();
         r.phase_seconds[0] += std::chrono::duration<double>(t1 - t0).count();

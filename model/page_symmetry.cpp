@@ -220,8 +220,23 @@ void canonicalize_reduced(State& s, const Shape& shape, const Symmetry& symmetry
     }
     sort_by(pages, page_sig, 0, npages);
     sort_by(slots, slot_sig, 0, nslots);
+    // Ties among handles are runs of equal signatures (run[h]: the sorted position where h's run
+    // starts). A run of handles equal byte for byte (two pins of one page by one process,
+    // alike) gives the same state in every order: its members count as untied, so one order is
+    // tried. Every renaming keeps such handles equal, so this is still a function of the orbit.
+    std::uint64_t run[kMaxHandles] = {};
+    for (int k = 0; k < used; ++k)
+        run[slots[k]] = k > 0 && slot_sig[slots[k]] == slot_sig[slots[k - 1]] ? run[slots[k - 1]]
+                                                                           : std::uint64_t(k);
+    for (int b = 0, e; b < used; b = e) {
+        bool alike = true;
+        for (e = b + 1; e < used && run[slots[e]] == run[slots[b]]; ++e)
+            alike &= std::memcmp(&s.handles[slots[e]], &s.handles[slots[b]], sizeof(Handle)) == 0;
+        if (alike)
+            for (int k = b; k < e; ++k) run[slots[k]] = static_cast<std::uint64_t>(k);
+    }
 
-    if (!has_ties(pages, page_sig, npages) && !has_ties(slots, slot_sig, used)) {
+    if (!has_ties(pages, page_sig, npages) && !has_ties(slots, run, used)) {
         bool identity = true;
         for (int k = 0; k < npages; ++k) identity &= pages[k] == k;
         for (int k = 0; k < nslots; ++k) identity &= slots[k] == k;
@@ -246,7 +261,7 @@ void canonicalize_reduced(State& s, const Shape& shape, const Symmetry& symmetry
             if (!next_tie_order(pages, page_sig, npages)) break;
         }
         pages = first_pages;
-        if (!next_tie_order(slots, slot_sig, used)) break;
+        if (!next_tie_order(slots, run, used)) break;
     }
     copy_state(s, best);
 }

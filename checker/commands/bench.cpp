@@ -236,7 +236,7 @@ int bench(const BenchOptions& options) {
     const std::uint64_t max_bytes = memory_bytes(options.memory_mib);
     std::cout << fmt::format(
         "cowpin bench: {} specs, {:.0f} s and {} MiB per run, symmetry {}{}\n", specs.size(),
-        options.seconds, max_bytes >> 20, options.symmetry ? symmetry_name(*options.symmetry) : std::string("auto"),
+        options.seconds, max_bytes >> 20, options.symmetry ? symmetry_name(*options.symmetry) : std::string("on"),
         options.compact ? ", compact (fingerprints)" : "");
     std::cout << fmt::format("machine: two busy threads do {:.2f}x the work of one\n\n",
                              machine_parallelism());

@@ -33,6 +33,12 @@ Shape shape_of(const ModelConfig& c) {
 
 }  // namespace
 
+Symmetry effective_symmetry(const ModelConfig& c, const Symmetry& wanted) {
+    if (c.scenario) return Symmetry{};
+    return Symmetry{wanted.procs, wanted.pages && c.memory == Memory::base && c.bounds.pages > 1,
+                    wanted.handles && c.bounds.handles > 1};
+}
+
 int live_process_bound(const std::array<std::vector<Step>, kMaxProcs>& programs, int processes) {
     bool scenario = false;
     for (const std::vector<Step>& prog : programs) scenario |= !prog.empty();
@@ -67,14 +73,11 @@ CowModel::CowModel(ModelConfig config)
       shape_(shape_of(config_)),
       spans_(shape_),
       codec_(shape_, program_lengths(config_)) {
-    if (config_.scenario) config_.symmetry = false;  // programs name process slots
+    config_.symmetry = effective_symmetry(config_, config_.symmetry);
 }
 
 void CowModel::canonicalize_state(State& s) const {
-    if (config_.symmetry)
-        canonicalize_symmetric(s, shape_);
-    else
-        canonicalize(s, shape_);
+    canonicalize_reduced(s, shape_, config_.symmetry);
 }
 
 State CowModel::initial() const {

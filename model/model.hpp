@@ -39,7 +39,9 @@ struct ModelConfig {
     std::array<std::vector<Step>, kMaxProcs> programs;  // scenario form
     std::uint32_t environment = 0;    // scenario form: op_bit() of frame ops that may happen
     std::uint32_t invariants = kAllInvariants;  // bit per Inv
-    bool symmetry = false;            // process symmetry (exhaustive form only)
+    // Renamings the canonical form removes (exhaustive form only; pages on base memory only):
+    // CowModel keeps only the sound ones (effective_symmetry()).
+    Symmetry symmetry;
     Memory memory = Memory::base;     // what the VMA is made of (MODEL.md §9)
 };
 
@@ -47,6 +49,13 @@ struct ModelConfig {
 // keep some apart (a parent that forks Pb after "wait Pa exited" in its own program: Pa is gone
 // before Pb, or any process Pb forks, exists). Frames are bounded by it (Shape::for_bounds()).
 int live_process_bound(const std::array<std::vector<Step>, kMaxProcs>& programs, int processes);
+
+// What of `wanted` is sound for this configuration and reduces anything: nothing for scenario
+// programs (they name process slots, pages and handles); processes; pages on base memory with
+// more than one page (a large folio gives a page's place in it meaning, and split_pmd and
+// collapse act on page 0; a hugetlb page is left alone as well); handles with more than one
+// handle slot.
+Symmetry effective_symmetry(const ModelConfig& config, const Symmetry& wanted);
 
 class CowModel {
 public:
@@ -88,6 +97,10 @@ public:
     // The action that, in the un-canonicalized `raw`, does what `canonical_action` does in
     // canonical form (frame actions are renumbered; others are unchanged).
     Action raw_action(const State& raw, const Action& canonical_action) const;
+
+    // The action's family, for counting which family discovers which states (engine Labels).
+    static constexpr unsigned kLabels = kOps;
+    unsigned label(const Action& a) const { return static_cast<unsigned>(a.op); }
 
     int invariant_count() const { return kInvariants; }
     bool checks(int inv) const { return config_.invariants & (1u << inv); }

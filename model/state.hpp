@@ -255,6 +255,25 @@ void canonicalize(State& s, const Shape& shape,
 // (they only label leak messages, and traces are re-executed without canonicalization).
 void canonicalize_symmetric(State& s, const Shape& shape);
 
+// Which renamings a canonical form removes (`cowpin check --symmetry`): process slots, the
+// pages of the VMA (one permutation for every process), handle slots. Constructed from a bool:
+// all or none. CowModel turns off what is not sound for its spec (model.hpp).
+struct Symmetry {
+    bool procs = false, pages = false, handles = false;
+    constexpr Symmetry() = default;
+    constexpr Symmetry(bool all) : procs(all), pages(all), handles(all) {}  // NOLINT: on/off
+    constexpr Symmetry(bool p, bool v, bool h) : procs(p), pages(v), handles(h) {}
+    constexpr bool any() const { return procs || pages || handles; }
+    friend constexpr bool operator==(const Symmetry&, const Symmetry&) = default;
+};
+
+// canonicalize_symmetric() (or canonicalize() without process symmetry), and pages and handle
+// slots renamed too where `symmetry` says so (model/page_symmetry.cpp): pages and handles
+// ordered by signatures no renaming changes, ties tried in every order, the least state as
+// bytes wins. Every renaming of a state by the selected groups gives the same bytes. Only sound
+// for the exhaustive form, and pages only on base memory (CowModel decides).
+void canonicalize_reduced(State& s, const Shape& shape, const Symmetry& symmetry);
+
 // Fixed-seed hash of the state's bytes: stable across builds and runs.
 std::uint64_t hash_state(const State& s);
 

@@ -41,7 +41,7 @@ struct BenchOptions {
     std::uint64_t memory_mib = 0;        // per run; 0 = half of RAM
     std::vector<unsigned> threads{1, 2}; // a run per thread count
     bool compact = false;                // fingerprint mode
-    std::optional<bool> symmetry;        // default: on (the specs are exhaustive)
+    std::optional<Symmetry> symmetry;    // default: all that is sound (the specs are exhaustive)
     std::vector<std::string> only;       // spec names to run (all if empty)
     unsigned repeat = 5;                 // rounds for rows that finish within kBenchRepeatBelow
     // A run under `mpirun -np N` per count, one rank per core (the MPI rows); empty: none.
@@ -158,7 +158,8 @@ std::optional<MpiNumbers> measure_mpi(const Spec& spec, const std::string& polic
     if (len <= 0) return why = "cannot find its own executable", std::nullopt;
     self[len] = 0;
     const std::string np = std::to_string(ranks), mib = std::to_string(std::max<std::uint64_t>(1, (max_bytes / ranks) >> 20));
-    const std::string symmetry = options.symmetry.value_or(true) ? "on" : "off";
+    const std::string symmetry =
+        options.symmetry ? symmetry_name(*options.symmetry) : std::string("auto");
     std::vector<std::string> argv{"mpirun", "--oversubscribe", "-np", np};
     if (geteuid() == 0) argv.insert(argv.begin() + 1, "--allow-run-as-root");
     for (const std::string& a : {std::string(self), std::string("check"), spec.path,
@@ -235,7 +236,7 @@ int bench(const BenchOptions& options) {
     const std::uint64_t max_bytes = memory_bytes(options.memory_mib);
     std::cout << fmt::format(
         "cowpin bench: {} specs, {:.0f} s and {} MiB per run, symmetry {}{}\n", specs.size(),
-        options.seconds, max_bytes >> 20, options.symmetry.value_or(true) ? "on" : "off",
+        options.seconds, max_bytes >> 20, options.symmetry ? symmetry_name(*options.symmetry) : std::string("on"),
         options.compact ? ", compact (fingerprints)" : "");
     std::cout << fmt::format("machine: two busy threads do {:.2f}x the work of one\n\n",
                              machine_parallelism());
@@ -386,8 +387,7 @@ Command add_bench(CLI::App& app) {
                    "none)")
         ->delimiter(',')
         ->transform(whole_number(1, 64));
-    bn->add_option("--symmetry", *symmetry, "process symmetry: auto (on), on, off")
-        ->check(CLI::IsMember({"auto", "on", "off"}));
+    bn->add_option("--symmetry", *symmetry, kSymmetryHelp)->check(symmetry_error);
     bn->add_option("--spec", o.only, "only this benchmark spec (repeatable)");
     bn->add_option("--repeat", o.repeat,
                    fmt::format("runs of each row that finishes within {:.0f} s, 1 to 100; the "

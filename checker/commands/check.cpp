@@ -36,7 +36,7 @@ struct CheckArgs {
     std::uint64_t max_states = 0;
     std::uint64_t memory_mib = 0;  // 0 = the default share of physical memory
     unsigned threads = 0;          // 0 = every core
-    std::string symmetry = "auto"; // auto (on where sound), on, off
+    std::string symmetry = "auto"; // auto (all that is sound), all, off, procs,pages,handles
     bool compact = false;
     std::string disk;  // --disk DIR: queue and trace links on disk (implies compact)
     bool stats = false;
@@ -54,7 +54,7 @@ std::string stats_line(const RunResult& r) {
         r.spec->name, r.policy->name, st.states, st.transitions, st.depth, st.seconds,
         st.states / std::max(st.seconds, 1e-9), st.transitions / std::max(st.seconds, 1e-9),
         double(st.store_bytes) / std::max<double>(st.states, 1), st.packed_bytes, st.threads,
-        st.threads == 1 ? "" : "s", r.symmetry ? "on" : "off");
+        st.threads == 1 ? "" : "s", symmetry_name(r.reduced));
     if (st.compact)
         line += fmt::format(", compact: {}-bit fingerprints, omission probability d(g-d)/2^{} = {:.2g}",
                             st.fingerprint_bits, st.fingerprint_bits, st.omission_probability);
@@ -72,6 +72,20 @@ std::string stats_line(const RunResult& r) {
                             "bytes/state, {} collectives per rank",
                             st.ranks, st.ranks == 1 ? "" : "s", st.bytes_sent, st.messages,
                             double(st.bytes_sent) / std::max<double>(st.states, 1), st.collectives);
+    // Which action family first discovered each state (the initial state is no one's): where
+    // the states come from, most first.
+    std::vector<std::pair<std::uint64_t, std::size_t>> by;
+    for (std::size_t op = 0; op < st.discovered_by.size(); ++op)
+        if (st.discovered_by[op]) by.emplace_back(st.discovered_by[op], op);
+    std::sort(by.begin(), by.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    if (!by.empty()) {
+        line += "\n  states first reached by:";
+        for (std::size_t i = 0; i < by.size(); ++i)
+            line += fmt::format("{} {} {:.1f}%", i ? "," : "", op_name(static_cast<Op>(by[i].second)),
+                                100.0 * by[i].first / std::max<double>(st.states - 1, 1));
+    }
     return line;
 }
 
@@ -253,9 +267,7 @@ Command add_check(CLI::App& app) {
         ->transform(whole_number(0, kMaxMemoryMiB, "0: half of RAM"));
     c->add_option("--threads", a.threads, "worker threads, at most 1024 (default: every core)")
         ->transform(whole_number(0, kMaxThreads, "0: every core"));
-    c->add_option("--symmetry", a.symmetry,
-                  "process symmetry: auto (on for exhaustive specs, where it is sound), on, off")
-        ->check(CLI::IsMember({"auto", "on", "off"}));
+    c->add_option("--symmetry", a.symmetry, kSymmetryHelp)->check(symmetry_error);
     c->add_flag("--compact", a.compact,
                 "store 100-bit fingerprints, not states (prints the chance a state was missed); "
                 "not under mpirun");

@@ -146,10 +146,57 @@ std::optional<Bounds> bounds_override(const Spec& spec, const std::vector<std::s
 
 unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-std::optional<bool> symmetry_option(const std::string& value) {
-    if (value == "on") return true;
-    if (value == "off") return false;
-    return std::nullopt;
+const char* const kSymmetryHelp =
+    "which renamings the search reduces by, exactly (verdicts and shortest traces unchanged): "
+    "auto (default: every one sound for the spec: processes; pages of the VMA on base memory, "
+    "not in a large folio; handle slots; none for scenario programs), all (= on), off, or a "
+    "comma-separated list of procs, pages, handles";
+
+namespace {
+
+std::optional<Symmetry> parse_symmetry(const std::string& value) {
+    if (value == "all" || value == "on") return Symmetry(true);
+    if (value == "off") return Symmetry(false);
+    Symmetry s;
+    std::size_t begin = 0;
+    for (;;) {
+        const std::size_t end = value.find(',', begin);
+        const std::string word = value.substr(begin, end == std::string::npos ? end : end - begin);
+        if (word == "procs" || word == "processes")
+            s.procs = true;
+        else if (word == "pages")
+            s.pages = true;
+        else if (word == "handles")
+            s.handles = true;
+        else
+            return std::nullopt;
+        if (end == std::string::npos) return s;
+        begin = end + 1;
+    }
+}
+
+}  // namespace
+
+std::string symmetry_error(const std::string& value) {
+    if (value == "auto" || parse_symmetry(value)) return {};
+    return fmt::format("'{}' is not auto, all, on, off or a comma-separated list of procs, "
+                       "pages, handles",
+                       value);
+}
+
+std::optional<Symmetry> symmetry_option(const std::string& value) {
+    if (value == "auto") return std::nullopt;
+    if (const std::optional<Symmetry> s = parse_symmetry(value)) return s;
+    throw SpecError("--symmetry: " + symmetry_error(value));
+}
+
+std::string symmetry_name(const Symmetry& s) {
+    if (!s.any()) return "off";
+    std::string out;
+    for (const auto& [on, name] : {std::pair{s.procs, "procs"}, std::pair{s.pages, "pages"},
+                                   std::pair{s.handles, "handles"}})
+        if (on) out += (out.empty() ? "" : ",") + std::string(name);
+    return out;
 }
 
 std::uint64_t default_memory_bytes() {

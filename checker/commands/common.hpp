@@ -62,8 +62,17 @@ ReplayOutcome replay_for_command(const std::string& trace, const std::string& sp
 
 // Every core.
 unsigned default_threads();
-// "--symmetry on|off|auto" as RunOptions::symmetry (auto: nullopt, on where sound).
-std::optional<bool> symmetry_option(const std::string& value);
+// "--symmetry" as RunOptions::symmetry: auto (nullopt: every renaming that is sound for the
+// spec), all or on, off, or a comma-separated list of procs, pages, handles. Throws SpecError
+// naming the option and what it expects on anything else (symmetry_error() says why first).
+std::optional<Symmetry> symmetry_option(const std::string& value);
+// Why `value` is no --symmetry value, or "" if it is one (for the option's check, which names
+// the option).
+std::string symmetry_error(const std::string& value);
+// The --symmetry help text, shared by check, report and bench.
+extern const char* const kSymmetryHelp;
+// A reduction as --symmetry spells it: "off", or "procs,pages,handles" and the like.
+std::string symmetry_name(const Symmetry& s);
 // The default memory cap: half the machine's memory, so a run stops cleanly (exit 4) long
 // before the OOM killer would end it.
 std::uint64_t default_memory_bytes();

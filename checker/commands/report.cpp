@@ -155,9 +155,7 @@ Command add_report(CLI::App& app) {
         ->transform(whole_number(0, kMaxMemoryMiB, "0: half of RAM"));
     r->add_option("--threads", a.threads, "worker threads, at most 1024 (default: every core)")
         ->transform(whole_number(0, kMaxThreads, "0: every core"));
-    r->add_option("--symmetry", a.symmetry,
-                  "process symmetry: auto (on for exhaustive specs, where it is sound), on, off")
-        ->check(CLI::IsMember({"auto", "on", "off"}));
+    r->add_option("--symmetry", a.symmetry, kSymmetryHelp)->check(symmetry_error);
     return {r, [args] { return report(*args); }};
 }
 

@@ -174,7 +174,7 @@ public:
         std::vector<unsigned> indices;
         for (StateId id = last; id != 0;) {
             const std::uint64_t link = disk_->link(id);
-            indices.push_back(static_cast<unsigned>(link >> kKeyAction));
+            indices.push_back(static_cast<unsigned>(link >> kKeyAction) & 0xFF);
             const StateId parent = link & kKeyId;
             if (parent >= id) throw std::logic_error("a --disk link points forward (engine bug)");
             id = parent;
@@ -206,6 +206,13 @@ public:
 private:
     static constexpr std::size_t kShards = ExactIndex::kShards;
     static constexpr std::size_t kMaxActions = 256;  // action indices are one byte
+    static constexpr unsigned kLabelsMax = 64;       // action labels counted (Labels<M>)
+    unsigned label_of(const Action& a) const {
+        if constexpr (Labels<M>)
+            return std::min<unsigned>(model_.label(a), kLabelsMax - 1);
+        else
+            return 0;
+    }
     static constexpr std::size_t kBlock = 8192;   // parents per block
     static constexpr std::size_t kSub = 128;      // parents per phase-A work item
     // Phase A's pipeline, in parents: home slots prefetched, then kSlotLead parents later the
@@ -213,9 +220,11 @@ private:
     // of these on (2,1,2,1) and on the first 3 M states of (3,2,2,2).)
     static constexpr std::size_t kSlotLead = 1;
     static constexpr std::size_t kStateLead = 1;
-    // Candidate keys: the parent's id in the low 56 bits, the action index in the top 8.
-    static constexpr std::uint64_t kKeyId = (std::uint64_t{1} << 56) - 1;
-    static constexpr unsigned kKeyAction = 56;
+    // Candidate keys: the parent's id in the low 48 bits, the action index in the next 8, and
+    // the action's family (label, for --stats) in the top 8. Disk links use the first two.
+    static constexpr std::uint64_t kKeyId = (std::uint64_t{1} << 48) - 1;
+    static constexpr unsigned kKeyAction = 48;
+    static constexpr unsigned kKeyLabel = 56;
 
     std::uint64_t hash_of(const std::uint64_t* w) const {
         const std::uint64_t h = hash_words(w, words_);
@@ -296,7 +305,8 @@ private:
         return index_.find(h, [&](StateId id) { return equal(arena_.at(id), w); }) != kNoParent;
     }
 
-    // Candidate records: packed words, hash, key (parent id | action index << 56); pending
+    // Candidate records: packed words, hash, key (parent id | action index << 48 | action label
+    // << 56); pending
     // records add the table slot they occupy.
     std::size_t cand_stride() const { return words_ + 2; }
     std::size_t pend_stride() const { return words_ + 3; }
@@ -329,7 +339,7 @@ private:
         if (options_.compact) pend.insert(pend.end(), rec, rec + words_ + 2), pend.push_back(0);
         const std::uint64_t key = rec[words_ + 1];
         const std::size_t p = (key & kKeyId) - block_begin;
-        const unsigned a = static_cast<unsigned>(key >> kKeyAction);
+        const unsigned a = static_cast<unsigned>(key >> kKeyAction) & 0xFF;
         masks[p * 4 + a / 64] |= std::uint64_t{1} << (a % 64);
     }
 
@@ -398,7 +408,8 @@ private:
                             if (!codec_.pack(next, w)) throw misfit();
                             const std::uint64_t h = hash_of(w);
                             w[words_] = h;
-                            w[words_ + 1] = id | (std::uint64_t{ai} << kKeyAction);
+                            w[words_ + 1] = id | (std::uint64_t{ai} << kKeyAction) |
+                                            (std::uint64_t{label_of(acts[ai])} << kKeyLabel);
                             prefetch_slot(h);
                             ++cur.n;
                         }
@@ -476,6 +487,7 @@ private:
             split[t] = static_cast<std::size_t>(
                 std::lower_bound(first_child_.begin(), first_child_.end(), added * t / T) -
                 first_child_.begin());
+        std::vector<std::array<std::uint64_t, kLabelsMax>> discovered(T);
         pool.run([&](unsigned t) {
             std::vector<std::optional<StateId>>& first = found[t];
             first.assign(model_.invariant_count(), std::nullopt);
@@ -497,7 +509,8 @@ private:
                     const std::uint64_t* rec = &pend[i];
                     const std::uint64_t key = rec[words_ + 1];
                     const std::size_t p = (key & kKeyId) - b;
-                    const unsigned a = static_cast<unsigned>(key >> kKeyAction);
+                    const unsigned a = static_cast<unsigned>(key >> kKeyAction) & 0xFF;
+                    ++discovered[t][std::min<unsigned>(static_cast<unsigned>(key >> kKeyLabel), kLabelsMax - 1)];
                     unsigned rank = 0;
                     for (unsigned q = 0; q < a / 64; ++q) rank += std::popcount(masks_[p * 4 + q]);
                     rank += std::popcount(masks_[p * 4 + a / 64] & ((std::uint64_t{1} << (a % 64)) - 1));
@@ -519,6 +532,12 @@ private:
         });
         for (auto& pend : pending_) pend.clear();
         if (disk_) disk_->append_links(links_.data(), added);
+        if constexpr (Labels<M>) {
+            r.discovered_by.resize(M::kLabels);
+            for (unsigned t = 0; t < T; ++t)
+                for (unsigned l = 0; l < M::kLabels && l < kLabelsMax; ++l)
+                    r.discovered_by[l] += discovered[t][l];
+        }
         size_ = base + added;
         const auto t4 = std::chrono::steady_clock::now();
         r.phase_seconds[0] += std::chrono::duration<double>(t1 - t0).count();

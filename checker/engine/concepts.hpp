@@ -32,4 +32,12 @@ concept TransitionSystem =
         { m.invariant_holds(s, inv) } -> std::same_as<bool>;
     };
 
+// Optionally, a small label per action (the model's action family) and how many there are: the
+// engine then counts the new states each label discovered (Result::discovered_by).
+template <class M>
+concept Labels = requires(const M& m, const typename M::Action& a) {
+    { m.label(a) } -> std::convertible_to<unsigned>;
+    { M::kLabels } -> std::convertible_to<unsigned>;
+};
+
 }  // namespace cowpin::engine

@@ -9,7 +9,7 @@
 //   chunk-C  the packed states of arena chunk C (64 Ki states), written once the chunk is full
 //            and lies past the block being expanded, read back (and removed) when the search
 //            reaches it: the BFS queue, on disk;
-//   links    per state id, 8 bytes: its parent's id | its action index << 56, the way back to
+//   links    per state id, 8 bytes: its parent's id | its action index << 48, the way back to
 //            the initial state for a counterexample (the states on it are recomputed by
 //            replaying the action indices through the model).
 // A write or read that fails (a full disk) throws std::runtime_error naming the file.

@@ -81,6 +81,9 @@ struct Result {
     // Wall time in the phases of a block (expand, grow the index, insert, number, store): how
     // well the threads share the work.
     std::array<double, 5> phase_seconds{};
+    // Per action label (models with label(), concepts.hpp): the states whose first discovery was
+    // by an action of that label (the initial state is no one's).
+    std::vector<std::uint64_t> discovered_by;
     std::vector<std::optional<StateId>> first_violation;    // per invariant (exact mode)
     std::vector<std::optional<std::uint32_t>> violation_depth;  // per invariant
 };

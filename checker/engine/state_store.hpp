@@ -41,9 +41,9 @@ namespace cowpin::engine {
 
 using StateId = std::uint64_t;
 inline constexpr StateId kNoParent = ~StateId{0};
-// The most states one exploration numbers: a candidate record keys its parent's id in 56 bits
-// and the action index in the top 8 (checker/engine/bfs.hpp).
-inline constexpr StateId kMaxStates = (StateId{1} << 56) - 1;
+// The most states one exploration numbers: a candidate record keys its parent's id in 48 bits,
+// then the action index and the action's family (checker/engine/bfs.hpp): 2.8e14 states.
+inline constexpr StateId kMaxStates = (StateId{1} << 48) - 1;
 
 // How an exact-mode index slot holds a state: a pending flag (the top bit), then the hash's tag,
 // then the id in the low `id_bits` bits. Slots are 4 bytes while ids need at most

@@ -63,7 +63,8 @@ struct Spec {
     std::map<std::string, std::uint32_t> expect;
     // Expected number of canonical states, by policy name (optional).
     std::map<std::string, std::uint64_t> expect_states;
-    // The same under process symmetry (exhaustive specs, "symmetric_states").
+    // The same under the default symmetry: every renaming sound for the spec (processes, pages on
+    // base memory, handle slots; exhaustive specs, "symmetric_states").
     std::map<std::string, std::uint64_t> expect_symmetric_states;
 
     // The expectation for a policy: its own entry, else "default", else none.

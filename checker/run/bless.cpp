@@ -86,7 +86,8 @@ BlessOutcome bless_specs(const std::vector<Spec>& specs, const std::vector<RunRe
             }
             Observation o{r.policy->name, r.violated, std::nullopt, r.symmetry};
             // Exact counts only: of an exhaustive spec, with its own bounds, every state stored.
-            if (!spec.scenario && r.bounds == spec.bounds && !r.stats.compact)
+            if (!spec.scenario && r.bounds == spec.bounds && !r.stats.compact &&
+                r.counts_comparable)
                 o.states = r.stats.states;
             observed.push_back(std::move(o));
         }

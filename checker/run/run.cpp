@@ -157,7 +157,7 @@ ModelConfig run_config(const Spec& spec, const CowPolicy& policy, const RunOptio
         check_programs_fit(spec, *options.bounds);
         config.bounds = *options.bounds;
     }
-    config.symmetry = !config.scenario && options.symmetry.value_or(true);
+    config.symmetry = effective_symmetry(config, options.symmetry.value_or(Symmetry(true)));
     return config;
 }
 
@@ -192,9 +192,13 @@ RunResult run_check(const Spec& spec, const CowPolicy& policy, const RunOptions&
     const ModelConfig config = run_config(spec, policy, options);
     r.bounds = config.bounds;
     r.expected = spec.expected(policy.name);
-    r.symmetry = config.symmetry;
-    if (!options.bounds || *options.bounds == spec.bounds)
-        r.expected_states = spec.expected_states(policy.name, config.symmetry);
+    r.reduced = config.symmetry;
+    r.symmetry = r.reduced.any();
+    // Pinned counts are of no reduction ("states") or of the default one ("symmetric_states").
+    r.counts_comparable =
+        !r.reduced.any() || r.reduced == effective_symmetry(config, Symmetry(true));
+    if (r.counts_comparable && (!options.bounds || *options.bounds == spec.bounds))
+        r.expected_states = spec.expected_states(policy.name, r.symmetry);
 
     const CowModel model(config);
     if (options.comm && !config.scenario) {

@@ -50,8 +50,9 @@ struct RunOptions {
     // --disk: fingerprints, with the BFS queue and the trace links in files under this
     // directory (traces are replayed from the links, no re-run). Empty: in memory.
     std::string disk;
-    // Process symmetry; default: on where sound (exhaustive specs), off for scenarios.
-    std::optional<bool> symmetry;
+    // Renamings the search reduces by (processes, pages, handles); default: all, where sound
+    // (exhaustive specs; pages on base memory), none for scenarios.
+    std::optional<Symmetry> symmetry;
     // Measure coverage (checker/run/coverage.hpp); scenarios always do, they are small.
     bool coverage = false;
     // The ranks of `mpirun -np N cowpin check`: an exhaustive spec is explored over them
@@ -76,7 +77,12 @@ struct RunResult {
     std::optional<Coverage> coverage;
     std::optional<std::uint32_t> expected;
     std::optional<std::uint64_t> expected_states;
-    bool symmetry = false;                        // processes were interchangeable
+    // The counts are those of the default reduction ("symmetric_states" rather than "states"):
+    // every sound renaming was reduced by, and at least one was.
+    bool symmetry = false;
+    Symmetry reduced;                             // what the search reduced by
+    // The state count can be compared with the spec's: no reduction, or the default one.
+    bool counts_comparable = true;
 
     // An incomplete run can still refute an expectation: by a violation the spec does not
     // expect. It can never confirm one, nor a state count.

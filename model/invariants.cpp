@@ -27,12 +27,12 @@ bool maps_frame(const State& s, const Pte& pte, std::uint8_t f) {
 }
 
 // How many PTEs of live processes lead to each frame (maps_frame), in one pass over the PTEs.
-std::array<std::uint8_t, kMaxFrames + 1> all_mappings(const State& s) {
+std::array<std::uint8_t, kMaxFrames + 1> all_mappings(const State& s, const Shape& sh) {
     std::array<std::uint8_t, kMaxFrames + 1> n{};  // n[kMaxFrames]: PTEs that lead to no frame
-    for (const Process& p : s.procs)
-        if (p.alive)
-            for (const Pte& pte : p.pte)
-                if (pte.kind != PteKind::none) {
+    for (int q = 0; q < sh.procs; ++q)
+        if (const Process& p = s.procs[q]; p.alive)
+            for (int v = 0; v < sh.pages; ++v)
+                if (const Pte& pte = p.pte[v]; pte.kind != PteKind::none) {
                     const std::uint8_t f = pte_frame(s, pte);
                     ++n[f < kMaxFrames ? f : kMaxFrames];
                 }
@@ -76,15 +76,15 @@ Outcome<E> fails(Message&& message) {
 }
 
 template <bool E>
-Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
+Outcome<E> check_refcounts(const State& s, const CowPolicy& policy, const Shape& sh) {
     // pmd_refs: a PMD mapping holds one reference for its whole folio, on the head page, where
     // a PTE holds one per page: +1 on the head per PMD, -1 on each page it maps.
     // Bytes, not ints: zeroed for every state checked (each count is at most kMaxCells + 1).
     std::array<std::int8_t, kMaxFrames> mapcount{}, pmd_refs{}, pins{}, gets{};
     std::array<int, kMaxSlots> count{};
-    for (int p = 0; p < kMaxProcs; ++p) {
+    for (int p = 0; p < sh.procs; ++p) {
         const Process& pr = s.procs[p];
-        for (int v = 0; v < kMaxPages; ++v) {
+        for (int v = 0; v < sh.pages; ++v) {
             const Pte& pte = pr.pte[v];
             if (!pr.alive) {
                 if (pte.kind != PteKind::none)
@@ -133,7 +133,7 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
                 });
         }
     }
-    for (int h = 0; h < kMaxHandles; ++h) {
+    for (int h = 0; h < sh.handles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use) continue;
         if (!s.frames[hd.frame].in_use)
@@ -145,7 +145,7 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
             return fails<E>(
                 [&] { return fmt::format("h{}: attached cell of an unmapped address", h); });
     }
-    for (int f = 0; f < kMaxFrames; ++f) {
+    for (int f = 0; f < sh.frames; ++f) {
         const Frame& fr = s.frames[f];
         if (!fr.in_use) continue;
         const bool cached = fr.swapcache != kNone;
@@ -179,7 +179,7 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
         if (fr.data == kNone)
             return fails<E>([&] { return fmt::format("frame {} holds no value", f); });
     }
-    for (int sl = 0; sl < kMaxSlots; ++sl) {
+    for (int sl = 0; sl < sh.slots; ++sl) {
         const Slot& slot = s.slots[sl];
         if (!slot.in_use) continue;
         if (slot.count != count[sl])
@@ -203,13 +203,13 @@ Outcome<E> check_refcounts(const State& s, const CowPolicy& policy) {
 }
 
 template <bool E>
-Outcome<E> check_pinned_exclusive(const State& s) {
-    for (int h = 0; h < kMaxHandles; ++h) {
+Outcome<E> check_pinned_exclusive(const State& s, const Shape& sh) {
+    for (int h = 0; h < sh.handles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use || hd.kind != HandleKind::pin) continue;
-        for (int p = 0; p < kMaxProcs; ++p) {
+        for (int p = 0; p < sh.procs; ++p) {
             if (!s.procs[p].alive) continue;
-            for (int v = 0; v < kMaxPages; ++v)
+            for (int v = 0; v < sh.pages; ++v)
                 if (maps_frame(s, s.procs[p].pte[v], hd.frame) && !(p == hd.owner && v == hd.vaddr))
                     return fails<E>([&] {
                         return fmt::format("frame pinned by h{} ({} v{}) is also mapped by P{} v{}",
@@ -221,11 +221,11 @@ Outcome<E> check_pinned_exclusive(const State& s) {
 }
 
 template <bool E>
-Outcome<E> check_writable_exclusive(const State& s) {
-    const auto maps = all_mappings(s);
-    for (int p = 0; p < kMaxProcs; ++p) {
+Outcome<E> check_writable_exclusive(const State& s, const Shape& sh) {
+    const auto maps = all_mappings(s, sh);
+    for (int p = 0; p < sh.procs; ++p) {
         if (!s.procs[p].alive) continue;
-        for (int v = 0; v < kMaxPages; ++v) {
+        for (int v = 0; v < sh.pages; ++v) {
             const Pte& pte = s.procs[p].pte[v];
             if ((pte.kind != PteKind::present && pte.kind != PteKind::pmd) || !pte.writable)
                 continue;
@@ -240,11 +240,11 @@ Outcome<E> check_writable_exclusive(const State& s) {
 }
 
 template <bool E>
-Outcome<E> check_anon_exclusive(const State& s, const CowPolicy& policy) {
+Outcome<E> check_anon_exclusive(const State& s, const CowPolicy& policy, const Shape& sh) {
     if (!policy.anon_exclusive) return holds<E>();
-    for (int p = 0; p < kMaxProcs; ++p) {
+    for (int p = 0; p < sh.procs; ++p) {
         if (!s.procs[p].alive) continue;
-        for (int v = 0; v < kMaxPages; ++v) {
+        for (int v = 0; v < sh.pages; ++v) {
             const Pte& pte = s.procs[p].pte[v];
             if ((pte.kind == PteKind::present || pte.kind == PteKind::pmd) && pte.writable &&
                 !s.frames[pte.target].anon_exclusive)
@@ -253,8 +253,8 @@ Outcome<E> check_anon_exclusive(const State& s, const CowPolicy& policy) {
                 });
         }
     }
-    const auto maps = all_mappings(s);
-    for (int f = 0; f < kMaxFrames; ++f) {
+    const auto maps = all_mappings(s, sh);
+    for (int f = 0; f < sh.frames; ++f) {
         const Frame& fr = s.frames[f];
         if (!fr.in_use) continue;
         if (fr.pins > 0 && !fr.anon_exclusive)
@@ -268,10 +268,10 @@ Outcome<E> check_anon_exclusive(const State& s, const CowPolicy& policy) {
 }
 
 template <bool E>
-Outcome<E> check_memory_private(const State& s) {
-    for (int p = 0; p < kMaxProcs; ++p) {
+Outcome<E> check_memory_private(const State& s, const Shape& sh) {
+    for (int p = 0; p < sh.procs; ++p) {
         if (!s.procs[p].alive) continue;
-        for (int v = 0; v < kMaxPages; ++v) {
+        for (int v = 0; v < sh.pages; ++v) {
             const std::uint8_t ideal = s.procs[p].ideal[v];
             if (ideal == kNone) continue;
             const std::uint8_t seen = view(s, p, v);
@@ -300,8 +300,8 @@ Outcome<E> check_memory_private(const State& s) {
 }
 
 template <bool E>
-Outcome<E> check_pin_reliable(const State& s) {
-    for (int h = 0; h < kMaxHandles; ++h) {
+Outcome<E> check_pin_reliable(const State& s, const Shape& sh) {
+    for (int h = 0; h < sh.handles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use || hd.kind != HandleKind::pin || !handle_breaks_promise(s, hd)) continue;
         return fails<E>([&] {
@@ -313,8 +313,8 @@ Outcome<E> check_pin_reliable(const State& s) {
 }
 
 template <bool E>
-Outcome<E> check_get_no_leak(const State& s) {
-    for (int h = 0; h < kMaxHandles; ++h) {
+Outcome<E> check_get_no_leak(const State& s, const Shape& sh) {
+    for (int h = 0; h < sh.handles; ++h) {
         const Handle& hd = s.handles[h];
         if (!hd.in_use || hd.kind == HandleKind::pin) continue;  // gets and short-term pins
         if (!handle_breaks_promise(s, hd)) continue;
@@ -329,22 +329,22 @@ Outcome<E> check_get_no_leak(const State& s) {
 }
 
 template <bool E>
-Outcome<E> check(const State& s, Inv inv, const CowPolicy& policy) {
+Outcome<E> check(const State& s, Inv inv, const CowPolicy& policy, const Shape& sh) {
     switch (inv) {
         case Inv::refcounts_consistent:
-            return check_refcounts<E>(s, policy);
+            return check_refcounts<E>(s, policy, sh);
         case Inv::pinned_exclusive:
-            return check_pinned_exclusive<E>(s);
+            return check_pinned_exclusive<E>(s, sh);
         case Inv::writable_exclusive:
-            return check_writable_exclusive<E>(s);
+            return check_writable_exclusive<E>(s, sh);
         case Inv::anon_exclusive_sound:
-            return check_anon_exclusive<E>(s, policy);
+            return check_anon_exclusive<E>(s, policy, sh);
         case Inv::memory_private:
-            return check_memory_private<E>(s);
+            return check_memory_private<E>(s, sh);
         case Inv::pin_reliable:
-            return check_pin_reliable<E>(s);
+            return check_pin_reliable<E>(s, sh);
         case Inv::get_no_leak:
-            return check_get_no_leak<E>(s);
+            return check_get_no_leak<E>(s, sh);
     }
     return holds<E>();
 }
@@ -378,12 +378,12 @@ bool handle_breaks_promise(const State& s, const Handle& h) {
     return x != h.baseline && s.values[x].cell != handle_cell(h);
 }
 
-bool invariant_holds(const State& s, Inv inv, const CowPolicy& policy) {
-    return !check<false>(s, inv, policy);
+bool invariant_holds(const State& s, Inv inv, const CowPolicy& policy, const Shape& shape) {
+    return !check<false>(s, inv, policy, shape);
 }
 
 std::string violation_message(const State& s, Inv inv, const CowPolicy& policy) {
-    std::string what = check<true>(s, inv, policy);
+    std::string what = check<true>(s, inv, policy, Shape::full());
     switch (inv) {
         case Inv::pinned_exclusive:
         case Inv::writable_exclusive:

@@ -39,7 +39,11 @@ const std::array<InvariantInfo, kInvariants>& invariant_table();
 std::optional<Inv> find_invariant(std::string_view name);
 std::string invariant_names();
 
-bool invariant_holds(const State& s, Inv inv, const CowPolicy& policy);
+// Only the shape's processes, pages, handles, slots and frames are looked at: past them a state
+// holds defaults (StateSpans). The base-page search checks every new state, and a 544-byte
+// State sized for 16 kB folios would otherwise cost it the loops over 4 pages and 28 frames.
+bool invariant_holds(const State& s, Inv inv, const CowPolicy& policy,
+                     const Shape& shape = Shape::full());
 
 // What a correct OS shows a device through handle `h` (MODEL.md §2): its cell's value, the
 // owner's ideal value at the address while attached, the detached cell's `expect` after.

@@ -28,7 +28,7 @@ void zap_pte(State& s, Pte& pte);
 
 // The ideal world.
 void store(State& s, int proc, int vaddr, std::uint8_t value);
-void detach_cell(State& s, int proc, int vaddr);
+void detach_cell(State& s, int proc, int vaddr, int values);
 
 // Faults.
 void wp_page_copy(State& s, int proc, Pte& pte, bool unshare, const OpContext& ctx);

@@ -165,7 +165,7 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
         case Op::fork:
             return do_fork(s, a.proc, a.arg, ctx);
         case Op::exit:
-            return do_exit(s, a.proc);
+            return do_exit(s, a.proc, ctx);
         case Op::write:
             return do_write(s, a.proc, a.arg, ctx);
         case Op::read:
@@ -186,7 +186,7 @@ bool CowModel::apply(State& s, const Action& a, StepEffects* effects) const {
         case Op::collapse:
             return do_collapse(s, a.proc, ctx);
         case Op::munmap:
-            return do_munmap(s, a.proc, a.arg);
+            return do_munmap(s, a.proc, a.arg, ctx);
         case Op::pin:
         case Op::get:
         case Op::vmsplice:
@@ -292,7 +292,7 @@ Action CowModel::raw_action(const State& raw, const Action& a) const {
 }
 
 bool CowModel::invariant_holds(const State& s, int inv) const {
-    return cowpin::invariant_holds(s, static_cast<Inv>(inv), *config_.policy);
+    return cowpin::invariant_holds(s, static_cast<Inv>(inv), *config_.policy, shape_);
 }
 
 bool CowModel::complete(const State& s) const {

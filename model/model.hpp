@@ -116,7 +116,7 @@ private:
     bool may_apply(const State& s, const Action& a) const;
     OpContext context(StepEffects* effects) const {
         return OpContext{*config_.policy, config_.bounds.swap_slots, effects, config_.memory,
-                         config_.bounds.pages};
+                         config_.bounds.pages, shape_.values};
     }
     void program_actions(const State& s, std::vector<Action>& out) const;
     void family_actions(const State& s, std::uint32_t families, std::vector<Action>& out) const;

@@ -186,14 +186,14 @@ bool do_fork(State& s, int parent, int child, const OpContext& ctx) {
     return true;
 }
 
-bool do_exit(State& s, int proc) {
+bool do_exit(State& s, int proc, const OpContext& ctx) {
     Process& p = s.procs[proc];
     if (!p.alive) return false;
     zap_pmd(s, proc);  // zap_huge_pmd(), if a PMD maps the VMA
-    for (int v = 0; v < kMaxPages; ++v) {  // every address it maps (a zapped PMD's too)
+    for (int v = 0; v < ctx.pages; ++v) {  // every address it maps (a zapped PMD's too)
         if (p.ideal[v] == kNone) continue;
         zap_pte(s, p.pte[v]);
-        detach_cell(s, proc, v);
+        detach_cell(s, proc, v, ctx.values);
     }
     for (Handle& h : s.handles)
         if (h.in_use && h.owner == proc) h.owner = kNone;
@@ -209,12 +209,12 @@ bool can_munmap(const State& s, int proc, int vaddr) {
 
 // A munmap of one page of a PMD-mapped THP splits the PMD first (zap_pmd_range() →
 // __split_huge_pmd() for a partial range).
-bool do_munmap(State& s, int proc, int vaddr) {
+bool do_munmap(State& s, int proc, int vaddr, const OpContext& ctx) {
     if (!can_munmap(s, proc, vaddr)) return false;
     split_pmd(s, proc);
     Pte& pte = s.procs[proc].pte[vaddr];
     zap_pte(s, pte);
-    detach_cell(s, proc, vaddr);
+    detach_cell(s, proc, vaddr, ctx.values);
     s.procs[proc].dontcopy &= static_cast<std::uint8_t>(~(1u << vaddr));  // the VMA is gone
     return true;
 }

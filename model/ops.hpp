@@ -22,6 +22,8 @@ struct OpContext {
     StepEffects* effects = nullptr;  // optional
     Memory memory = Memory::base;    // the spec's memory kind (MODEL.md §9)
     int pages = kMaxPages;           // bound: pages of the VMA (a THP spans them all)
+    int values = kMaxValues;         // bound: value records a state of the shape may use
+                                     // (Shape::values; past them the table holds defaults)
     bool hugetlb() const { return memory == Memory::hugetlb; }
 };
 
@@ -31,7 +33,7 @@ State initial_state(int pages, bool anon_exclusive);
 // fork(): child takes slot `child` (copy_page_range / copy_present_pte / copy_nonpresent_pte).
 bool do_fork(State& s, int parent, int child, const OpContext& ctx);
 // exit(): zap every PTE (exit_mmap → zap_pte_range); handles become orphans.
-bool do_exit(State& s, int proc);
+bool do_exit(State& s, int proc, const OpContext& ctx);
 // CPU store of a fresh value: faults first (do_wp_page / do_swap_page with FAULT_FLAG_WRITE).
 bool do_write(State& s, int proc, int vaddr, const OpContext& ctx);
 // Read fault on a swap PTE (do_swap_page without FAULT_FLAG_WRITE).
@@ -45,7 +47,7 @@ bool do_clear_refs(State& s, int proc, int vaddr, const OpContext& ctx);
 // UFFDIO_WRITEPROTECT of one page (change_protection(MM_CP_UFFD_WP)): PTE becomes R/O.
 bool do_uffd_wp(State& s, int proc, int vaddr);
 // munmap() / MADV_DONTNEED of one page (zap_pte_range).
-bool do_munmap(State& s, int proc, int vaddr);
+bool do_munmap(State& s, int proc, int vaddr, const OpContext& ctx);
 // pin_user_pages() (longterm or not) or get_user_pages() into handle slot `handle`.
 bool do_gup(State& s, int proc, int vaddr, HandleKind kind, bool write, int handle,
             const OpContext& ctx);

@@ -35,17 +35,20 @@ namespace cowpin {
 
 // Compile-time capacities. Spec bounds are checked against them (spec.cpp).
 // kMaxPages 4: a 16 kB anonymous mTHP (order 2, the smallest anon mTHP) spans the VMA.
-// kMaxCells: processes × pages, the ideal cells a spec may have (4 × 2 or 2 × 4).
+// kMaxCells: processes × pages, the ideal cells a spec may have (3 × 4: cow.c's partially shared
+// mTHP, a parent, a child that exits and the child that shares the folio). kMaxSlots 4: a
+// swapped-out 16 kB mTHP takes a slot per page. The base-page search does not pay for these
+// capacities: it copies, compares, packs and checks only its bounds' bytes (StateSpans, Shape).
 inline constexpr int kMaxProcs = 4;
 inline constexpr int kMaxPages = 4;
-inline constexpr int kMaxCells = 8;
+inline constexpr int kMaxCells = 12;
 inline constexpr int kMaxHandles = 3;
-inline constexpr int kMaxSlots = 3;
+inline constexpr int kMaxSlots = 4;
 // Every frame is referenced by a present or migration PTE, a handle or the swapcache, or is a
 // page of a large folio one of those keeps alive (frame_bound()); the spec parser refuses
 // bounds whose frame_bound() plus a step's allocation exceeds it. Base pages need at most
-// kMaxCells + kMaxHandles + kMaxSlots + 1 = 15.
-inline constexpr int kMaxFrames = 28;
+// kMaxCells + kMaxHandles + kMaxSlots + 1 = 20; a swapped-out 16 kB mTHP of two processes 29.
+inline constexpr int kMaxFrames = 32;
 static_assert(kMaxCells <= kMaxProcs * kMaxPages);
 static_assert(kMaxCells + kMaxHandles + kMaxSlots + 1 <= kMaxFrames, "base pages always fit");
 // Every value is referenced by an ideal cell, a frame, a slot, or a handle's expect/baseline;

@@ -168,7 +168,7 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
         case Op::fork:
             return do_fork(s, p, v, ctx);
         case Op::exit:
-            return do_exit(s, p);
+            return do_exit(s, p, ctx);
         case Op::wait:  // "wait Pn exited": Pn's program started and Pn is gone
             return s.program.started[v] && !s.procs[v].alive;
         case Op::mprotect_vma:
@@ -208,7 +208,7 @@ bool program_step(State& s, const Action& a, const OpContext& ctx) {
                        ? do_uffd_wp(s, p, v)
                        : noop(ctx, NoOp::uffd_wp_not_present);
         case Op::munmap:
-            return do_munmap(s, p, v);
+            return do_munmap(s, p, v, ctx);
         case Op::split_pmd:
             return do_split_pmd(s, p) || noop(ctx, NoOp::split_pmd_none);
         case Op::dontfork:

@@ -36,6 +36,11 @@ for name in ("all", "wrong"):
     sarif = json.load(open(f"{tmp}/{name}.sarif"))
     assert sarif["version"] == "2.1.0" and len(sarif["runs"]) == 1
     assert len(sarif["runs"][0]["results"]) == (0 if name == "all" else 1), name
+# Every scenario run reached the end of its programs somewhere (a verdict over no complete run
+# says nothing): complete_states is a count for scenarios, null for nothing else here.
+alldoc = json.load(open(f"{tmp}/all.json"))
+assert all(c["complete_states"] >= 1 and c["stuck_states"] is not None for c in alldoc["checks"]), \
+    [c["spec"] for c in alldoc["checks"] if not c["complete_states"]]
 wrong = json.load(open(f"{tmp}/wrong.json"))
 bad = [c for c in wrong["checks"] if c["status"] == "mismatch"]
 assert [(c["policy"], c["verdict"], c["expected"]) for c in bad] == [("linux-6.18", [], ["pin_reliable"])], bad

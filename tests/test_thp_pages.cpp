@@ -185,15 +185,19 @@ TEST_CASE("two states that differ only in how the pages of a 4-page folio are nu
 TEST_CASE("bounds past the build's mTHP capacity are refused with one line naming the field") {
     CHECK(spec_error(thp_spec(R"({"processes": 2, "pages": 5, "handles": 1, "swap_slots": 0})")) ==
           "specs/bad.json: field 'bounds.pages': expected an integer 1..4, got 5");
-    CHECK(spec_error(thp_spec(R"({"processes": 3, "pages": 3, "handles": 1, "swap_slots": 0})")) ==
-          "specs/bad.json: field 'bounds.pages': expected processes × pages at most 8 (ideal "
-          "cells this build holds), got 3 × 3 = 9");
+    CHECK(spec_error(thp_spec(R"({"processes": 4, "pages": 4, "handles": 1, "swap_slots": 0})")) ==
+          "specs/bad.json: field 'bounds.pages': expected processes × pages at most 12 (ideal "
+          "cells this build holds), got 4 × 4 = 16");
     CHECK(spec_error(thp_spec(R"({"processes": 2, "pages": 3, "handles": 1, "swap_slots": 0})")) ==
           "specs/bad.json: field 'bounds.pages': a THP spans the VMA: expected 2 or 4 pages with "
           "memory \"thp\" (an order-1 or order-2 folio), got 3");
-    CHECK(spec_error(thp_spec(R"({"processes": 2, "pages": 4, "handles": 2, "swap_slots": 0})")) ==
+    // (2 + 3) folios of 4 pages + 15 order-0 frames, + 4 for a step's new folio: 39.
+    CHECK(spec_error(thp_spec(R"({"processes": 2, "pages": 4, "handles": 3, "swap_slots": 4})")) ==
           "specs/bad.json: field 'bounds': with memory \"thp\", the frames its folios can keep "
-          "alive (frame_bound() + pages) must be at most 28, got 30");
+          "alive (frame_bound() + pages) must be at most 32, got 39");
     CHECK(spec_error(thp_spec(R"({"processes": 2, "pages": 4, "handles": 1, "swap_slots": 3})")) ==
+          "(accepted)");
+    // A swapped-out 16 kB mTHP: a slot per page (29 frames).
+    CHECK(spec_error(thp_spec(R"({"processes": 2, "pages": 4, "handles": 1, "swap_slots": 4})")) ==
           "(accepted)");
 }

@@ -83,6 +83,11 @@ ordered_json json_document(const std::vector<RunResult>& results,
         c["expected_states"] = r.expected_states ? ordered_json(*r.expected_states) : ordered_json();
         c["transitions"] = r.stats.transitions;
         c["depth"] = r.stats.depth;
+        // Scenarios: how many states ran every program to its end, and how many can never get
+        // there (MODEL.md §8); a verdict over no complete run says nothing. Null for the
+        // exhaustive form, which has no programs.
+        c["complete_states"] = r.spec->scenario ? ordered_json(r.complete_states) : ordered_json();
+        c["stuck_states"] = r.spec->scenario ? ordered_json(r.stuck_states) : ordered_json();
         c["seconds"] = r.stats.seconds;
         c["symmetry"] = r.symmetry;
         ordered_json cxs = ordered_json::array();

@@ -203,7 +203,10 @@ TEST_CASE("pack() says a state fits exactly when unpack() gives every byte back"
 
 TEST_CASE("on the shipped exhaustive specs, two threads and fingerprints keep every number" *
           doctest::test_suite("slow")) {
-    for (const char* name : {"exhaustive-pins", "exhaustive-pins-gets"}) {
+    // exhaustive-pins under every policy; exhaustive-pins-gets (1.1 to 2.0 million states a
+    // policy, three times the work) left CI too little of its 30 minutes: its threads and
+    // fingerprints are checked by the spec tests' two-thread runs and tests/test_storage.cpp.
+    for (const char* name : {"exhaustive-pins"}) {
         const Spec spec = load_spec(spec_path(name));
         for (const std::string& policy : spec.policies) {
             INFO(name << " under " << policy);
@@ -227,7 +230,9 @@ TEST_CASE("on the shipped exhaustive specs, two threads and fingerprints keep ev
 
 TEST_CASE("process symmetry keeps every verdict and shortest trace, and shrinks the search" *
           doctest::test_suite("slow")) {
-    for (const char* name : {"exhaustive-pins", "exhaustive-pins-gets"}) {
+    // exhaustive-pins-gets without symmetry is the ctest spec-without-symmetry/exhaustive-pins-
+    // gets under the `long` label (CI time).
+    for (const char* name : {"exhaustive-pins"}) {
         const Spec spec = load_spec(spec_path(name));
         for (const std::string& policy : spec.policies) {
             INFO(name << " under " << policy);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/model_helpers.hpp"
+#include "tests/plain_search.hpp"
 
 using namespace cowpin;
 using namespace cowpin::test;
@@ -56,9 +57,6 @@ State symmetric(State s, const Shape& shape) {
     return s;
 }
 
-std::string bytes(const State& s) {
-    return std::string(reinterpret_cast<const char*>(&s), sizeof(State));
-}
 
 const Bounds kFour{4, 2, 2, 2, 0};
 Shape shape_of(const Bounds& b) {
@@ -182,41 +180,6 @@ std::vector<Named> scenarios() {
     return out;
 }
 
-std::uint32_t verdicts(const State& s, const CowPolicy& policy) {
-    std::uint32_t held = 0;
-    for (int i = 0; i < kInvariants; ++i)
-        if (invariant_holds(s, static_cast<Inv>(i), policy)) held |= 1u << i;
-    return held;
-}
-
-// Reachable canonical states of the exhaustive model under `canon`, and the invariants some
-// reachable state violates.
-struct Reach {
-    std::set<std::string> states;
-    std::uint32_t violated = 0;
-};
-Reach explore(const CowModel& model, const std::function<void(State&)>& canon) {
-    Reach r;
-    State init = model.initial();
-    canon(init);
-    std::deque<State> queue{init};
-    r.states.insert(bytes(init));
-    std::vector<Action> actions;
-    while (!queue.empty()) {
-        const State s = queue.front();
-        queue.pop_front();
-        r.violated |= ~verdicts(s, model.policy()) & kAllInvariants;
-        actions.clear();
-        model.actions(s, actions);
-        for (const Action& a : actions) {
-            State n = s;
-            if (!model.step(n, a)) continue;
-            canon(n);
-            if (r.states.insert(bytes(n)).second) queue.push_back(n);
-        }
-    }
-    return r;
-}
 
 }  // namespace
 

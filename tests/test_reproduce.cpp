@@ -18,6 +18,20 @@ Spec spec(const std::string& name) {
     return load_spec(std::string(COWPIN_SOURCE_DIR) + "/specs/" + name + ".json");
 }
 
+// The exit code of `cc -Wall -Werror` compiling the program `c` (build only: running needs
+// io_uring and root; the kernel-labelled ctests run them).
+int compiles(const std::string& c) {
+    char dir[] = "/tmp/cowpin-test-build-XXXXXX";
+    if (mkdtemp(dir) == nullptr) return -1;
+    const std::string src = std::string(dir) + "/prog.c";
+    std::ofstream(src) << c;
+    const int rc = std::system(("cc -std=gnu11 -Wall -Werror -O1 -c " + src + " -o " +
+                                std::string(dir) + "/prog.o")
+                                   .c_str());
+    std::system(("rm -rf " + std::string(dir)).c_str());
+    return rc;
+}
+
 }  // namespace
 
 TEST_CASE("every interleaving of a scenario is enumerated, in program order") {
@@ -103,15 +117,7 @@ TEST_CASE("an emitted program carries the model's predictions and builds with -W
     CHECK(c.find("#define NOBS 8") != std::string::npos);
     CHECK(c.find("the device sees 0x5eed000000000003 through pin h0") != std::string::npos);
     // Build only (running needs io_uring; the kernel-labelled ctest runs it).
-    char dir[] = "/tmp/cowpin-test-build-XXXXXX";
-    REQUIRE(mkdtemp(dir) != nullptr);
-    const std::string src = std::string(dir) + "/prog.c";
-    std::ofstream(src) << c;
-    const int rc = std::system(("cc -std=gnu11 -Wall -Werror -O1 -c " + src + " -o " +
-                                std::string(dir) + "/prog.o")
-                                   .c_str());
-    CHECK(rc == 0);
-    std::system(("rm -rf " + std::string(dir)).c_str());
+    CHECK(compiles(c) == 0);
 }
 
 TEST_CASE("an emitted program predicts each page's state: a new frame where the model copies, the same where it reuses") {
@@ -180,15 +186,7 @@ TEST_CASE("a thp spec of 4 pages runs on a 16 kB mTHP whose PTEs map it whole wh
           std::string::npos);
     CHECK(c.find("page state after step 1 (P0 split_pmd v0): P0 v0 present, frame F1 (PTE-mapped "
                  "mTHP), mapcount 1, not in the swapcache") != std::string::npos);
-    char dir[] = "/tmp/cowpin-test-build-XXXXXX";
-    REQUIRE(mkdtemp(dir) != nullptr);
-    const std::string src = std::string(dir) + "/prog.c";
-    std::ofstream(src) << c;
-    const int rc = std::system(("cc -std=gnu11 -Wall -Werror -O1 -c " + src + " -o " +
-                                std::string(dir) + "/prog.o")
-                                   .c_str());
-    CHECK(rc == 0);
-    std::system(("rm -rf " + std::string(dir)).c_str());
+    CHECK(compiles(c) == 0);
 }
 
 TEST_CASE("a sample of many interleavings is fixed by its seed") {

@@ -18,7 +18,7 @@ constexpr double kActionBand = 34;  // a row's arrow or box, above its cells
 constexpr double kMarkHeight = 24, kMarkNoteHeight = 16;
 constexpr double kMinColumn = 150, kMinFrames = 220;
 
-constexpr const char* kCss = R"(
+constexpr const char* kChartCss = R"(
 text { font-family: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace; font-size: 12px; fill: #1a1a1a; }
 .title { font-size: 16px; font-weight: bold; }
 .subtitle, .legend, .note, .role { font-size: 11px; fill: #555; }
@@ -179,7 +179,7 @@ std::string chart_svg(const SequenceChart& c) {
     const bool repeat_headers = c.rows.size() > 6;
     const double legend_top = L.rows_end + (repeat_headers ? kHeaderHeight + 2 * kPad : kPad);
     const double height = legend_top + 3 * kLine + kMargin;
-    SvgWriter svg(L.width, height, kCss, c.title);
+    SvgWriter svg(L.width, height, kChartCss, c.title);
     pugi::xml_node root = svg.root();
     svg.rect(root, 0, 0, L.width, height, "background");
     svg.text(root, kMargin, 28, c.title, "title");

@@ -68,4 +68,6 @@ std::string generated_note(std::string_view command) {
                        command);
 }
 
+std::string code(const std::string& s) { return "`" + s + "`"; }
+
 }  // namespace cowpin

@@ -19,6 +19,9 @@ std::optional<DocFormat> parse_doc_format(std::string_view name);
 std::string wrap(std::string_view text, std::size_t width, const std::string& indent,
                  const std::optional<std::string>& first = std::nullopt);
 
+// `s` as Markdown inline code.
+std::string code(const std::string& s);
+
 // "a, b, c".
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
 

@@ -15,7 +15,7 @@ namespace cowpin {
 namespace {
 
 // No '<', '>' or '&': a browser reads <style> as raw text, where an escaped one stays escaped.
-constexpr const char* kCss = R"(
+constexpr const char* kReportCss = R"(
 body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; margin: 24px; color: #1a1a1a; }
 h1 { font-size: 22px; margin-bottom: 4px; }
 h2 { font-size: 18px; margin-top: 28px; }
@@ -77,7 +77,7 @@ TraceLinks trace_links(const std::string& file) {
 
 std::string report_index_html(const std::vector<ReportEntry>& entries,
                               const std::vector<std::string>& refusals, std::string_view tool) {
-    HtmlPage page("cowpin report", kCss);
+    HtmlPage page("cowpin report", kReportCss);
     pugi::xml_node body = page.body();
     std::vector<RunResult> results;  // copies, for the summary line check prints
     for (const ReportEntry& e : entries) results.push_back(*e.run);
@@ -206,7 +206,7 @@ std::string report_index_html(const std::vector<ReportEntry>& entries,
 }
 
 std::string explain_page_html(std::string_view title, std::string_view text, const TraceLinks& links) {
-    HtmlPage page(title, kCss);
+    HtmlPage page(title, kReportCss);
     pugi::xml_node body = page.body();
     page.add(body, "h1", title);
     pugi::xml_node nav = page.add(body, "p", "", "tool");

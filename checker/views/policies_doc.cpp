@@ -93,7 +93,6 @@ std::string outcomes(const std::string& key) {
     return fmt::format("\"{}\" and \"{}\"", outcome_name(*d, false), outcome_name(*d, true));
 }
 
-std::string code(const std::string& s) { return "`" + s + "`"; }
 
 std::string section(const std::string& key, DocFormat format) {
     const bool md = format == DocFormat::markdown;

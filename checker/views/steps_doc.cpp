@@ -171,7 +171,6 @@ bool anywhere(const std::array<std::optional<std::string>, 3>& a) {
     return !a[0] || !a[1] || !a[2];
 }
 
-std::string code(const std::string& s) { return "`" + s + "`"; }
 
 }  // namespace
 

@@ -249,7 +249,8 @@ Command add_check(CLI::App& app) {
                      : "check specs against every policy they name (MPI: off: this build runs "
                        "on one machine)");
     c->add_option("specs", a.specs, "spec files or directories of them")->required();
-    c->add_option("--policy", a.policy, "check only this policy (other expectations ignored)");
+    c->add_option("--policy", a.policy,
+                  "check only this policy, or these (comma-separated; other expectations ignored)");
     c->add_option("--policy-file", a.policy_files,
                   "check only the policy in this JSON file (repeatable); specs' expectations "
                   "apply to it by its name");

@@ -71,7 +71,13 @@ std::vector<CowPolicy> load_policy_files(const std::vector<std::string>& files) 
 RunPlan plan_runs(const std::vector<Spec>& specs, const std::string& policy,
                   const std::vector<CowPolicy>& policy_files) {
     std::vector<const CowPolicy*> only;
-    if (!policy.empty()) only.push_back(&policy_or_throw(policy));
+    // --policy a,b: these policies, in the order given.
+    for (std::size_t from = 0; !policy.empty() && from <= policy.size();) {
+        const std::size_t comma = std::min(policy.find(',', from), policy.size());
+        const CowPolicy* p = &policy_or_throw(policy.substr(from, comma - from));
+        if (std::find(only.begin(), only.end(), p) == only.end()) only.push_back(p);
+        from = comma + 1;
+    }
     for (const CowPolicy& p : policy_files) only.push_back(&p);
     RunPlan plan;
     plan.policies.resize(specs.size());

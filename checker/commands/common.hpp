@@ -43,6 +43,7 @@ struct RunPlan {
     std::vector<std::string> refusals;
     std::size_t runs = 0;
 };
+// `policy`: empty (every policy each spec names) or a comma-separated list of built-in policies.
 RunPlan plan_runs(const std::vector<Spec>& specs, const std::string& policy,
                   const std::vector<CowPolicy>& policy_files);
 // The options of one run as `check` and `report` take them, with progress logged every few

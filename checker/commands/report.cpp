@@ -143,7 +143,8 @@ Command add_report(CLI::App& app) {
                   "directory for the site: index.html, traces/, charts/, explain/ (created if "
                   "absent; no file there is ever removed)")
         ->required();
-    r->add_option("--policy", a.policy, "check only this policy (other expectations ignored)");
+    r->add_option("--policy", a.policy,
+                  "check only this policy, or these (comma-separated; other expectations ignored)");
     r->add_option("--policy-file", a.policy_files,
                   "check only the policy in this JSON file (repeatable)");
     r->add_option("--bound", a.bounds, "override a bound: name=value (repeatable)");

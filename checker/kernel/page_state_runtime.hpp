@@ -75,6 +75,22 @@ static void wait_writeback(uint64_t pfn)
 	}
 }
 
+/* The end of a swap write (folio_end_writeback()) rotates a folio that reclaim marked
+ * (PG_reclaim) to the tail of the LRU through a per-CPU batch, folio_rotate_reclaimable(), which
+ * holds a folio reference until that CPU's batch is drained. The write completes in an interrupt,
+ * on any CPU; while the reference lasts, a swap-in's should_try_to_free_swap() sees one reference
+ * too many (folio_ref_count() != 1 + folio_nr_pages()) and keeps the folio in the swapcache where
+ * the model drops it. Whether it lasts is which CPU took the interrupt and what ran there since,
+ * not COW logic: drain every CPU's batches after a swap-out. migrate_pages(2) from node 0 to node
+ * 0 of this process (the controller maps no scenario page) migrates nothing but starts with
+ * lru_cache_disable(), which drains every CPU (__lru_add_drain_all(true)); lru_add_drain_all() is
+ * no longer reachable through mlock() since 5.18. Without NUMA the call fails and drains nothing. */
+static void drain_lru_batches_everywhere(void)
+{
+	unsigned long node0 = 1;
+	syscall(SYS_migrate_pages, getpid(), 8 * sizeof(node0), &node0, &node0);
+}
+
 /* Whether the page swapped out from pfn stayed in the swapcache. Usually it does: the write to
  * the swap file completes after shrink_folio_list() checked folio_test_writeback(), which then
  * keeps the folio, and a later swap-in finds it there. When the write completes first, the

@@ -239,3 +239,23 @@ TEST_CASE("--disk on a path that cannot hold a directory exits 2 with one line")
     CHECK(cli_test::count_lines(missing.err) == 1);
     CHECK(cli_test::has(missing.err, "No such file or directory (expected a writable directory)"));
 }
+
+TEST_CASE("a full disk under --disk ends the run as a limit: exit 4, the file named, nothing written or left") {
+    // A file size limit (RLIMIT_FSIZE, SIGXFSZ ignored) fails the writes as a full disk would:
+    // 32 blocks of 512 bytes hold the links of 2,048 states; exhaustive-pins has 57,515.
+    cli_test::TempDir tmp("disk-full");
+    fs::create_directories(tmp / "queue");
+    const cli_test::Run r = cli_test::sh(
+        "trap '' XFSZ; ulimit -f 32; exec " + cli_test::quote(cli_test::kBinary.string()) +
+            " check specs/exhaustive-pins.json --policy linux-5.9 --disk " +
+            cli_test::quote(tmp / "queue") + " --out " + cli_test::quote(tmp / "out"),
+        tmp);
+    CHECK(r.code == 4);
+    CHECK(cli_test::has(r.out, "states=1546 transitions=5780 depth=5 "));
+    CHECK(cli_test::has(r.out, "INCOMPLETE (disk limit reached after 1546 states, depth 5: verdicts "
+                               "are for the states explored; cannot write '"));
+    CHECK(cli_test::has(r.out, "/links': File too large)"));
+    CHECK(cli_test::has(r.out, "1 checks, 0 as expected, 0 not, 1 incomplete"));
+    CHECK(fs::is_empty(tmp / "out"));    // the violations found are in no trace file
+    CHECK(fs::is_empty(tmp / "queue"));  // the run's directory is gone
+}

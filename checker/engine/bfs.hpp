@@ -112,9 +112,15 @@ public:
             if (options_.compact) arena_.release_below(begin);
             for (std::size_t b = begin; b < end && r.complete; b += kBlock) {
                 const std::size_t e = std::min(end, b + kBlock);
-                if (disk_) arena_.release_below(b), bring_in(b, e);
-                expand_block(pool, b, e, transitions, found, r);
-                if (disk_) spill_past(e);
+                try {
+                    if (disk_) arena_.release_below(b), bring_in(b, e);
+                    expand_block(pool, b, e, transitions, found, r);
+                    if (disk_) spill_past(e);
+                } catch (const DiskError& err) {  // a full disk: a limit, like memory
+                    r.complete = false;
+                    r.disk_error = err.what();
+                    break;
+                }
                 for (int i = 0; i < model_.invariant_count(); ++i)
                     for (unsigned t = 0; t < T; ++t)
                         if (found[t][i] && (!r.first_violation[i] || *found[t][i] < *r.first_violation[i])) {

@@ -12,7 +12,9 @@
 //   links    per state id, 8 bytes: its parent's id | its action index << 48, the way back to
 //            the initial state for a counterexample (the states on it are recomputed by
 //            replaying the action indices through the model).
-// A write or read that fails (a full disk) throws std::runtime_error naming the file.
+// Making the directory throws std::runtime_error (bad input: the command says so before any
+// search). A write or read that fails mid-run (a full disk, a file size limit, an I/O error)
+// throws DiskError naming the file: the explorer ends the run there as cut short by a limit.
 #pragma once
 
 #include <stdlib.h>
@@ -28,6 +30,10 @@
 #include <system_error>
 
 namespace cowpin::engine {
+
+struct DiskError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 class DiskDir {
 public:
@@ -68,12 +74,12 @@ public:
     void write_chunk(std::size_t c, const void* data, std::size_t bytes) {
         const std::string name = file("chunk-" + std::to_string(c));
         std::FILE* f = std::fopen(name.c_str(), "wb");
-        if (!f) throw std::runtime_error(fmt_error("cannot create", name));
+        if (!f) throw DiskError(fmt_error("cannot create", name));
         const bool ok = std::fwrite(data, 1, bytes, f) == bytes;
         const int err = errno;
         if (std::fclose(f) != 0 || !ok) {
             errno = ok ? errno : err;
-            throw std::runtime_error(fmt_error("cannot write", name));
+            throw DiskError(fmt_error("cannot write", name));
         }
         written_ += bytes;
     }
@@ -81,10 +87,10 @@ public:
     void read_chunk(std::size_t c, void* data, std::size_t bytes) {
         const std::string name = file("chunk-" + std::to_string(c));
         std::FILE* f = std::fopen(name.c_str(), "rb");
-        if (!f) throw std::runtime_error(fmt_error("cannot open", name));
+        if (!f) throw DiskError(fmt_error("cannot open", name));
         const bool ok = std::fread(data, 1, bytes, f) == bytes;
         std::fclose(f);
-        if (!ok) throw std::runtime_error(fmt_error("cannot read", name));
+        if (!ok) throw DiskError(fmt_error("cannot read", name));
         std::remove(name.c_str());
     }
 
@@ -92,14 +98,14 @@ public:
     void append_links(const std::uint64_t* links, std::size_t n) {
         if (std::fseek(links_, 0, SEEK_END) != 0 ||
             std::fwrite(links, 8, n, links_) != n || std::fflush(links_) != 0)
-            throw std::runtime_error(fmt_error("cannot write", file("links")));
+            throw DiskError(fmt_error("cannot write", file("links")));
         written_ += n * 8;
     }
     // The link of state `id`.
     std::uint64_t link(std::uint64_t id) const {
         std::uint64_t v = 0;
         if (::pread(::fileno(links_), &v, 8, static_cast<off_t>(id * 8)) != 8)
-            throw std::runtime_error(fmt_error("cannot read", file("links")));
+            throw DiskError(fmt_error("cannot read", file("links")));
         return v;
     }
 

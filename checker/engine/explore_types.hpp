@@ -56,6 +56,8 @@ struct Result {
     bool memory_limited = false;    // it was max_bytes
     bool id_limited = false;        // it was kMaxStates
     bool time_limited = false;      // it was max_seconds
+    // --disk: a write or read of the disk directory failed (a full disk): why, naming the file.
+    std::string disk_error;
     std::uint64_t bytes = 0;        // memory at the end: visited set (+ queues, compact)
     std::uint64_t store_bytes = 0;  // the visited set alone
     std::uint64_t peak_bytes = 0;   // the most `bytes` after any block
@@ -87,6 +89,16 @@ struct Result {
     std::vector<std::optional<StateId>> first_violation;    // per invariant (exact mode)
     std::vector<std::optional<std::uint32_t>> violation_depth;  // per invariant
 };
+
+// Which limit cut a run short, in words, for a Result that is not complete (disk_error says
+// why the disk did).
+inline std::string limit_name(const Result& r) {
+    if (!r.disk_error.empty()) return "disk limit";
+    return r.memory_limited  ? "memory limit"
+           : r.time_limited  ? "time limit"
+           : r.depth_limited ? "depth bound"
+                             : "state limit";
+}
 
 namespace detail {
 

@@ -14,12 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string limit_reached(const engine::Result& st) {
-    return st.memory_limited  ? "memory limit"
-           : st.time_limited  ? "time limit"
-           : st.depth_limited ? "depth bound"
-                              : "state limit";
-}
+std::string limit_reached(const engine::Result& st) { return engine::limit_name(st); }
 
 std::string plural(std::size_t n, const char* one, const char* many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);

@@ -53,12 +53,9 @@ std::string verdict_line(const RunResult& r) {
     else if (!r.stats.complete)
         status = fmt::format("INCOMPLETE ({} reached after {} states, depth {}: verdicts are for "
                              "the states explored{})",
-                             r.stats.memory_limited  ? "memory limit"
-                             : r.stats.time_limited  ? "time limit"
-                             : r.stats.depth_limited ? "depth bound"
-                                                     : "state limit",
-                             r.stats.states, r.stats.depth,
-                             r.stats.depth_limited && !r.spec->depth_bounded
+                             engine::limit_name(r.stats), r.stats.states, r.stats.depth,
+                             !r.stats.disk_error.empty() ? "; " + r.stats.disk_error
+                             : r.stats.depth_limited && !r.spec->depth_bounded
                                  ? "; a spec may expect a verdict up to its depth with "
                                    "\"depth_bounded\": true"
                                  : "");

@@ -46,12 +46,7 @@ Refusal split_refusal(const std::string& line) {
     return r;
 }
 
-std::string why_incomplete(const RunResult& r) {
-    return r.stats.memory_limited ? "memory limit"
-           : r.stats.time_limited ? "time limit"
-           : r.stats.depth_limited ? "depth bound"
-                                   : "state limit";
-}
+std::string why_incomplete(const RunResult& r) { return engine::limit_name(r.stats); }
 
 // What a mismatch is, in one sentence.
 std::string mismatch_text(const RunResult& r) {

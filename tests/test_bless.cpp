@@ -245,7 +245,7 @@ TEST_CASE("cowpin check --bless leaves a spec alone when a limit cuts its run sh
     CHECK(read_file(tmp / "x.json") == kWrong);
 }
 
-TEST_CASE("cowpin check of a spec without expect reports its verdicts with a note and exits 0; --bless writes them") {
+TEST_CASE("cowpin check of a spec without expect reports its verdicts with a note and exits 0, --bless writes them") {
     TempDir tmp("no-expect");
     write_file(tmp / "x.json", without_expect());
     const Run r = run_cowpin(fmt::format("check {} --out {}", quote(tmp / "x.json"), quote(tmp / "cx")), tmp);

@@ -52,7 +52,7 @@ TEST_CASE("linux-5.19 copies a previously-shared page it holds a FOLL_GET on, ne
     CHECK(range(precise.needless) == "0..0");
 }
 
-TEST_CASE("linux-5.9 needlessly copies a page that sits in the swapcache; 5.19 does not") {
+TEST_CASE("linux-5.9 needlessly copies a page that sits in the swapcache, 5.19 does not") {
     const Spec s = spec("write-after-swap-in");
     const CopyReport old = analyze_copies(s, test::policy("linux-5.9"));
     CHECK(range(old.copies) == "1..1");

@@ -165,7 +165,7 @@ TEST_CASE("MADV_PAGEOUT and clear_refs of a huge page are calls that change noth
                          "hugetlb_entry)"});
 }
 
-TEST_CASE("a policy file lists the memory it models; hugetlb needs its two decision points") {
+TEST_CASE("a policy file lists the memory it models, hugetlb needs its two decision points") {
     nlohmann::ordered_json j = policy_to_json(*find_policy("linux-6.18"));
     auto error = [](const nlohmann::ordered_json& text) {
         try {

@@ -207,7 +207,7 @@ TEST_CASE("munmap drops the mapping for good and detaches handle cells") {
     check_all_invariants_hold(sim);
 }
 
-TEST_CASE("pin and get take references; unpin drops them and frees an orphaned frame") {
+TEST_CASE("pin and get take references, unpin drops them and frees an orphaned frame") {
     Sim sim("linux-5.19");
     const int f = sim.frame(0, 0);
     REQUIRE(sim.pin(0, 0, true, 0));

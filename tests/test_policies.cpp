@@ -493,7 +493,7 @@ TEST_CASE("mprotect never maps a COW-shared page writable (cow.c mprotect() opti
     }
 }
 
-TEST_CASE("only pins set MMF_HAS_PINNED; gets do not") {
+TEST_CASE("only pins set MMF_HAS_PINNED, gets do not") {
     for (const std::string& name : kPolicies) {
         Sim sim(name);
         REQUIRE(sim.get(0, 0, true, 0));

@@ -224,7 +224,7 @@ TEST_CASE("An unknown bound name is rejected with the list of bounds") {
                       "unknown bound (expected processes, pages, handles, swap_slots, depth)"));
 }
 
-TEST_CASE("A missing bound is named; depth alone is optional") {
+TEST_CASE("A missing bound is named, depth alone is optional") {
     CHECK(error_of(scenario([](json& j) { j["bounds"].erase("swap_slots"); })) ==
           field_error("bounds.swap_slots", "missing (expected an integer)"));
     CHECK(error_of(scenario([](json& j) { j["bounds"] = json::object(); })) ==

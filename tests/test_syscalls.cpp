@@ -51,7 +51,7 @@ TEST_CASE("mprotect and clear_refs of a swapped-out page, and a read of a presen
     CHECK(prog.next() == "done");  // the read swaps it in
 }
 
-TEST_CASE("clear_refs leaves a writable pinned page alone from 5.11 on; uffd-wp never does") {
+TEST_CASE("clear_refs leaves a writable pinned page alone from 5.11 on, uffd-wp never does") {
     Steps skip("linux-5.11", {"iouring_fixed v0 h0", "clear_refs v0", "uffd_wp v0"});
     skip.run(1);
     CHECK(skip.next() == "noop: clear_refs leaves a writable pinned page alone (pte_is_pinned())");
@@ -62,7 +62,7 @@ TEST_CASE("clear_refs leaves a writable pinned page alone from 5.11 on; uffd-wp 
     CHECK_FALSE(wp.s.procs[0].pte[0].writable);
 }
 
-TEST_CASE("migration of a pinned page is refused from 5.19 on; migrate_finish needs a migration") {
+TEST_CASE("migration of a pinned page is refused from 5.19 on, migrate_finish needs a migration") {
     Steps pinned("linux-5.19", {"iouring_fixed v0 h0", "migrate_start v0", "migrate_finish v0"});
     pinned.run(1);
     CHECK(pinned.next() == "noop: migration refused (the policy's migration rule: pinned or "
@@ -73,7 +73,7 @@ TEST_CASE("migration of a pinned page is refused from 5.19 on; migrate_finish ne
     CHECK(old.s.procs[0].pte[0].kind == PteKind::present);
 }
 
-TEST_CASE("only a fault on a migration entry waits; munmap and exit zap it at once") {
+TEST_CASE("only a fault on a migration entry waits, munmap and exit zap it at once") {
     Steps fault("linux-6.18", {"migrate_start v0", "write v0"});
     fault.run(1);
     CHECK(fault.next() == "waits");

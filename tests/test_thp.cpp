@@ -193,7 +193,7 @@ TEST_CASE("mprotect_vma over a page the process unmapped is refused: the kernel 
 }
 
 TEST_CASE("clear_refs write-protects a pinned PMD in every era (clear_soft_dirty_pmd() has no "
-          "pinned check) but not a pinned large folio's PTE from 5.11; uffd-wp of one page "
+          "pinned check) but not a pinned large folio's PTE from 5.11, uffd-wp of one page "
           "splits the PMD") {
     for (const char* policy : {"linux-5.9", "linux-5.18", "linux-6.18"}) {
         Sim pmd = thp(policy);

@@ -57,7 +57,7 @@ TEST_CASE("a 16 kB mTHP is one folio of four pages: mapped by one PMD, one refer
 }
 
 TEST_CASE("fork of a PTE-mapped mTHP shares all four pages and clears PageAnonExclusive on each "
-          "(folio_try_dup_anon_rmap_ptes()); 6.18 reuses the folio once the child is gone") {
+          "(folio_try_dup_anon_rmap_ptes()), 6.18 reuses the folio once the child is gone") {
     Sim t = mthp("linux-6.18");
     REQUIRE(t.act({Op::split_pmd, 0, 0}));
     REQUIRE(t.fork(0, 1));

@@ -85,7 +85,7 @@ TEST_CASE("MADV_PAGEOUT of a THP: the whole folio, unless the child maps it too 
                           "reference (it cannot be split: can_split_folio())");
 }
 
-TEST_CASE("MADV_COLLAPSE swaps a swapped-out range back in and collapses it (6.1+); "
+TEST_CASE("MADV_COLLAPSE swaps a swapped-out range back in and collapses it (6.1+), "
           "khugepaged's max_ptes_swap refuses it before") {
     Sim now = thp("linux-6.18");
     REQUIRE(now.swap_out(now.frame(0, 0)));

@@ -375,3 +375,22 @@ TEST_CASE("cowpin bench times each spec and policy on 1 and 2 threads, each in i
     CHECK(count(once.out, "complete") == 4);
     CHECK(count(once.out, "median of") == 0);
 }
+
+TEST_CASE("check --policy a,b runs those policies in the order given, each once, an unknown one exits 2") {
+    TempDir tmp("policy-list");
+    const Run r = cowpin("check specs/vmsplice-unmap-in-child.json --policy linux-6.18,linux-5.7,linux-6.18 "
+                         "--out " + quote(tmp / "out"), tmp);
+    CHECK(r.code == 0);
+    CHECK(has(r.out, "vmsplice-unmap-in-child  linux-6.18  holds  states=7 transitions=8 depth=4"));
+    CHECK(has(r.out, "vmsplice-unmap-in-child  linux-5.7  get_no_leak [4 steps]"));
+    CHECK(r.out.find("linux-6.18  holds") < r.out.find("linux-5.7  get_no_leak"));
+    CHECK(has(r.out, "2 checks, 2 as expected, 0 not"));
+    CHECK(fs::exists(tmp / "out/vmsplice-unmap-in-child.linux-5.7.get_no_leak.json"));
+    const Run bad = cowpin("check specs/vmsplice-unmap-in-child.json --policy linux-6.18,linux-4.0 "
+                           "--out " + quote(tmp / "bad"), tmp);
+    CHECK(bad.code == 2);
+    CHECK(count_lines(bad.err) == 1);
+    CHECK(has(bad.err, "cowpin: --policy: unknown policy 'linux-4.0' (expected one of: linux-5.7,"));
+    CHECK(bad.out == "");
+    CHECK(!fs::exists(tmp / "bad"));
+}

@@ -266,17 +266,19 @@ __attribute__((always_inline)) inline bool CowModel::may_apply(const State& s, c
     }
 }
 
-bool CowModel::next_state(const State& s, const Action& a, State& out,
-                          StepEffects* effects) const {
+bool CowModel::next(const State& s, const Action& a, State& out, StepEffects* effects,
+                    bool& unchanged) const {
+    unchanged = false;
     if (!may_apply(s, a)) return false;
     // Only the shape's bytes: `out` holds defaults past them as `s` does (a step that wrote
-    // there would not pack, and the engine refuses such a state).
+    // there would leave them in the engine's successor buffer, and every later successor
+    // packed from it would be refused as not fitting).
     spans_.copy(out, s);
     if (!step(out, a, effects)) return false;
     // A step that changed nothing (a read of a mapped page, an mprotect that keeps the PTE,
     // about one enabled step in six) leaves `s`, which is canonical already.
-    if (spans_.equal(out, s)) return true;
-    canonicalize_state(out);
+    unchanged = spans_.equal(out, s);
+    if (!unchanged) canonicalize_state(out);
     return true;
 }
 

@@ -73,7 +73,16 @@ public:
     // The canonical successor, or false if `a` is not enabled in `s`. `s` is canonical, as
     // initial() and next_state() give it.
     bool next_state(const State& s, const Action& a, State& out,
-                    StepEffects* effects = nullptr) const;
+                    StepEffects* effects = nullptr) const {
+        bool unchanged;
+        return next(s, a, out, effects, unchanged);
+    }
+    // next_state(), and whether the step left `s` as it was (`unchanged`: then `out` == s): the
+    // engine counts such a self-loop without packing it. A step that changed `s` into a state
+    // whose canonical form is `s` is not `unchanged`; the engine finds it by its packed words.
+    bool successor(const State& s, const Action& a, State& out, bool& unchanged) const {
+        return next(s, a, out, nullptr, unchanged);
+    }
 
     // The state's canonical form: frames, slots and values renumbered, and processes too under
     // symmetry.
@@ -84,11 +93,6 @@ public:
     std::size_t packed_bits() const { return codec_.bits(); }
     // False if `s` does not fit the encoding (a model bug: see packing.hpp).
     bool pack(const State& s, std::uint64_t* out) const { return codec_.pack(s, out); }
-    // a == b for a successor and its parent: only the shape's bytes (StateSpans), where both
-    // hold defaults past them. (A step that wrote past them would leave that garbage in the
-    // engine's successor buffer, which next_state() copies only the spans into, so the next
-    // successor packed from it is refused as not fitting.)
-    bool same_state(const State& a, const State& b) const { return spans_.equal(a, b); }
     void unpack(const std::uint64_t* in, State& s) const { codec_.unpack(in, s); }
 
     // The same step without canonicalization: frames, slots and values keep their names, so a
@@ -112,6 +116,8 @@ public:
     bool stuck(const State& s) const;
 
 private:
+    bool next(const State& s, const Action& a, State& out, StepEffects* effects,
+              bool& unchanged) const;
     bool apply(State& s, const Action& a, StepEffects* effects) const;
     bool may_apply(const State& s, const Action& a) const;
     OpContext context(StepEffects* effects) const {

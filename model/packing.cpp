@@ -1,9 +1,11 @@
 #include "model/packing.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -32,12 +34,7 @@ std::uint64_t soft_pdep(std::uint64_t x, std::uint64_t mask) {
 }
 
 // Word k's bits go to a fixed place in the packed words (Word::at, shift, spill), so words are
-// packed and unpacked independently of each other: no running bit position to wait for.
-template <class Word>
-inline void place(std::uint64_t* out, const Word& k, std::uint64_t v) {
-    out[k.at] |= v << k.shift;
-    if (k.spill) out[k.at + 1] |= v >> (64 - k.shift);
-}
+// unpacked independently of each other: no running bit position to wait for.
 template <class Word>
 inline std::uint64_t take(const std::uint64_t* in, const Word& k) {
     std::uint64_t v = in[k.at] >> k.shift;
@@ -49,34 +46,8 @@ inline std::uint64_t take(const std::uint64_t* in, const Word& k) {
 // its width (a count or flag), or, nullable, fits its width without being the all-ones code
 // or is kNone itself. With 1 added to nullable bytes (kNone wraps to 0, the all-ones code
 // carries out of the width), the last two read the same: no bit above the width. So a word x
-// fits exactly when  ((x + one) & over) | ((x & outside) ^ def)  is zero, bytewise addition.
-// On x86-64, 16 bytes at a time with SSE2 (every x86-64 CPU has it); elsewhere 8 with a
-// carry-free bytewise add.
-inline bool fits(const unsigned char* bytes, const std::uint64_t* outside, const std::uint64_t* def,
-                 const std::uint64_t* one, const std::uint64_t* over, std::size_t words) {
-#if defined(__x86_64__)
-    __m128i bad = _mm_setzero_si128();
-    for (std::size_t i = 0; i < words; i += 2) {
-        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i * 8));
-        const auto at = [i](const std::uint64_t* a) {
-            return _mm_load_si128(reinterpret_cast<const __m128i*>(a + i));
-        };
-        const __m128i y = _mm_add_epi8(x, at(one));
-        bad = _mm_or_si128(bad, _mm_and_si128(y, at(over)));
-        bad = _mm_or_si128(bad, _mm_xor_si128(_mm_and_si128(x, at(outside)), at(def)));
-    }
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) == 0xFFFF;
-#else
-    std::uint64_t bad = 0;
-    for (std::size_t i = 0; i < words; ++i) {
-        std::uint64_t x;
-        std::memcpy(&x, bytes + i * 8, 8);
-        const std::uint64_t y = ((x & kLow7) + one[i]) ^ (x & kHigh);
-        bad |= (y & over[i]) | ((x & outside[i]) ^ def[i]);
-    }
-    return bad == 0;
-#endif
-}
+// fits exactly when  ((x + one) & over) | ((x & outside) ^ def)  is zero, bytewise addition
+// (pack()'s fit check, below unpack()'s restore()).
 
 // unpack()'s last pass: bytes holding their all-ones code in nullable positions become kNone
 // (0xFF), and bytes packed to no bits get their default (x is 0 there).
@@ -102,33 +73,96 @@ inline void restore(const std::uint64_t* x, const std::uint64_t* none_code, cons
 #endif
 }
 
-// The same two on chunks whose bytes all pack to no bits: they fit when they hold their
-// defaults, and unpack() gives the defaults back.
-inline bool fixed_fits(const unsigned char* bytes, const std::uint64_t* def, std::size_t words) {
+// pack()'s fit check on a run of N chunks, unrolled (one routine per length, a table per kind):
+// the formula above on chunks where the shape packs bytes, and on the others, whose bytes all
+// pack to no bits, only whether they hold their defaults. `m` points at the run's first chunk's
+// masks (StateCodec::FitChunk: one, over, outside, def). On x86-64, 16 bytes at a time with SSE2
+// (every x86-64 CPU has it); elsewhere 8 with a carry-free bytewise add.
 #if defined(__x86_64__)
-    __m128i bad = _mm_setzero_si128();
-    for (std::size_t i = 0; i < words; i += 2)
-        bad = _mm_or_si128(bad, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i * 8)),
-                                              _mm_load_si128(reinterpret_cast<const __m128i*>(def + i))));
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) == 0xFFFF;
-#else
-    return std::memcmp(bytes, def, words * 8) == 0;
-#endif
+inline __m128i ld(const std::uint64_t* a) { return _mm_load_si128(reinterpret_cast<const __m128i*>(a)); }
+inline __m128i chunk(const unsigned char* bytes, std::size_t c) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes) + c);
 }
-inline void fixed_restore(const std::uint64_t* def, unsigned char* bytes, std::size_t words) {
-    std::memcpy(bytes, def, words * 8);
+inline bool zero(__m128i bad) { return _mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) == 0xFFFF; }
+template <class Masks>
+inline __m128i live_bad(__m128i x, const Masks& m) {
+    return (_mm_add_epi8(x, ld(m.one)) & ld(m.over)) | ((x & ld(m.outside)) ^ ld(m.def));
+}
+template <class Masks, std::size_t... I>
+bool live_fits([[maybe_unused]] const unsigned char* bytes, [[maybe_unused]] const Masks* m,
+               std::index_sequence<I...>) {
+    return zero((_mm_setzero_si128() | ... | live_bad(chunk(bytes, I), m[I])));
+}
+template <class Masks, std::size_t... I>
+bool fixed_chunks_fit([[maybe_unused]] const unsigned char* bytes, [[maybe_unused]] const Masks* m,
+                      std::index_sequence<I...>) {
+    return zero((_mm_setzero_si128() | ... | (chunk(bytes, I) ^ ld(m[I].def))));
+}
+#else
+inline std::uint64_t word(const unsigned char* bytes, std::size_t w) {
+    std::uint64_t x;
+    std::memcpy(&x, bytes + w * 8, 8);
+    return x;
+}
+template <class Masks>
+inline std::uint64_t live_bad(const unsigned char* bytes, const Masks& m) {
+    std::uint64_t bad = 0;
+    for (int h = 0; h < 2; ++h) {
+        const std::uint64_t x = word(bytes, h);
+        const std::uint64_t y = ((x & kLow7) + m.one[h]) ^ (x & kHigh);
+        bad |= (y & m.over[h]) | ((x & m.outside[h]) ^ m.def[h]);
+    }
+    return bad;
+}
+template <class Masks, std::size_t... I>
+bool live_fits(const unsigned char* bytes, const Masks* m, std::index_sequence<I...>) {
+    return (std::uint64_t{0} | ... | live_bad(bytes + 16 * I, m[I])) == 0;
+}
+template <class Masks, std::size_t... I>
+bool fixed_chunks_fit(const unsigned char* bytes, const Masks* m, std::index_sequence<I...>) {
+    return (std::uint64_t{0} | ... |
+            ((word(bytes + 16 * I, 0) ^ m[I].def[0]) | (word(bytes + 16 * I, 1) ^ m[I].def[1]))) == 0;
+}
+#endif
+template <class Masks, std::size_t N>
+bool live_run_fits(const unsigned char* bytes, const Masks* m) {
+    return live_fits(bytes, m, std::make_index_sequence<N>{});
+}
+template <class Masks, std::size_t N>
+bool fixed_run_fits(const unsigned char* bytes, const Masks* m) {
+    return fixed_chunks_fit(bytes, m, std::make_index_sequence<N>{});
+}
+template <class Masks, std::size_t... N>
+constexpr auto live_table(std::index_sequence<N...>) {
+    return std::array<bool (*)(const unsigned char*, const Masks*), sizeof...(N)>{
+        &live_run_fits<Masks, N>...};
+}
+template <class Masks, std::size_t... N>
+constexpr auto fixed_table(std::index_sequence<N...>) {
+    return std::array<bool (*)(const unsigned char*, const Masks*), sizeof...(N)>{
+        &fixed_run_fits<Masks, N>...};
 }
 
+// The packed words are filled in order (Word::at, shift ascending), so each is built in a
+// register and stored once it is full (Word::flush), the last one after the loop: no zeroing
+// of `out` first, no load and store of it per word.
 template <class Word, class Pext>
 inline void pack_words(const std::vector<Word>& table, const State& s, std::uint64_t* out,
                        std::size_t words, Pext pext) {
-    std::memset(out, 0, words * 8);
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
+    std::uint64_t acc = 0;
+    std::uint64_t* o = out;
     for (const Word& k : table) {
         std::uint64_t x;
         std::memcpy(&x, bytes + k.index * 8, 8);
-        place(out, k, pext(x, k.mask));
+        const std::uint64_t v = pext(x, k.mask);
+        acc |= v << k.shift;
+        if (k.flush) {
+            *o++ = acc;
+            acc = k.spill ? v >> (64 - k.shift) : 0;
+        }
     }
+    if (o < out + words) *o = acc;
 }
 
 template <class Word, class Pdep>
@@ -143,13 +177,20 @@ inline void unpack_words(const std::vector<Word>& table, const std::uint64_t* in
 template <class Word>
 __attribute__((target("bmi2"))) void pack_bmi2(const std::vector<Word>& table, const State& s,
                                                std::uint64_t* out, std::size_t words) {
-    std::memset(out, 0, words * 8);
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
+    std::uint64_t acc = 0;
+    std::uint64_t* o = out;
     for (const Word& k : table) {
         std::uint64_t x;
         std::memcpy(&x, bytes + k.index * 8, 8);
-        place(out, k, _pext_u64(x, k.mask));
+        const std::uint64_t v = _pext_u64(x, k.mask);
+        acc |= v << k.shift;
+        if (k.flush) {
+            *o++ = acc;
+            acc = k.spill ? v >> (64 - k.shift) : 0;
+        }
     }
+    if (o < out + words) *o = acc;
 }
 template <class Word>
 __attribute__((target("bmi2"))) void unpack_bmi2(const std::vector<Word>& table,
@@ -271,6 +312,7 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
         k.at = static_cast<std::uint16_t>(bits_ / 64);
         k.shift = static_cast<std::uint8_t>(bits_ % 64);
         k.spill = k.shift + k.bits > 64;
+        k.flush = k.shift + k.bits >= 64;
         k.low = k.bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << k.bits) - 1;
         bits_ += k.bits;
         packed_.push_back(k);
@@ -284,8 +326,27 @@ StateCodec::StateCodec(const Shape& sh, const std::array<std::uint8_t, kMaxProcs
         if (!runs.empty() && runs.back().last == at)
             ++runs.back().last;
         else
-            runs.push_back(Run{at, static_cast<std::uint16_t>(at + 1)});
+            runs.push_back(Run{at, static_cast<std::uint16_t>(at + 1), nullptr});
+        for (int half = 0; half < 2; ++half) {
+            const std::size_t w = 2 * c + half;
+            fit_[c].one[half] = one_.v[w];
+            fit_[c].over[half] = over_.v[w];
+            fit_[c].outside[half] = outside_.v[w];
+            fit_[c].def[half] = def_.v[w];
+        }
     }
+    static constexpr auto kLive = live_table<FitChunk>(std::make_index_sequence<kStateWords / 2 + 1>{});
+    static constexpr auto kFixed = fixed_table<FitChunk>(std::make_index_sequence<kStateWords / 2 + 1>{});
+    for (Run& r : live_) {
+        r.copy = chunk_copy(r.last - r.first);
+        checks_.push_back(Check{kLive[r.last - r.first], r.first});
+    }
+    for (Run& r : fixed_) {
+        r.copy = chunk_copy(r.last - r.first);
+        checks_.push_back(Check{kFixed[r.last - r.first], r.first});
+    }
+    std::sort(checks_.begin(), checks_.end(),
+              [](const Check& a, const Check& b) { return a.first < b.first; });
 #if defined(__x86_64__)
     bmi2_ = __builtin_cpu_supports("bmi2");
 #endif
@@ -299,45 +360,17 @@ bool StateCodec::pack(const State& s, std::uint64_t* out) const {
 #endif
         pack_words(packed_, s, out, words_, soft_pext);
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
-#if defined(__x86_64__)
-    // One pass over the chunks, with the full test where the shape packs bytes and a
-    // comparison with the defaults elsewhere (see fits()).
-    __m128i bad = _mm_setzero_si128();
-    const auto at = [](const std::uint64_t* a, std::size_t c) {
-        return _mm_load_si128(reinterpret_cast<const __m128i*>(a + 2 * c));
-    };
-    for (const Run& r : live_)
-        for (std::size_t c = r.first; c < r.last; ++c) {
-            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * c));
-            const __m128i y = _mm_add_epi8(x, at(one_.v.data(), c));
-            bad = _mm_or_si128(bad, _mm_and_si128(y, at(over_.v.data(), c)));
-            bad = _mm_or_si128(bad, _mm_xor_si128(_mm_and_si128(x, at(outside_.v.data(), c)),
-                                                  at(def_.v.data(), c)));
-        }
-    for (const Run& r : fixed_)
-        for (std::size_t c = r.first; c < r.last; ++c)
-            bad = _mm_or_si128(bad, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * c)),
-                                                  at(def_.v.data(), c)));
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) == 0xFFFF;
-#else
     bool ok = true;
-    for (const Run& r : live_) {
-        const std::size_t w = 2 * r.first, n = 2 * (r.last - r.first);
-        ok &= fits(bytes + 8 * w, outside_.v.data() + w, def_.v.data() + w, one_.v.data() + w,
-                   over_.v.data() + w, n);
-    }
-    for (const Run& r : fixed_) {
-        const std::size_t w = 2 * r.first, n = 2 * (r.last - r.first);
-        ok &= fixed_fits(bytes + 8 * w, def_.v.data() + w, n);
-    }
+    for (const Check& c : checks_) ok &= c.fn(bytes + 16 * c.first, &fit_[c.first]);
     return ok;
-#endif
 }
 
 void StateCodec::unpack(const std::uint64_t* in, State& s) const {
+    static constexpr Words kZero{};
     Words x;  // only the live runs are read: zeroed, then the packed words put in
-    for (const Run& r : live_)
-        std::memset(x.v.data() + 2 * r.first, 0, 16 * (r.last - r.first));
+    auto* xb = reinterpret_cast<unsigned char*>(x.v.data());
+    const auto* zb = reinterpret_cast<const unsigned char*>(kZero.v.data());
+    for (const Run& r : live_) r.copy(xb + 16 * r.first, zb + 16 * r.first);
 #if defined(__x86_64__)
     if (bmi2_)
         unpack_bmi2(packed_, in, x.v.data());
@@ -350,10 +383,8 @@ void StateCodec::unpack(const std::uint64_t* in, State& s) const {
         restore(x.v.data() + w, none_code_.v.data() + w, nullable_.v.data() + w,
                 def_.v.data() + w, bytes + 8 * w, n);
     }
-    for (const Run& r : fixed_) {
-        const std::size_t w = 2 * r.first, n = 2 * (r.last - r.first);
-        fixed_restore(def_.v.data() + w, bytes + 8 * w, n);
-    }
+    const auto* def = reinterpret_cast<const unsigned char*>(def_.v.data());
+    for (const Run& r : fixed_) r.copy(bytes + 16 * r.first, def + 16 * r.first);
 }
 
 bool StateCodec::round_trips(const State& s) const {

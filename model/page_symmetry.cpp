@@ -200,13 +200,11 @@ void process_canonical(State& s, const Shape& shape, bool procs) {
         canonicalize(s, shape);
 }
 
-}  // namespace
-
-void canonicalize_reduced(State& s, const Shape& shape, const Symmetry& symmetry) {
-    const int npages = symmetry.pages ? std::min<int>(shape.pages, kMaxPages) : 0;
-    const int nslots = symmetry.handles ? std::min<int>(shape.handles, kMaxHandles) : 0;
-    if (npages < 2 && nslots < 2) return process_canonical(s, shape, symmetry.procs);
-
+// Pages and handles renamed, then processes (canonicalize_reduced() with two or more pages or
+// handle slots to rename). Out of line: its candidate states are on its stack, which the
+// common case, no pages or handles to rename, does not pay to set up.
+[[gnu::noinline]] void reduce_pages_and_handles(State& s, const Shape& shape,
+                                                const Symmetry& symmetry, int npages, int nslots) {
     std::uint64_t page_sig[kMaxPages] = {}, slot_sig[kMaxHandles] = {};
     PageMap pages{};
     HandleMap slots{};
@@ -264,6 +262,15 @@ void canonicalize_reduced(State& s, const Shape& shape, const Symmetry& symmetry
         if (!next_tie_order(slots, run, used)) break;
     }
     copy_state(s, best);
+}
+
+}  // namespace
+
+void canonicalize_reduced(State& s, const Shape& shape, const Symmetry& symmetry) {
+    const int npages = symmetry.pages ? std::min<int>(shape.pages, kMaxPages) : 0;
+    const int nslots = symmetry.handles ? std::min<int>(shape.handles, kMaxHandles) : 0;
+    if (npages < 2 && nslots < 2) return process_canonical(s, shape, symmetry.procs);
+    reduce_pages_and_handles(s, shape, symmetry, npages, nslots);
 }
 
 }  // namespace cowpin

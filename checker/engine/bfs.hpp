@@ -404,14 +404,20 @@ private:
                         model_.actions(s, acts);
                         if (acts.size() > kMaxActions)
                             throw std::logic_error("more than 256 candidate actions in one state");
+                        const std::uint64_t* parent = arena_.at(id);
                         for (std::size_t ai = 0; ai < acts.size(); ++ai) {
-                            if (!model_.next_state(s, acts[ai], next)) continue;
-                            if (codec_.same(next, s)) {  // a self-loop: the parent is stored already
+                            bool unchanged;
+                            if (!codec_.successor(s, acts[ai], next, unchanged)) continue;
+                            if (unchanged) {  // a self-loop: the parent is stored already
                                 ++count;
                                 continue;
                             }
                             std::uint64_t* w = &cur.rec[cur.n * cs];
                             if (!codec_.pack(next, w)) throw misfit();
+                            if (equal(w, parent)) {  // changed, and canonical again: a self-loop
+                                ++count;
+                                continue;
+                            }
                             const std::uint64_t h = hash_of(w);
                             w[words_] = h;
                             w[words_ + 1] = id | (std::uint64_t{ai} << kKeyAction) |

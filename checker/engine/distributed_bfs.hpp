@@ -245,10 +245,12 @@ private:
             if (acts.size() > kMaxActions)
                 throw std::logic_error("more than 256 candidate actions in one state");
             for (std::size_t ai = 0; ai < acts.size(); ++ai) {
-                if (!model_.next_state(s, acts[ai], next)) continue;
+                bool unchanged;
+                if (!codec_.successor(s, acts[ai], next, unchanged)) continue;
                 ++count;
-                if (codec_.same(next, s)) continue;  // a self-loop: the parent is stored already
+                if (unchanged) continue;  // a self-loop: the parent is stored already
                 if (!codec_.pack(next, w.data())) throw misfit();
+                if (equal(w.data(), arena_.at(id))) continue;  // canonical again: a self-loop
                 const std::uint64_t h = hash_words(w.data(), words_);
                 const int owner = owner_of(h);
                 const std::uint64_t key = frontier_pos_[id - first] << 8 | ai;

@@ -110,11 +110,13 @@ concept Packs = requires(const M& m, const typename M::State& s, std::uint64_t* 
     m.unpack(cw, out);
 };
 
-// A model that compares two of its states faster than their bytes (only the bytes its bounds
-// use): same_state(a, b) must equal a == b for states the model produced.
+// A model that says when a step left its state unchanged: successor(s, a, out, unchanged) is
+// next_state(s, a, out) and sets `unchanged` only when out == s (false says nothing). The engine
+// then counts the self-loop without packing the successor.
 template <class M>
-concept ComparesStates = requires(const M& m, const typename M::State& a) {
-    { m.same_state(a, a) } -> std::convertible_to<bool>;
+concept SaysUnchanged = requires(const M& m, const typename M::State& s, const typename M::Action& a,
+                                 typename M::State& out, bool& unchanged) {
+    { m.successor(s, a, out, unchanged) } -> std::convertible_to<bool>;
 };
 
 // The model's packed encoding, or the state's own bytes for models without one.
@@ -138,12 +140,16 @@ struct Codec {
             return true;
         }
     }
-    // a == b (a successor and its parent: a self-loop).
-    bool same(const State& a, const State& b) const {
-        if constexpr (ComparesStates<M>)
-            return m.same_state(a, b);
-        else
-            return a == b;
+    // The successor by `a`, or false if `a` is not enabled; `unchanged`: it is `s` itself, as
+    // the model saw (see SaysUnchanged). Other self-loops show as packed words equal to the
+    // parent's: the packed form is exact for states that fit.
+    bool successor(const State& s, const typename M::Action& a, State& out, bool& unchanged) const {
+        if constexpr (SaysUnchanged<M>) {
+            return m.successor(s, a, out, unchanged);
+        } else {
+            unchanged = false;
+            return m.next_state(s, a, out);
+        }
     }
     void unpack(const std::uint64_t* in, State& s) const {
         if constexpr (Packs<M>)

@@ -71,6 +71,8 @@ TEST_CASE("explores every state of the modular counter exactly once") {
     CHECK(r.depth == 5);
     CHECK(r.complete);
     CHECK_FALSE(r.depth_limited);
+    CHECK(r.level_states == std::vector<std::uint64_t>{1, 2, 2, 2, 2, 1});
+    CHECK(r.partial_level == 0);
     REQUIRE(r.first_violation.size() == 1);
     CHECK_FALSE(r.first_violation[0].has_value());
 
@@ -164,6 +166,9 @@ TEST_CASE("a grid of diamonds stores each point once despite exponentially many 
     CHECK(r.states == 16);
     CHECK(r.transitions == 24);
     CHECK(r.depth == 6);
+    // Level d is the diagonal x + y = d.
+    CHECK(r.level_states == std::vector<std::uint64_t>{1, 2, 3, 4, 3, 2, 1});
+    CHECK(r.partial_level == 0);
     const StateId corner = ex.find({3, 3});
     REQUIRE(corner != kNoParent);
     CHECK(corner == 15);
@@ -308,6 +313,7 @@ TEST_CASE("states at the depth limit are checked but not expanded") {
     CHECK(r.depth == 2);
     CHECK(r.depth_limited);
     CHECK(r.complete);
+    CHECK(r.level_states == std::vector<std::uint64_t>{1, 2, 2});  // level 2 found whole
     CHECK(vertices(ex, all_ids(ex)) == std::vector<std::uint32_t>{0, 1, 2, 3, 5});
     CHECK(r.first_violation[0] == std::optional<StateId>{4});  // vertex 5, at the limit
     CHECK_FALSE(r.first_violation[1].has_value());              // vertex 7 never reached
@@ -372,6 +378,9 @@ TEST_CASE("the state limit stops exploration and marks it incomplete") {
         CHECK(r.depth == 1);
         CHECK_FALSE(r.depth_limited);
         CHECK(calls.size() == 1);  // only level 0 completed
+        // Level 1 (ids 1 and 2) was one block, expanded whole: level 2 is whole, none partial.
+        CHECK(r.level_states == std::vector<std::uint64_t>{1, 2, 2});
+        CHECK(r.partial_level == 0);
     }
     SUBCASE("limit 9: all 10 states are found but the run is still incomplete") {
         Explorer ex(model);
@@ -382,6 +391,7 @@ TEST_CASE("the state limit stops exploration and marks it incomplete") {
         CHECK(r.states == 10);
         CHECK(r.transitions == 18);
         CHECK(r.depth == 4);
+        CHECK(r.level_states == std::vector<std::uint64_t>{1, 2, 2, 2, 2, 1});
     }
     SUBCASE("limit equal to the state count: complete") {
         Explorer ex(model);

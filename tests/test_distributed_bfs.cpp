@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -106,6 +107,8 @@ void same_search(const Seen<M>& a, const Seen<M>& b) {
     CHECK(a.r.depth == b.r.depth);
     CHECK(a.r.complete == b.r.complete);
     CHECK(a.r.depth_limited == b.r.depth_limited);
+    CHECK(a.r.level_states == b.r.level_states);
+    CHECK(a.r.partial_level == b.r.partial_level);
     CHECK(a.r.first_violation == b.r.first_violation);
     CHECK(a.r.violation_depth == b.r.violation_depth);
     CHECK(a.paths == b.paths);
@@ -149,6 +152,7 @@ TEST_CASE("over ranks, the fixed graph's violations and paths are the hand-worke
                                 {{5}, {7}, {3}, {5, 3}, {4}, {0}});
     const auto one = threaded(model);
     CHECK(one.r.states == 7);
+    CHECK(one.r.level_states == std::vector<std::uint64_t>{1, 2, 2, 1, 1});  // {0} {1,2} {3,5} {6} {7}
     CHECK(one.r.first_violation[0] == std::optional<StateId>{4});
     CHECK(one.r.first_violation[5] == std::optional<StateId>{0});
     for (int ranks : {1, 2, 3}) same_search(one, distributed(model, ranks));
@@ -181,6 +185,10 @@ TEST_CASE("over ranks, a state limit stops every rank after the same round, inco
             CHECK(r.states > 5000);
             CHECK(r.states == results[0].states);
             CHECK(r.depth == results[0].depth);
+            // Every rank counts the same levels; they and the partial one are all the states.
+            CHECK(r.level_states == results[0].level_states);
+            CHECK(std::accumulate(r.level_states.begin(), r.level_states.end(), r.partial_level) ==
+                  r.states);
         }
     }
 }

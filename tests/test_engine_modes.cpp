@@ -4,6 +4,8 @@
 // its agreement with the plain search on the shipped exhaustive specs is here.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -65,6 +67,40 @@ TEST_CASE("two threads number every state as one thread does: same ids, parents 
     CHECK(differ == 0);
 }
 
+TEST_CASE("the states at each depth are the same on one and two threads and add up to the count") {
+    // A level is a set (every state at that distance from the initial one), so its size does
+    // not depend on how the threads share the work: cowpin bench's projection starts from them.
+    const CowModel model = exhaustive_model("exhaustive-pins", "linux-5.19", true);
+    Explorer<CowModel> one(model, {1, false}), two(model, {2, false});
+    const engine::Result r1 = one.run(), r2 = two.run();
+    CHECK(r1.states == 57515);  // the spec's symmetric count
+    const std::vector<std::uint64_t> levels{1, 8, 25, 97, 276, 561, 979, 1531, 2103, 2973, 4022, 5454, 6700, 7146, 6579, 5603, 4642, 3540, 2350, 1388, 780, 433, 218, 84, 20, 2};
+    CHECK(r1.level_states == levels);
+    CHECK(r2.level_states == levels);
+    CHECK(r1.level_states.size() == r1.depth + 1);
+    CHECK(std::accumulate(levels.begin(), levels.end(), std::uint64_t{0}) == 57515);
+    CHECK(r1.partial_level == 0);
+    CHECK(r2.partial_level == 0);
+}
+
+TEST_CASE("a run stopped by a state limit after a level's last block has the next level whole") {
+    // The levels up to the limit of 20,000 states are narrower than a block (8,192 parents), so
+    // the limit is seen after level 11's only block: level 12 is whole, nothing is partial.
+    const CowModel model = exhaustive_model("exhaustive-pins", "linux-5.19", true);
+    Explorer<CowModel> one(model, {1, false}), two(model, {2, false});
+    engine::Limits cut;
+    cut.max_states = 20000;
+    const engine::Result r1 = one.run(cut), r2 = two.run(cut);
+    CHECK_FALSE(r1.complete);
+    CHECK(r1.states == 24730);
+    CHECK(r1.level_states ==
+          std::vector<std::uint64_t>{1, 8, 25, 97, 276, 561, 979, 1531, 2103, 2973, 4022, 5454, 6700});
+    CHECK(r1.partial_level == 0);
+    CHECK(r2.states == r1.states);
+    CHECK(r2.level_states == r1.level_states);
+    CHECK(r2.partial_level == 0);
+}
+
 TEST_CASE("a run cut short holds the same states on one and two threads, and a mark times them" *
           doctest::test_suite("slow")) {
     // The bench's speedup compares equal work: the two-thread run is timed to the state count
@@ -80,6 +116,14 @@ TEST_CASE("a run cut short holds the same states on one and two threads, and a m
     const engine::Result r2 = two.run(cut);
     CHECK(r2.states == r1.states);
     CHECK(r2.transitions == r1.transitions);
+    // The limit is seen inside level 10 (28,500 parents, four blocks): level 11 is partial.
+    CHECK(r1.level_states ==
+          std::vector<std::uint64_t>{1, 8, 28, 120, 415, 1067, 2522, 5321, 10104, 17775, 28500});
+    CHECK(r1.partial_level == 35959);
+    CHECK(r2.level_states == r1.level_states);
+    CHECK(r2.partial_level == r1.partial_level);
+    CHECK(std::accumulate(r1.level_states.begin(), r1.level_states.end(), r1.partial_level) ==
+          r1.states);
     engine::Limits mark;
     mark.mark_states = r1.states;
     const engine::Result whole = two.run(mark);

@@ -394,3 +394,42 @@ TEST_CASE("check --policy a,b runs those policies in the order given, each once,
     CHECK(bad.out == "");
     CHECK(!fs::exists(tmp / "bad"));
 }
+
+TEST_CASE("cowpin bench shows the states at each depth of a run that does not finish, and "
+          "projects its total from them" * doctest::test_suite("slow")) {
+    TempDir tmp("bench-unfinished");
+    fs::create_directories(tmp.path / "bench");
+    fs::copy_file(kSource / "specs/exhaustive-pins.json", tmp.path / "bench/exhaustive-pins.json");
+    // A memory cap stops the run after the same block every time (57,515 states uncapped).
+    const Run r = cowpin("bench " + quote(tmp / "bench") +
+                             " --memory 1 --threads 1 --repeat 1 --policy linux-5.19",
+                         tmp);
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(count(r.out, "exhaustive-pins  linux-5.19") == 1);  // of its eleven policies, one
+    CHECK(has(r.out, "memory limit\n    levels: 1 8 25 97 276 561 979 1531 2103 2973 4022\n"));
+    CHECK(has(r.out, "\n    projected 46272 states to depth 27 (log growth ratio "
+                     "fitted linearly over the last 7 whole levels and extrapolated until the "
+                     "levels vanish; before the peak: a rough guess)\n"));
+    const Run unknown = cowpin("bench " + quote(tmp / "bench") + " --policy linux-9", tmp);
+    CHECK(unknown.code == 2);
+    CHECK(has(unknown.err, "--policy: unknown policy 'linux-9'"));
+}
+
+TEST_CASE("cowpin bench --disk runs each search with its queue in a directory and says what it "
+          "wrote there" * doctest::test_suite("slow")) {
+    TempDir tmp("bench-disk");
+    fs::create_directories(tmp.path / "bench");
+    fs::create_directories(tmp.path / "queue");
+    fs::copy_file(kSource / "specs/exhaustive-pins.json", tmp.path / "bench/exhaustive-pins.json");
+    const Run r = cowpin("bench " + quote(tmp / "bench") + " --disk " + quote(tmp / "queue") +
+                             " --threads 1 --repeat 1 --policy linux-5.19",
+                         tmp);
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(has(r.out, ", compact (fingerprints), --disk "));
+    CHECK(has(r.out, "exhaustive-pins  linux-5.19    1       57515 "));
+    CHECK(has(r.out, "complete  (verdict in "));
+    CHECK(has(r.out, "  (disk: 0.4 MiB written)\n"));
+    CHECK(fs::is_empty(tmp.path / "queue"));  // each run's files are removed at its end
+}

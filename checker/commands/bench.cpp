@@ -5,7 +5,8 @@
 // times, thread counts alternating, and show each count's median run: a 5 s run on a shared VM
 // can take 30% longer from one minute to the next. The reference point is (2, 1, 2, 1)
 // under linux-5.19, where a Murphi model of MODEL.md run by Rumur needs about 400 s on these
-// machines (issue 5).
+// machines (issue 5). A run that does not finish (time, memory) also shows the states at each
+// depth it reached and a projection of its whole size from them (checker/run/projection.hpp).
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -26,6 +27,7 @@
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
 #include "checker/mpi/world.hpp"
+#include "checker/run/projection.hpp"
 #include "checker/run/run.hpp"
 
 namespace cowpin {
@@ -43,6 +45,8 @@ struct BenchOptions {
     bool compact = false;                // fingerprint mode
     std::optional<Symmetry> symmetry;    // default: all that is sound (the specs are exhaustive)
     std::vector<std::string> only;       // spec names to run (all if empty)
+    std::vector<std::string> policies;   // of a spec's policies, only these (all if empty)
+    std::string disk;                    // --disk DIR: the queue and trace links in files there
     unsigned repeat = 5;                 // rounds for rows that finish within kBenchRepeatBelow
     // A run under `mpirun -np N` per count, one rank per core (the MPI rows); empty: none.
     std::vector<unsigned> ranks;
@@ -57,7 +61,25 @@ struct Numbers {
     int complete = 0, memory_limited = 0, time_limited = 0;
     double omission = 0;
     double mark_seconds = -1;  // when it first held the one-thread run's states (-1: never)
+    std::uint64_t disk_bytes = 0;     // --disk: written to the directory
+    std::uint64_t partial_level = 0;  // a run cut short: the next level's states found so far
+    std::uint32_t levels = 0;         // whole levels, whose sizes follow the numbers in the pipe
 };
+// A run sends at most this many level sizes (the pipe holds 64 KiB, and is read once the run
+// has ended); past it, none.
+constexpr std::uint32_t kMaxLevelsSent = 4096;
+
+// Reads exactly n bytes (a pipe can return less than asked).
+bool read_all(int fd, void* out, std::size_t n) {
+    auto* p = static_cast<char*>(out);
+    while (n > 0) {
+        const ssize_t k = read(fd, p, n);
+        if (k <= 0) return false;
+        p += k;
+        n -= static_cast<std::size_t>(k);
+    }
+    return true;
+}
 
 std::string result_text(const Numbers& n) {
     if (n.complete) return "complete";
@@ -92,7 +114,9 @@ double machine_parallelism() {
 // memory limits. No numbers if it could not start or sent nothing back (crashed or killed).
 struct Measured {
     std::optional<Numbers> n;
+    std::vector<std::uint64_t> levels;  // whole levels' states, level 0 first
     double rss_mib = 0;
+    double wall_seconds = 0;  // from start to exit: the search, then its counterexamples rebuilt
 };
 Measured measure(const Spec& spec, const std::string& policy, unsigned threads,
                  const BenchOptions& options, std::uint64_t max_bytes, std::uint64_t mark_states) {
@@ -109,14 +133,22 @@ Measured measure(const Spec& spec, const std::string& policy, unsigned threads,
         opts.threads = threads;
         opts.compact = options.compact;
         opts.symmetry = options.symmetry;
+        opts.disk = options.disk;
         const RunResult r = run_check(spec, *find_policy(policy), opts);
+        const std::vector<std::uint64_t>& levels = r.stats.level_states;
+        const auto nlevels = static_cast<std::uint32_t>(
+            levels.size() <= kMaxLevelsSent ? levels.size() : 0);
         const Numbers n{r.stats.states,         r.stats.transitions,
                         r.stats.store_bytes,    r.stats.packed_bytes,
                         r.stats.seconds,        r.stats.complete,
                         r.stats.memory_limited, r.stats.time_limited,
                         r.stats.omission_probability,
-                        r.stats.mark_seconds.value_or(-1)};
-        _exit(write(fds[1], &n, sizeof(n)) == sizeof(n) ? 0 : 3);
+                        r.stats.mark_seconds.value_or(-1),
+                        r.stats.disk_bytes,     r.stats.partial_level,
+                        nlevels};
+        const bool sent = write(fds[1], &n, sizeof(n)) == sizeof(n) &&
+                          write(fds[1], levels.data(), nlevels * 8) == ssize_t(nlevels * 8);
+        _exit(sent ? 0 : 3);
     }
     close(fds[1]);
     const auto start = std::chrono::steady_clock::now();
@@ -135,11 +167,29 @@ Measured measure(const Spec& spec, const std::string& policy, unsigned threads,
         usleep(20000);
     }
     Measured m;
+    m.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     Numbers n;
-    if (read(fds[0], &n, sizeof(n)) == sizeof(n)) m.n = n;
+    if (read_all(fds[0], &n, sizeof(n))) {
+        m.levels.resize(n.levels);
+        if (read_all(fds[0], m.levels.data(), m.levels.size() * 8)) m.n = n;
+    }
     close(fds[0]);
     m.rss_mib = usage.ru_maxrss / 1024.0;
     return m;
+}
+
+// Under a row that did not finish: the states at each depth it reached, and the projection of
+// the whole search from them.
+std::string unfinished_text(const Measured& m) {
+    const Numbers& n = *m.n;
+    if (m.levels.empty())
+        return fmt::format("    levels: not sent (more than {})\n", kMaxLevelsSent);
+    std::string s = "    levels: " + levels_text(m.levels, n.partial_level) + "\n";
+    const Projection p = project_levels(m.levels, n.states);
+    s += p ? fmt::format("    projected {} states to depth {} ({})\n", p.states, p.depth,
+                         projection_method(p))
+           : "    no projection: " + p.why_not + "\n";
+    return s;
 }
 
 // An MPI row: `mpirun -np N cowpin check SPEC --policy P --stats`, its numbers read back from
@@ -233,11 +283,16 @@ int bench(const BenchOptions& options) {
             std::find(options.only.begin(), options.only.end(), s.name) != options.only.end())
             specs.push_back(std::move(s));
     }
+    for (const std::string& name : options.policies) policy_or_throw(name);
+    if (!options.disk.empty())
+        if (const std::string why = engine::DiskDir::unusable(options.disk); !why.empty())
+            throw SpecError(fmt::format("--disk: {} (expected a writable directory)", why));
     const std::uint64_t max_bytes = memory_bytes(options.memory_mib);
     std::cout << fmt::format(
-        "cowpin bench: {} specs, {:.0f} s and {} MiB per run, symmetry {}{}\n", specs.size(),
+        "cowpin bench: {} specs, {:.0f} s and {} MiB per run, symmetry {}{}{}\n", specs.size(),
         options.seconds, max_bytes >> 20, options.symmetry ? symmetry_name(*options.symmetry) : std::string("on"),
-        options.compact ? ", compact (fingerprints)" : "");
+        options.compact ? ", compact (fingerprints)" : "",
+        options.disk.empty() ? "" : ", --disk " + options.disk);
     std::cout << fmt::format("machine: two busy threads do {:.2f}x the work of one\n\n",
                              machine_parallelism());
     std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} {:>11} {:>7} {:>6} "
@@ -248,6 +303,10 @@ int bench(const BenchOptions& options) {
     bool repeated = false;
     for (const Spec& spec : specs) {
         for (const std::string& name : spec.policies) {
+            if (!options.policies.empty() &&
+                std::find(options.policies.begin(), options.policies.end(), name) ==
+                    options.policies.end())
+                continue;
             // A round: one run per thread count, the one-thread run first (its states are the
             // mark the others are timed to). Rounds repeat while every run finishes within
             // kBenchRepeatBelow, up to `repeat` of them.
@@ -312,8 +371,12 @@ int bench(const BenchOptions& options) {
                 if (n.complete && spec.bounds == Bounds{2, 1, 2, 1, 0} && name == "linux-5.19")
                     result += fmt::format("  ({:.0f}x Rumur's ~{:.0f} s)",
                                           kRumurSeconds / n.seconds, kRumurSeconds);
+                if (n.complete)  // the search, then each violation's counterexample rebuilt
+                    result += fmt::format("  (verdict in {:.2f} s)", shown[k]->wall_seconds);
                 if (options.compact)
                     result += fmt::format("  (omission probability {:.1g})", n.omission);
+                if (!options.disk.empty())
+                    result += fmt::format("  (disk: {:.1f} MiB written)", n.disk_bytes / 1048576.0);
                 std::cout << fmt::format(
                     "{:<16} {:<11} {:>3} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
                     "{:>6} {:>7.0f}M {:>6}  {}\n",
@@ -322,6 +385,7 @@ int bench(const BenchOptions& options) {
                     n.transitions / std::max(n.seconds, 1e-9),
                     double(n.store_bytes) / std::max<double>(n.states, 1), n.packed,
                     shown[k]->rss_mib, speedup, result);
+                if (!n.complete) std::cout << unfinished_text(*shown[k]);
             }
             for (unsigned ranks : options.ranks) {
                 std::string why;
@@ -382,6 +446,12 @@ Command add_bench(CLI::App& app) {
         ->delimiter(',')
         ->transform(whole_number(1, kMaxThreads));
     bn->add_flag("--compact", o.compact, "fingerprint mode");
+    bn->add_option("--disk", o.disk,
+                   "a directory for each run's BFS queue and trace links (implies --compact; "
+                   "not the MPI rows)");
+    bn->add_option("--policy", o.policies,
+                   "of each spec's policies, only these (comma-separated or repeated; default: all)")
+        ->delimiter(',');
     bn->add_option("--ranks", o.ranks,
                    "rank counts from 1 to 64, a run each under mpirun -np N (MPI rows; default: "
                    "none)")
@@ -395,6 +465,7 @@ Command add_bench(CLI::App& app) {
         ->transform(whole_number(1, 100));
     return {bn, [options, symmetry] {
                 options->symmetry = symmetry_option(*symmetry);
+                options->compact |= !options->disk.empty();  // as in the engine
                 return bench(*options);
             }};
 }

@@ -17,6 +17,7 @@
 #include "checker/formats/output_file.hpp"
 #include "checker/mpi/world.hpp"
 #include "checker/run/bless.hpp"
+#include "checker/run/projection.hpp"
 #include "checker/run/run.hpp"
 #include "checker/run/trace.hpp"
 #include "checker/views/report.hpp"
@@ -85,6 +86,15 @@ std::string stats_line(const RunResult& r) {
         for (std::size_t i = 0; i < by.size(); ++i)
             line += fmt::format("{} {} {:.1f}%", i ? "," : "", op_name(static_cast<Op>(by[i].second)),
                                 100.0 * by[i].first / std::max<double>(st.states - 1, 1));
+    }
+    // The states at each depth; a run cut short also projects its whole size from them.
+    if (!st.level_states.empty())
+        line += "\n  levels: " + levels_text(st.level_states, st.partial_level);
+    if (!st.complete && !st.depth_limited) {
+        const Projection p = project_levels(st.level_states, st.states);
+        line += p ? fmt::format("\n  projected {} states to depth {} ({})", p.states, p.depth,
+                                projection_method(p))
+                  : "\n  no projection: " + p.why_not;
     }
     return line;
 }

@@ -101,6 +101,7 @@ public:
         std::vector<std::vector<std::optional<StateId>>> found(T);
         auto last_progress = start;
         std::size_t begin = 0;
+        std::size_t expanded = 0;  // the parents expanded so far, and their new states stored
         for (std::uint32_t depth = 0; begin < size_; ++depth) {
             const std::size_t end = size_;
             level_begin_.push_back(end);  // level depth+1 starts here
@@ -115,6 +116,7 @@ public:
                 try {
                     if (disk_) arena_.release_below(b), bring_in(b, e);
                     expand_block(pool, b, e, transitions, found, r);
+                    if (!id_limited_) expanded = e;
                     if (disk_) spill_past(e);
                 } catch (const DiskError& err) {  // a full disk: a limit, like memory
                     r.complete = false;
@@ -156,6 +158,13 @@ public:
                 progress(Progress{size_, r.transitions, depth + 1, size_ - end, bytes(),
                                   seconds_since(start)});
         }
+        // Level d is the ids [level_begin_[d], level_begin_[d+1]); the level after the last
+        // start is whole too if a limit stopped the run only once its parents were all expanded.
+        for (std::size_t d = 0; d + 1 < level_begin_.size(); ++d)
+            r.level_states.push_back(level_begin_[d + 1] - level_begin_[d]);
+        const bool last_whole = expanded == level_begin_.back();
+        if (last_whole && size_ > expanded) r.level_states.push_back(size_ - expanded);
+        r.partial_level = last_whole ? 0 : size_ - level_begin_.back();
         r.states = size_;
         r.bytes = bytes();
         r.store_bytes = store_bytes();

@@ -89,8 +89,10 @@ public:
         std::size_t frontier_begin = 0, frontier_end = size_;
         auto last_progress = start;
         std::vector<std::vector<std::uint64_t>> send(R), recv;
+        bool last_whole = false;  // a limit stopped the run once a level's parents were all expanded
         for (std::uint32_t depth = 0; level_size > 0; ++depth) {
             r.depth = depth;
+            r.level_states.push_back(level_size);
             if (limits.max_depth && depth >= limits.max_depth) {
                 r.depth_limited = true;
                 break;
@@ -100,7 +102,8 @@ public:
             comm_.max(rounds);
             new_begin_ = size_;
             new_keys_.clear();
-            for (std::uint64_t k = 0; k < rounds[0] && r.complete; ++k) {
+            std::uint64_t k = 0;
+            for (; k < rounds[0] && r.complete; ++k) {
                 for (auto& v : send) v.clear();
                 const std::size_t lo = std::min(frontier_end, frontier_begin + k * kRoundParents);
                 const std::size_t hi = std::min(frontier_end, lo + kRoundParents);
@@ -131,7 +134,10 @@ public:
                     progress(Progress{states, transitions, depth, 0, v[2], seconds_since(start)});
                 }
             }
-            if (!r.complete) break;
+            if (!r.complete) {
+                last_whole = k == rounds[0];
+                break;
+            }
             const std::uint64_t next_size = rank_new_level(level_size);
             level_first += level_size;
             check_new_level(depth + 1, level_first, r);
@@ -149,6 +155,11 @@ public:
                                      comm_.counters().messages - before.messages};
         comm_.sum(v);
         r.states = v[0];
+        // The states past the levels counted: the next level, whole or partly found.
+        std::uint64_t counted = 0;
+        for (const std::uint64_t n : r.level_states) counted += n;
+        if (r.states > counted && last_whole) r.level_states.push_back(r.states - counted);
+        else r.partial_level = r.states - counted;
         r.transitions = v[1];
         r.bytes = v[2];
         r.store_bytes = v[3];

@@ -64,6 +64,12 @@ struct Result {
     std::size_t packed_bytes = 0;   // one packed state
     bool depth_limited = false;     // true if max_depth left states unexpanded
     double seconds = 0;
+    // The states at each depth: level_states[d] is level d, whole (every parent of level d-1
+    // expanded); a run cut short while expanding a level has the next level's states found so
+    // far in partial_level. level_states sum to states minus partial_level, and are the same
+    // on any number of threads or ranks (a level is a set).
+    std::vector<std::uint64_t> level_states;
+    std::uint64_t partial_level = 0;
     unsigned threads = 1;
     bool compact = false;
     // Over ranks (checker/engine/distributed_bfs.hpp): how many, and what they sent one another

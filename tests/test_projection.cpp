@@ -1,0 +1,118 @@
+// The projection of an unfinished search from its whole levels (checker/run/projection.hpp): on
+// hand-made level sequences, worked out in the comments, and on the levels of searches that
+// finish, cut where a shorter run would have stopped, against the true totals.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "checker/run/projection.hpp"
+
+using namespace cowpin;
+
+namespace {
+
+using Levels = std::vector<std::uint64_t>;
+
+std::uint64_t sum(const Levels& l) { return std::accumulate(l.begin(), l.end(), std::uint64_t{0}); }
+
+// The first `n` levels, as a run stopped after finding them would have them.
+Levels first(const Levels& l, std::size_t n) { return Levels(l.begin(), l.begin() + n); }
+
+// `cowpin check --stats` on this machine: the states at each depth of searches that finish.
+const Levels kExhaustivePins519{1, 8, 25, 97, 276, 561, 979, 1531, 2103, 2973, 4022, 5454, 6700, 7146, 6579, 5603, 4642, 3540, 2350, 1388, 780, 433, 218, 84, 20, 2};  // specs/exhaustive-pins.json, linux-5.19: 57,515
+
+// cowpin bench's first rung (2, 1, 2, 1), linux-5.19 (symmetry on): 718,851 states, depth 30.
+const Levels kBenchPins2121{1,     8,     28,    124,   413,   973,   1986,  3882,  6656,  10629, 16602,
+                            24344, 33633, 44595, 57448, 72393, 83492, 84829, 76340, 63548, 49965, 36162,
+                            23486, 13791, 7418,  3599,  1590,  648,   216,   48,    4};
+
+}  // namespace
+
+TEST_CASE("a bell's levels are projected exactly from its rising half") {
+    // Levels 1 4 8 8 4 1: growth ratios 4 2 1 1/2 1/4, whose log falls by log 2 a level. From
+    // 1 4 8 8 the line through log 4, log 2, log 1 continues to 1/2, 1/4, 1/8: levels 4 and 1,
+    // then 1/8 of a state, which ends it.
+    const Projection p = project_levels({1, 4, 8, 8}, 21);
+    REQUIRE(bool(p));
+    CHECK(p.states == 26);
+    CHECK(p.depth == 5);
+    CHECK(p.ratios == 3);
+    CHECK(p.last_ratio == 1);
+    CHECK(projection_method(p) ==
+          "log growth ratio fitted linearly over the last 4 whole levels and extrapolated until "
+          "the levels vanish; before the peak: a rough guess");  // 8 / 8 is no shrinking
+}
+
+TEST_CASE("the projection is never below the states the search found") {
+    // A partial level of 19 states past 1 4 8 8: more than the bell's 4 + 1.
+    const Projection p = project_levels({1, 4, 8, 8}, 40);
+    REQUIRE(bool(p));
+    CHECK(p.states == 40);
+}
+
+TEST_CASE("levels that grow by a steady ratio, or too few of them, are not projected") {
+    const Projection doubling = project_levels({1, 2, 4, 8, 16}, 31);
+    CHECK_FALSE(bool(doubling));
+    CHECK(doubling.why_not ==
+          "the growth ratio is not falling over the last 5 levels (x2 a level at the last): no "
+          "end in sight");
+    CHECK(doubling.states == 31);
+    const Projection few = project_levels({1, 3, 9}, 13);
+    CHECK_FALSE(bool(few));
+    CHECK(few.why_not == "3 whole levels, too few to fit a trend to (at least 4)");
+}
+
+TEST_CASE("level sizes read as a line, the partial level marked") {
+    CHECK(levels_text({1, 3, 12}, 0) == "1 3 12");
+    CHECK(levels_text({1, 3, 12}, 40) == "1 3 12 + 40 partial");
+}
+
+TEST_CASE("exhaustive-pins under linux-5.19 is projected within 2% from two thirds of its depth, "
+          "past its peak, and nearly three times too big from half, before it") {
+    const Levels& l = kExhaustivePins519;
+    REQUIRE(sum(l) == 57515);
+    REQUIRE(l.size() == 26);  // depth 25, the widest level 13 (7,146 states)
+    // Half: levels 0-12, still growing (6,700 / 5,454 = x1.23): the falling ratios are fitted
+    // to the rise alone and reach the levels' end too late.
+    const Projection half = project_levels(first(l, 13), sum(first(l, 13)));
+    REQUIRE(bool(half));
+    CHECK(sum(first(l, 13)) == 24730);
+    CHECK(half.states == 158661);  // +176%
+    CHECK(half.depth == 41);
+    CHECK_FALSE(half.past_peak);
+    // Two thirds: levels 0-16, past the peak (4,642 / 5,603 = x0.83).
+    const Projection two_thirds = project_levels(first(l, 17), sum(first(l, 17)));
+    REQUIRE(bool(two_thirds));
+    CHECK(sum(first(l, 17)) == 48700);
+    CHECK(two_thirds.states == 56338);  // -2.0%
+    CHECK(two_thirds.depth == 26);
+    CHECK(two_thirds.past_peak);
+}
+
+TEST_CASE("bench-pins-2121 is projected within 4% from its first shrinking level on, and 86% too "
+          "big from three levels before its peak") {
+    const Levels& l = kBenchPins2121;
+    REQUIRE(sum(l) == 718851);
+    // Levels 0-18: 76,340 after 84,829 (x0.90), the first level past the peak.
+    const Projection past = project_levels(first(l, 19), sum(first(l, 19)));
+    REQUIRE(bool(past));
+    CHECK(past.past_peak);
+    CHECK(past.states == 744835);  // +3.6%
+    CHECK(past.depth == 34);
+    // Every later cut comes closer: within 1.5%.
+    for (std::size_t n = 20; n <= l.size(); ++n) {
+        CAPTURE(n);
+        const Projection p = project_levels(first(l, n), sum(first(l, n)));
+        REQUIRE(bool(p));
+        CHECK(double(p.states) > 718851 * 0.985);
+        CHECK(double(p.states) < 718851 * 1.015);
+    }
+    // Levels 0-15: 72,393 after 57,448 (x1.26), still growing.
+    const Projection before = project_levels(first(l, 16), sum(first(l, 16)));
+    REQUIRE(bool(before));
+    CHECK_FALSE(before.past_peak);
+    CHECK(before.states == 1335941);  // +85.8%
+    CHECK(before.depth == 43);
+}

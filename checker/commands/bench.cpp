@@ -13,7 +13,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <thread>
 #include <sys/resource.h>
@@ -24,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/commands/bench_mpi.hpp"
 #include "checker/commands/commands.hpp"
 #include "checker/commands/common.hpp"
 #include "checker/mpi/world.hpp"
@@ -192,89 +192,6 @@ std::string unfinished_text(const Measured& m) {
     return s;
 }
 
-// An MPI row: `mpirun -np N cowpin check SPEC --policy P --stats`, its numbers read back from
-// the --stats line (checker/commands/check.cpp), stopped at the time limit. Each rank gets
-// max_bytes / N.
-struct MpiNumbers {
-    std::uint64_t states = 0, transitions = 0, depth = 0, bytes_sent = 0, messages = 0,
-                  collectives = 0;
-    double seconds = 0, store_per_state = 0;
-};
-std::optional<MpiNumbers> measure_mpi(const Spec& spec, const std::string& policy, unsigned ranks,
-                                      const BenchOptions& options, std::uint64_t max_bytes,
-                                      std::string& why) {
-    char self[4096];
-    const ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (len <= 0) return why = "cannot find its own executable", std::nullopt;
-    self[len] = 0;
-    const std::string np = std::to_string(ranks), mib = std::to_string(std::max<std::uint64_t>(1, (max_bytes / ranks) >> 20));
-    const std::string symmetry =
-        options.symmetry ? symmetry_name(*options.symmetry) : std::string("auto");
-    std::vector<std::string> argv{"mpirun", "--oversubscribe", "-np", np};
-    if (geteuid() == 0) argv.insert(argv.begin() + 1, "--allow-run-as-root");
-    for (const std::string& a : {std::string(self), std::string("check"), spec.path,
-                                 std::string("--policy"), policy, std::string("--no-write"),
-                                 std::string("--stats"), std::string("--threads"), std::string("1"),
-                                 std::string("--memory"), mib, std::string("--symmetry"), symmetry})
-        argv.push_back(a);
-    int fds[2];
-    if (pipe(fds)) return why = "pipe failed", std::nullopt;
-    std::cout << std::flush;
-    const pid_t pid = fork();
-    if (pid == 0) {
-        setpgid(0, 0);
-        dup2(fds[1], 2);
-        const int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        close(fds[0]);
-        std::vector<char*> args;
-        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp("mpirun", args.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    std::string err;
-    const auto start = std::chrono::steady_clock::now();
-    bool killed = false;
-    for (;;) {
-        pollfd p{fds[0], POLLIN, 0};
-        if (poll(&p, 1, 200) > 0) {
-            char buf[4096];
-            const ssize_t n = read(fds[0], buf, sizeof(buf));
-            if (n <= 0) break;
-            err.append(buf, static_cast<std::size_t>(n));
-        }
-        if (!killed && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
-                           options.seconds) {
-            kill(-pid, SIGTERM);
-            killed = true;
-        }
-    }
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (killed) return why = fmt::format("not finished in {:.0f} s", options.seconds), std::nullopt;
-    static const std::regex line(
-        R"(: (\d+) states, (\d+) transitions, depth (\d+), ([0-9.]+) s, .* ([0-9.]+) B/state .* (\d+) bytes and (\d+) messages sent between ranks, [0-9.]+ bytes/state, (\d+) collectives per rank)");
-    std::smatch m;
-    if (!std::regex_search(err, m, line)) {
-        const bool no_mpirun = WIFEXITED(status) && WEXITSTATUS(status) == 127;
-        return why = no_mpirun ? "mpirun not found" : fmt::format("failed (exit {})", WEXITSTATUS(status)),
-               std::nullopt;
-    }
-    MpiNumbers n;
-    n.states = std::stoull(m[1]);
-    n.transitions = std::stoull(m[2]);
-    n.depth = std::stoull(m[3]);
-    n.seconds = std::stod(m[4]);
-    n.store_per_state = std::stod(m[5]);
-    n.bytes_sent = std::stoull(m[6]);
-    n.messages = std::stoull(m[7]);
-    n.collectives = std::stoull(m[8]);
-    return n;
-}
-
 int bench(const BenchOptions& options) {
     std::vector<Spec> specs;
     for (const std::string& f : spec_files_in(options.dir)) {
@@ -390,7 +307,9 @@ int bench(const BenchOptions& options) {
             for (unsigned ranks : options.ranks) {
                 std::string why;
                 const std::optional<MpiNumbers> n =
-                    measure_mpi(spec, name, ranks, options, max_bytes, why);
+                    measure_mpi(spec.path, name, ranks,
+                                options.symmetry ? symmetry_name(*options.symmetry) : "auto",
+                                options.seconds, max_bytes, why);
                 const std::string thr = fmt::format("r{}", ranks);
                 if (!n) {
                     std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} "

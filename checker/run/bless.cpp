@@ -14,8 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string limit_reached(const engine::Result& st) { return engine::limit_name(st); }
-
 std::string plural(std::size_t n, const char* one, const char* many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -75,7 +73,7 @@ BlessOutcome bless_specs(const std::vector<Spec>& specs, const std::vector<RunRe
                 ++left;
                 out.lines.push_back(fmt::format(
                     "{}: expect.{}: not blessed: the run is incomplete ({} reached){}", spec.path,
-                    r.policy->name, limit_reached(r.stats),
+                    r.policy->name, engine::limit_name(r.stats),
                     r.verdict_matches() ? "" : ", and its expectation is refuted all the same"));
                 continue;
             }

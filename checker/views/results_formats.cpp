@@ -46,8 +46,6 @@ Refusal split_refusal(const std::string& line) {
     return r;
 }
 
-std::string why_incomplete(const RunResult& r) { return engine::limit_name(r.stats); }
-
 // What a mismatch is, in one sentence.
 std::string mismatch_text(const RunResult& r) {
     if (!r.verdict_matches())
@@ -73,7 +71,7 @@ ordered_json json_document(const std::vector<RunResult>& results,
         c["verdict"] = verdict_names(r.violated);
         c["expected"] = r.expected ? ordered_json(verdict_names(*r.expected)) : ordered_json();
         c["complete"] = r.stats.complete;
-        if (!r.stats.complete) c["limit"] = why_incomplete(r);
+        if (!r.stats.complete) c["limit"] = engine::limit_name(r.stats);
         c["states"] = r.stats.states;
         c["expected_states"] = r.expected_states ? ordered_json(*r.expected_states) : ordered_json();
         c["transitions"] = r.stats.transitions;
@@ -162,7 +160,7 @@ std::string junit_document(const std::vector<RunResult>& results,
             ++c[1], ++failures;
         } else if (status == "incomplete") {
             tc.append_child("skipped").append_attribute("message") =
-                fmt::format("incomplete: {} reached after {} states", why_incomplete(r),
+                fmt::format("incomplete: {} reached after {} states", engine::limit_name(r.stats),
                             r.stats.states).c_str();
             ++c[2], ++skipped;
         }
@@ -278,7 +276,7 @@ std::string tap_document(const std::vector<RunResult>& results,
         const std::string name = fmt::format("{} {}", r.spec->name, r.policy->name);
         if (status == "incomplete")
             out += fmt::format("ok {} - {} # SKIP incomplete: {} reached after {} states\n", ++n,
-                               name, why_incomplete(r), r.stats.states);
+                               name, engine::limit_name(r.stats), r.stats.states);
         else
             out += fmt::format("{} {} - {}\n", status == "mismatch" ? "not ok" : "ok", ++n, name);
         out += fmt::format("  ---\n  status: {}\n  verdict: {}\n  expected: {}\n  states: {}\n",

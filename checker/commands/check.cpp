@@ -2,6 +2,7 @@
 // verdict line per run, then the policy × scenario matrix and a summary.
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "checker/formats/output_file.hpp"
 #include "checker/mpi/world.hpp"
 #include "checker/run/bless.hpp"
+#include "checker/run/interrupt.hpp"
 #include "checker/run/projection.hpp"
 #include "checker/run/run.hpp"
 #include "checker/run/trace.hpp"
@@ -189,7 +191,13 @@ int check_on(CheckArgs args, engine::Comm* comm) {
 
     std::vector<RunResult> results;
     int status = kExitOk;
+    const InterruptScope interrupt;  // SIGINT, SIGTERM: the run stops as a limit, the rest skipped
+    std::size_t skipped = 0;
     for (std::size_t i = 0; i < specs.size(); ++i) {
+        if (interrupt.signal()) {
+            skipped += plans[i].size();
+            continue;
+        }
         const Spec& spec = specs[i];
         const std::vector<const CowPolicy*>& policies = plans[i];
         if (spec.expect.empty() && !policies.empty())
@@ -197,9 +205,14 @@ int check_on(CheckArgs args, engine::Comm* comm) {
                                      "(check --bless records them)\n",
                                      spec.path);
         for (const CowPolicy* policy : policies) {
+            if (interrupt.signal()) {
+                ++skipped;
+                continue;
+            }
             RunOptions opts = run_options(spec, *policy, overrides[i], args.max_states, args.memory_mib,
                                           args.threads, args.compact, args.symmetry);
             opts.limits.max_seconds = args.seconds;
+            opts.limits.interrupt = interrupt.flag();
             opts.coverage = args.coverage;
             opts.disk = args.disk;
             opts.comm = comm;
@@ -227,6 +240,9 @@ int check_on(CheckArgs args, engine::Comm* comm) {
             results.push_back(std::move(r));
         }
     }
+    if (skipped)
+        spdlog::warn("{}: {} run{} not started", strsignal(interrupt.signal()), skipped,
+                     skipped == 1 ? "" : "s");
     if (!text) {
         std::cout << format_results(format, results, refusals, args.no_write ? "" : args.out);
         return status;

@@ -145,6 +145,10 @@ public:
                     r.complete = false;
                     r.time_limited = true;
                 }
+                if (limits.interrupt && limits.interrupt->load(std::memory_order_relaxed)) {
+                    r.complete = false;
+                    r.interrupted = true;
+                }
                 if (progress && e < end && now - last_progress > std::chrono::seconds(1)) {
                     last_progress = now;
                     progress(Progress{size_, r.transitions, depth, size_ - e, bytes(),

@@ -116,9 +116,11 @@ public:
                 // Agree on the counts and on whether a limit stops the run (rank 0's clock).
                 const bool late = me == 0 && limits.max_seconds &&
                                   seconds_since(start) > limits.max_seconds;
+                // mpirun passes SIGINT and SIGTERM to every rank: any rank's flag stops all.
+                const bool stop = limits.interrupt && limits.interrupt->load(std::memory_order_relaxed);
                 std::vector<std::uint64_t> v{size_, transitions_, bytes(),
                                              limits.max_bytes && bytes() > limits.max_bytes,
-                                             late, size_ > kMaxRankStates};
+                                             late, size_ > kMaxRankStates, stop};
                 comm_.sum(v);
                 states = v[0], transitions = v[1];
                 if (limits.mark_states && !r.mark_seconds && states >= limits.mark_states)
@@ -126,6 +128,7 @@ public:
                 if (limits.max_states && states > limits.max_states) r.complete = false;
                 if (v[3]) r.complete = false, r.memory_limited = true;
                 if (v[4]) r.complete = false, r.time_limited = true;
+                if (v[6]) r.complete = false, r.interrupted = true;
                 if (states > kMaxStates || v[5]) r.complete = false, r.id_limited = true;
                 const auto now = std::chrono::steady_clock::now();
                 if (me == 0 && progress && k + 1 < rounds[0] &&

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +22,9 @@ struct Limits {
     std::uint64_t max_states = 0;  // 0 = none; exploration stops (incomplete) past this
     std::uint64_t max_bytes = 0;   // 0 = none; stops (incomplete) when memory grows past this
     double max_seconds = 0;        // 0 = none; stops (incomplete) after this long
+    // Set from outside (a signal handler: SIGINT, SIGTERM) to stop the run after the block
+    // being expanded, as a limit: the levels found so far are reported, --disk files removed.
+    const std::atomic<bool>* interrupt = nullptr;
     // 0 = none; Result::mark_seconds says when the run first held this many states. States are
     // numbered and counted after each block in the same way on any thread count, so a run
     // given another's final count as its mark does exactly that run's work by the mark.
@@ -56,6 +60,7 @@ struct Result {
     bool memory_limited = false;    // it was max_bytes
     bool id_limited = false;        // it was kMaxStates
     bool time_limited = false;      // it was max_seconds
+    bool interrupted = false;       // it was Limits::interrupt
     // --disk: a write or read of the disk directory failed (a full disk): why, naming the file.
     std::string disk_error;
     std::uint64_t bytes = 0;        // memory at the end: visited set (+ queues, compact)
@@ -100,7 +105,8 @@ struct Result {
 // why the disk did).
 inline std::string limit_name(const Result& r) {
     if (!r.disk_error.empty()) return "disk limit";
-    return r.memory_limited  ? "memory limit"
+    return r.interrupted       ? "interrupt signal"
+           : r.memory_limited  ? "memory limit"
            : r.time_limited  ? "time limit"
            : r.depth_limited ? "depth bound"
                              : "state limit";

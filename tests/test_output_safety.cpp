@@ -182,6 +182,17 @@ TEST_CASE("a run cut short by --max-states writes no trace, removes none, and sa
     CHECK(ends_with(quiet.out, "\n11 checks, 0 as expected, 0 not, 11 incomplete\n"));
 }
 
+TEST_CASE("a run past check --seconds stops as incomplete, exit 4, and --stats still prints its levels") {
+    TempDir tmp("seconds");
+    // (3, 1, 2, 1) takes minutes on this machine: one second of it is a few levels.
+    const Run r = cli_test::cowpin("check specs/bench/bench-pins-3121.json --policy linux-5.19 "
+                                   "--threads 1 --seconds 1 --no-write --stats", tmp);
+    CHECK(r.code == 4);
+    CHECK(has(r.out, "INCOMPLETE (time limit reached after "));
+    CHECK(ends_with(r.out, "\n1 checks, 0 as expected, 0 not, 1 incomplete\n"));
+    CHECK(has(r.err, "\n  levels: 1 8 30 162 802 3418 "));
+}
+
 TEST_CASE("compare --out writes no witness of a run cut short by a depth bound, and its table says so") {
     TempDir tmp("compare-incomplete");
     const fs::path out = tmp.path / "out";
@@ -240,6 +251,8 @@ TEST_CASE("negative, overflowing and non-decimal numbers on the command line exi
          "--seconds: expected a number of seconds above 0 and at most 1000000, got '-1'"},
         {bench + " --seconds nan",
          "--seconds: expected a number of seconds above 0 and at most 1000000, got 'nan'"},
+        {"check " + fork + " --seconds 0",
+         "--seconds: expected a number of seconds above 0 and at most 10000000, got '0'"},
         {bench + " --threads 1,-2", "--threads: expected a whole number from 1 to 1024, got '-2'"},
         {bench + " --repeat 4294967297", "--repeat: expected a whole number from 1 to 100, got "
                                       "'4294967297'"},

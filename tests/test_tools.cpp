@@ -343,7 +343,14 @@ TEST_CASE("cowpin check stops cleanly at its --memory cap with exit 4 and says h
     CHECK(r.code == 4);
     CHECK(has(r.out, "no violation in the states explored"));
     CHECK(has(r.out, "INCOMPLETE (memory limit reached after "));
+    CHECK(has(r.out, "; --disk DIR keeps only fingerprints in memory, the queue and trace links "
+                     "on disk)"));  // the way past the cap, which a --disk run does not repeat
     CHECK(has(r.out, "1 checks, 0 as expected, 0 not, 1 incomplete"));
+    const Run disk = cowpin("check specs/exhaustive-pins.json --policy linux-5.19 --memory 1 "
+                            "--no-write --disk " + quote(tmp.path.string()), tmp);
+    CHECK(disk.code == 4);
+    CHECK(has(disk.out, "INCOMPLETE (memory limit reached after "));
+    CHECK_FALSE(has(disk.out, "--disk DIR"));
 }
 
 TEST_CASE("cowpin bench times each spec and policy on 1 and 2 threads, each in its own process" *

@@ -29,6 +29,8 @@ namespace cowpin {
 
 namespace {
 
+constexpr double kMaxCheckSeconds = 1e7;  // --seconds: about 4 months a run
+
 struct CheckArgs {
     std::vector<std::string> specs;
     std::string policy;
@@ -38,6 +40,7 @@ struct CheckArgs {
     bool no_write = false;
     std::uint64_t max_states = 0;
     std::uint64_t memory_mib = 0;  // 0 = the default share of physical memory
+    double seconds = 0;            // 0 = no time limit; per run
     unsigned threads = 0;          // 0 = every core
     std::string symmetry = "auto"; // auto (all that is sound), all, off, procs,pages,handles
     bool compact = false;
@@ -217,6 +220,7 @@ int check_on(CheckArgs args, engine::Comm* comm) {
         for (const CowPolicy* policy : policies) {
             RunOptions opts = run_options(spec, *policy, overrides[i], args.max_states, args.memory_mib,
                                           args.threads, args.compact, args.symmetry);
+            opts.limits.max_seconds = args.seconds;
             opts.coverage = args.coverage;
             opts.disk = args.disk;
             opts.comm = comm;
@@ -297,6 +301,10 @@ Command add_check(CLI::App& app) {
                   "stop a run when its states take this many MiB (exit 4; it writes no "
                   "counterexamples; default: half of RAM)")
         ->transform(whole_number(0, kMaxMemoryMiB, "0: half of RAM"));
+    c->add_option("--seconds", a.seconds,
+                  "stop a run after this many seconds of search (exit 4; it writes no "
+                  "counterexamples; --stats still prints its levels; default: no limit)")
+        ->check(seconds_number(kMaxCheckSeconds));
     c->add_option("--threads", a.threads,
                   "worker threads, at most 1024; under mpirun, each rank's (default: every core, "
                   "shared by the ranks on a node)")

@@ -55,6 +55,11 @@ std::string verdict_line(const RunResult& r) {
                              "the states explored{})",
                              engine::limit_name(r.stats), r.stats.states, r.stats.depth,
                              !r.stats.disk_error.empty() ? "; " + r.stats.disk_error
+                             // The way past the memory cap on one machine: only fingerprints
+                             // stay in memory (13-27 B a state), the rest goes to disk.
+                             : r.stats.memory_limited && !r.stats.disk && r.stats.ranks == 1
+                                 ? "; --disk DIR keeps only fingerprints in memory, the queue "
+                                   "and trace links on disk"
                              : r.stats.depth_limited && !r.spec->depth_bounded
                                  ? "; a spec may expect a verdict up to its depth with "
                                    "\"depth_bounded\": true"

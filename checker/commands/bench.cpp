@@ -213,7 +213,7 @@ int bench(const BenchOptions& options) {
         options.disk.empty() ? "" : ", --disk " + options.disk);
     std::cout << fmt::format("machine: two busy threads do {:.2f}x the work of one\n\n",
                              machine_parallelism());
-    std::cout << fmt::format("{:<16} {:<11} {:>4} {:>11} {:>12} {:>8} {:>10} {:>11} {:>7} {:>6} "
+    std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} {:>11} {:>7} {:>6} "
                              "{:>8} {:>6}  {}\n",
                              "spec", "policy", "thr", "states", "transitions", "seconds",
                              "states/s", "trans/s", "B/state", "packed", "peak RSS", "speedup",
@@ -266,7 +266,7 @@ int bench(const BenchOptions& options) {
             for (std::size_t k = 0; k < T; ++k) {
                 const unsigned threads = options.threads[k];
                 if (!shown[k]) {
-                    std::cout << fmt::format("{:<16} {:<11} {:>4} {:>11} {:>12} {:>8} {:>10} "
+                    std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} "
                                              "{:>11} {:>7} {:>6} {:>7.0f}M {:>6}  {}\n",
                                              spec.name, name, threads, "-", "-", "-", "-", "-",
                                              "-", "-", failed[k].rss_mib, "-", "failed");
@@ -296,7 +296,7 @@ int bench(const BenchOptions& options) {
                 if (!options.disk.empty())
                     result += fmt::format("  (disk: {:.1f} MiB written)", n.disk_bytes / 1048576.0);
                 std::cout << fmt::format(
-                    "{:<16} {:<11} {:>4} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
+                    "{:<16} {:<11} {:>3} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
                     "{:>6} {:>7.0f}M {:>6}  {}\n",
                     spec.name, name, threads,
                     n.states, n.transitions, n.seconds, rate,
@@ -314,7 +314,7 @@ int bench(const BenchOptions& options) {
                                     options.seconds, max_bytes, why);
                     const std::string thr = fmt::format("{}x{}", ranks, threads);
                     if (!n) {
-                        std::cout << fmt::format("{:<16} {:<11} {:>4} {:>11} {:>12} {:>8} {:>10} "
+                        std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} "
                                                  "{:>11} {:>7} {:>6} {:>8} {:>6}  mpirun: {}\n",
                                                  spec.name, name, thr, "-", "-", "-", "-", "-", "-",
                                                  "-", "-", "-", why);
@@ -325,7 +325,7 @@ int bench(const BenchOptions& options) {
                     if (one_thread_seconds > 0 && n->states == one_thread_states)
                         speedup = fmt::format("{:.2f}x", one_thread_seconds / n->seconds);
                     std::cout << fmt::format(
-                        "{:<16} {:<11} {:>4} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
+                        "{:<16} {:<11} {:>3} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
                         "{:>6} {:>8} {:>6}  {} rank{} of {} thread{}: {:.1f} B sent/state, "
                         "{:.1f} messages and {:.1f} collectives per rank per level\n",
                         spec.name, name, thr, n->states, n->transitions, n->seconds, rate,

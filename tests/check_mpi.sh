@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# ctest (label mpi): `mpirun -np 1`, `2` and `3` give the threaded run's verdicts, state and
-# transition counts and byte-identical counterexample files (diff -r of the --out directories),
-# on the exhaustive specs named (NAME, or NAME:POLICY for one policy). Only the run time differs
-# in stdout.
+# ctest (label mpi): `mpirun -np 1`, `2` and `3` with 2 threads a rank (and -np 2 with one)
+# give the threaded run's verdicts, state and transition counts and byte-identical
+# counterexample files (diff -r of the --out directories), on the exhaustive specs named (NAME,
+# or NAME:POLICY for one policy). Only the run time differs in stdout. Each rank's --stats line
+# must name the threads it ran on (ranks unbound, --bind-to none, so that they can run).
 # Usage: check_mpi.sh COWPIN SRC SPEC-NAME[:POLICY]...
 set -uo pipefail
 cowpin=$1 src=$2; shift 2
@@ -19,21 +20,28 @@ for arg in "$@"; do
   "$cowpin" check "$spec" "${policy[@]}" --threads 2 --out "$tmp/$name.threads" >"$tmp/$name.threads.txt" 2>"$tmp/$name.threads.err"
   want=$?
   grep -q "states=" "$tmp/$name.threads.txt" || { cat "$tmp/$name.threads.txt" "$tmp/$name.threads.err"; exit 1; }
-  for n in 1 2 3; do
-    mpirun --oversubscribe -np "$n" "$cowpin" check "$spec" "${policy[@]}" --threads 1 --out "$tmp/$name.np$n" \
-      >"$tmp/$name.np$n.txt" 2>"$tmp/$name.np$n.err"
+  for nt in 1x2 2x2 3x2 2x1; do
+    n=${nt%x*} t=${nt#*x} run=$tmp/$name.np$nt
+    mpirun --oversubscribe --bind-to none -np "$n" "$cowpin" check "$spec" "${policy[@]}" --threads "$t" \
+      --stats --out "$run" >"$run.txt" 2>"$run.err"
     got=$?
     if [ "$got" != "$want" ]; then
-      echo "$name, -np $n: exit $got, threaded $want"; cat "$tmp/$name.np$n.err"; fail=1
+      echo "$name, -np $n --threads $t: exit $got, threaded $want"; cat "$run.err"; fail=1
     fi
-    if ! diff <(untimed "$tmp/$name.threads.txt") <(untimed "$tmp/$name.np$n.txt"); then
-      echo "$name, -np $n: stdout differs from the threaded run's"; fail=1
+    threads="$t thread"; [ "$t" != 1 ] && threads="$t threads"
+    runs=$(grep -c 'states=' "$tmp/$name.threads.txt")
+    if [ "$(grep -c ", $threads," "$run.err")" != "$runs" ]; then
+      echo "$name, -np $n --threads $t: --stats does not say $threads for each of $runs runs"
+      cat "$run.err"; fail=1
     fi
-    if ! diff -r "$tmp/$name.threads" "$tmp/$name.np$n"; then
-      echo "$name, -np $n: counterexample files differ from the threaded run's"; fail=1
+    if ! diff <(untimed "$tmp/$name.threads.txt") <(untimed "$run.txt"); then
+      echo "$name, -np $n --threads $t: stdout differs from the threaded run's"; fail=1
+    fi
+    if ! diff -r "$tmp/$name.threads" "$run"; then
+      echo "$name, -np $n --threads $t: counterexample files differ from the threaded run's"; fail=1
     fi
   done
   traces=$(find "$tmp/$name.threads" -type f | wc -l)
-  echo "$arg: -np 1, 2, 3 as threaded: $(grep -c 'states=' "$tmp/$name.threads.txt") runs, $traces trace files identical"
+  echo "$arg: -np 1, 2, 3 with 2 threads a rank and -np 2 with 1 as threaded: $(grep -c 'states=' "$tmp/$name.threads.txt") runs, $traces trace files identical"
 done
 exit $fail

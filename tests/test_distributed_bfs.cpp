@@ -1,6 +1,7 @@
 // The distributed explorer (checker/engine/distributed_bfs.hpp) against the threaded one, on
-// 1, 2 and 3 ranks that are threads of this process (tests/thread_comm.hpp): the same states,
-// transitions, depth, first violations (by id) and counterexample paths. mpirun itself is
+// 1, 2 and 3 ranks that are threads of this process (tests/thread_comm.hpp), each rank
+// expanding on 1, 2 or 3 threads of its own (checker/engine/rank_expansion.hpp): the same
+// states, transitions, depth, first violations (by id) and counterexample paths. mpirun itself is
 // exercised by tests/check_mpi.sh (label mpi).
 #include <doctest/doctest.h>
 
@@ -75,14 +76,16 @@ Seen<M> threaded(const M& model, const engine::Limits& limits = {}) {
     return s;
 }
 
-// Rank 0's view of a run on `ranks` threads.
+// Rank 0's view of a run on `ranks` ranks (threads of this process), each expanding on
+// `threads` threads.
 template <class M>
-Seen<M> distributed(const M& model, int ranks, const engine::Limits& limits = {}) {
+Seen<M> distributed(const M& model, int ranks, const engine::Limits& limits = {},
+                    unsigned threads = 1) {
     Seen<M> s;
     std::mutex m;
     test::on_ranks(ranks, [&](engine::Comm& comm) {
         const M own = model;  // a process of its own each, as under mpirun
-        DistributedExplorer<M> ex(own, comm);
+        DistributedExplorer<M> ex(own, comm, threads);
         const Result r = ex.run(limits);
         std::vector<std::vector<typename M::State>> paths;
         std::vector<std::vector<typename M::Action>> actions;
@@ -129,8 +132,47 @@ TEST_CASE("a random graph explored over 1, 2 and 3 ranks has the threaded run's 
         const auto d = distributed(model, ranks);
         same_search(one, d);
         CHECK(d.r.ranks == unsigned(ranks));
+        CHECK(d.r.threads == 1u);
         // One rank sends nothing; more send the successors other ranks own.
         CHECK((ranks == 1) == (d.r.bytes_sent == 0));
+    }
+}
+
+TEST_CASE("ranks of 2 and 3 threads each find the random graph's states, ids and paths") {
+    const RandomGraph model{20000, 6};
+    const auto one = threaded(model);
+    CHECK(one.r.states == 19922);
+    CHECK(one.r.transitions == 109578);
+    CHECK(one.r.level_states ==
+          std::vector<std::uint64_t>{1, 5, 28, 153, 826, 3851, 9873, 4919, 262, 4});
+    for (unsigned threads : {2u, 3u})
+        for (int ranks : {1, 2, 3}) {
+            INFO(ranks << " ranks of " << threads << " threads");
+            const auto d = distributed(model, ranks, {}, threads);
+            same_search(one, d);
+            CHECK(d.r.threads == threads);
+            CHECK(d.r.ranks == unsigned(ranks));
+        }
+}
+
+TEST_CASE("ranks of 2 threads each stop at the threaded run's depth limit and state limit") {
+    const RandomGraph model{20000, 6};
+    engine::Limits limits;
+    limits.max_depth = 4;
+    const auto one = threaded(model, limits);
+    CHECK(one.r.states == 1013);
+    for (int ranks : {1, 2, 3}) same_search(one, distributed(model, ranks, limits, 2));
+    // A state limit stops after the same round on any thread count: a round's new states
+    // do not depend on how its parents were shared out.
+    engine::Limits cap;
+    cap.max_states = 5000;
+    for (int ranks : {2, 3}) {
+        INFO(ranks << " ranks");
+        const auto on1 = distributed(model, ranks, cap, 1);
+        const auto on2 = distributed(model, ranks, cap, 2);
+        CHECK_FALSE(on2.r.complete);
+        CHECK(on2.r.states > 5000);
+        same_search(on1, on2);
     }
 }
 
@@ -165,6 +207,12 @@ TEST_CASE("over ranks, an exhaustive spec's first violations and paths are the t
     CHECK(one.r.states == 20384);  // the spec's pinned symmetric count
     CHECK(one.r.first_violation[static_cast<int>(Inv::memory_private)]);
     for (int ranks : {2, 3}) same_search(one, distributed(model, ranks));
+    for (int ranks : {1, 2}) {
+        INFO(ranks << " ranks of 2 threads");
+        const auto d = distributed(model, ranks, {}, 2);
+        same_search(one, d);
+        CHECK(d.r.threads == 2u);
+    }
 }
 
 TEST_CASE("over ranks, a state limit stops every rank after the same round, incomplete") {

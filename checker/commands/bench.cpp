@@ -48,7 +48,8 @@ struct BenchOptions {
     std::vector<std::string> policies;   // of a spec's policies, only these (all if empty)
     std::string disk;                    // --disk DIR: the queue and trace links in files there
     unsigned repeat = 5;                 // rounds for rows that finish within kBenchRepeatBelow
-    // A run under `mpirun -np N` per count, one rank per core (the MPI rows); empty: none.
+    // A run under `mpirun -np N` per count and per thread count of `threads` (the MPI rows);
+    // empty: none.
     std::vector<unsigned> ranks;
 };
 
@@ -304,38 +305,40 @@ int bench(const BenchOptions& options) {
                     shown[k]->rss_mib, speedup, result);
                 if (!n.complete) std::cout << unfinished_text(*shown[k]);
             }
-            for (unsigned ranks : options.ranks) {
-                std::string why;
-                const std::optional<MpiNumbers> n =
-                    measure_mpi(spec.path, name, ranks,
-                                options.symmetry ? symmetry_name(*options.symmetry) : "auto",
-                                options.seconds, max_bytes, why);
-                const std::string thr = fmt::format("r{}", ranks);
-                if (!n) {
-                    std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} "
-                                             "{:>11} {:>7} {:>6} {:>8} {:>6}  mpirun: {}\n",
-                                             spec.name, name, thr, "-", "-", "-", "-", "-", "-",
-                                             "-", "-", "-", why);
-                    continue;
+            for (unsigned ranks : options.ranks)
+                for (unsigned threads : options.threads) {
+                    std::string why;
+                    const std::optional<MpiNumbers> n =
+                        measure_mpi(spec.path, name, ranks, threads,
+                                    options.symmetry ? symmetry_name(*options.symmetry) : "auto",
+                                    options.seconds, max_bytes, why);
+                    const std::string thr = fmt::format("{}x{}", ranks, threads);
+                    if (!n) {
+                        std::cout << fmt::format("{:<16} {:<11} {:>3} {:>11} {:>12} {:>8} {:>10} "
+                                                 "{:>11} {:>7} {:>6} {:>8} {:>6}  mpirun: {}\n",
+                                                 spec.name, name, thr, "-", "-", "-", "-", "-", "-",
+                                                 "-", "-", "-", why);
+                        continue;
+                    }
+                    const double rate = n->states / std::max(n->seconds, 1e-9);
+                    std::string speedup = "-";
+                    if (one_thread_seconds > 0 && n->states == one_thread_states)
+                        speedup = fmt::format("{:.2f}x", one_thread_seconds / n->seconds);
+                    std::cout << fmt::format(
+                        "{:<16} {:<11} {:>3} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
+                        "{:>6} {:>8} {:>6}  {} rank{} of {} thread{}: {:.1f} B sent/state, "
+                        "{:.1f} messages and {:.1f} collectives per rank per level\n",
+                        spec.name, name, thr, n->states, n->transitions, n->seconds, rate,
+                        n->transitions / std::max(n->seconds, 1e-9), n->store_per_state, "-", "-",
+                        speedup, ranks, ranks == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
+                        double(n->bytes_sent) / std::max<double>(n->states, 1),
+                        double(n->messages) / double(ranks) / double(n->depth + 1),
+                        double(n->collectives) / double(n->depth + 1));
                 }
-                const double rate = n->states / std::max(n->seconds, 1e-9);
-                std::string speedup = "-";
-                if (one_thread_seconds > 0 && n->states == one_thread_states)
-                    speedup = fmt::format("{:.2f}x", one_thread_seconds / n->seconds);
-                std::cout << fmt::format(
-                    "{:<16} {:<11} {:>3} {:>11} {:>12} {:>8.2f} {:>10.0f} {:>11.0f} {:>7.1f} "
-                    "{:>6} {:>8} {:>6}  {} rank{}: {:.1f} B sent/state, {:.1f} messages and {:.1f} "
-                    "collectives per rank per level\n",
-                    spec.name, name, thr, n->states, n->transitions, n->seconds, rate,
-                    n->transitions / std::max(n->seconds, 1e-9), n->store_per_state, "-", "-",
-                    speedup, ranks, ranks == 1 ? "" : "s", double(n->bytes_sent) / std::max<double>(n->states, 1),
-                    double(n->messages) / double(ranks) / double(n->depth + 1),
-                    double(n->collectives) / double(n->depth + 1));
-            }
         }
     }
     if (!options.ranks.empty())
-        std::cout << "\nrN: mpirun -np N, one rank per core, one thread each (README: "
+        std::cout << "\nNxT: mpirun -np N --bind-to none, T threads a rank (README: "
                      "\"Running on a cluster\"); B/state is summed over the ranks; B sent: "
                      "payload sent to other ranks\n";
     if (std::find(options.threads.begin(), options.threads.end(), 1u) != options.threads.end() &&
@@ -372,8 +375,8 @@ Command add_bench(CLI::App& app) {
                    "of each spec's policies, only these (comma-separated or repeated; default: all)")
         ->delimiter(',');
     bn->add_option("--ranks", o.ranks,
-                   "rank counts from 1 to 64, a run each under mpirun -np N (MPI rows; default: "
-                   "none)")
+                   "rank counts from 1 to 64, a run each under mpirun -np N per --threads count "
+                   "(MPI rows, N x T; default: none)")
         ->delimiter(',')
         ->transform(whole_number(1, 64));
     bn->add_option("--symmetry", *symmetry, kSymmetryHelp)->check(symmetry_error);

@@ -17,18 +17,19 @@
 namespace cowpin {
 
 std::optional<MpiNumbers> measure_mpi(const std::string& spec_path, const std::string& policy,
-                                      unsigned ranks, const std::string& symmetry, double seconds,
-                                      std::uint64_t max_bytes, std::string& why) {
+                                      unsigned ranks, unsigned threads, const std::string& symmetry,
+                                      double seconds, std::uint64_t max_bytes, std::string& why) {
     char self[4096];
     const ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (len <= 0) return why = "cannot find its own executable", std::nullopt;
     self[len] = 0;
     const std::string np = std::to_string(ranks), mib = std::to_string(std::max<std::uint64_t>(1, (max_bytes / ranks) >> 20));
-    std::vector<std::string> argv{"mpirun", "--oversubscribe", "-np", np};
+    // Unbound: mpirun would bind each rank to one core, and its threads with it.
+    std::vector<std::string> argv{"mpirun", "--oversubscribe", "--bind-to", "none", "-np", np};
     if (geteuid() == 0) argv.insert(argv.begin() + 1, "--allow-run-as-root");
     for (const std::string& a : {std::string(self), std::string("check"), spec_path,
                                  std::string("--policy"), policy, std::string("--no-write"),
-                                 std::string("--stats"), std::string("--threads"), std::string("1"),
+                                 std::string("--stats"), std::string("--threads"), std::to_string(threads),
                                  std::string("--memory"), mib, std::string("--symmetry"), symmetry})
         argv.push_back(a);
     int fds[2];

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include <sched.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -106,6 +108,15 @@ std::string stats_line(const RunResult& r) {
 
 int check_on(CheckArgs args, engine::Comm* comm);
 
+// The cores this process may run on (mpirun binds each rank to one core unless told
+// `--bind-to none`), or 0 if unknown.
+unsigned cores_allowed() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
+    return static_cast<unsigned>(CPU_COUNT(&set));
+}
+
 // Started by mpirun: every rank explores its share of each exhaustive spec; rank 0 alone
 // prints and writes. An error on one rank ends the whole job (MPI_Abort) with its exit code:
 // the other ranks, waiting in a collective for it, would otherwise wait forever.
@@ -154,6 +165,16 @@ int check_on(CheckArgs args, engine::Comm* comm) {
     // The default cap, half of RAM, is shared by the ranks on this node.
     if (comm && args.memory_mib == 0)
         args.memory_mib = std::max<std::uint64_t>(1, (memory_bytes(0) >> 20) / mpi::local_ranks());
+    // So are the default threads, every core: each rank expands on its share of them.
+    if (comm && args.threads == 0)
+        args.threads = std::max(1u, default_threads() / static_cast<unsigned>(mpi::local_ranks()));
+    if (comm) {
+        const unsigned cores = cores_allowed();
+        if (args.threads > 1 && cores && cores < args.threads)  // rank 0 alone logs
+            spdlog::warn("--threads {}: this rank may run on {} core{} only (mpirun binds a rank "
+                         "to a core unless given --bind-to none)",
+                         args.threads, cores, cores == 1 ? "" : "s");
+    }
     if (comm && args.compact)
         throw SpecError("--compact: the ranks of mpirun store states exactly (run without "
                         "--compact, or without mpirun)");
@@ -300,7 +321,9 @@ Command add_check(CLI::App& app) {
                   "stop a run after this many seconds of search (exit 4; it writes no "
                   "counterexamples; --stats still prints its levels; default: no limit)")
         ->check(seconds_number(kMaxCheckSeconds));
-    c->add_option("--threads", a.threads, "worker threads, at most 1024 (default: every core)")
+    c->add_option("--threads", a.threads,
+                  "worker threads, at most 1024; under mpirun, each rank's (default: every core, "
+                  "shared by the ranks on a node)")
         ->transform(whole_number(0, kMaxThreads, "0: every core"));
     c->add_option("--symmetry", a.symmetry, kSymmetryHelp)->check(symmetry_error);
     c->add_flag("--compact", a.compact,

@@ -21,6 +21,8 @@
 //
 // A stored state keeps its parent's (rank, local id) and its action index, so a trace is walked
 // back from the violating state, one broadcast per step from the rank that owns it (path()).
+// A rank expands a round's parents on one thread or several (RankExpansion,
+// checker/engine/rank_expansion.hpp): the same candidates reach the same owners either way.
 // Limits: max_bytes is each rank's own memory; max_states and kMaxStates count all ranks'; a
 // rank numbers its own states in 32 bits (kMaxRankStates). Ranks store states exactly: there
 // is no compact (fingerprint) mode over ranks.
@@ -40,6 +42,7 @@
 #include "checker/engine/comm.hpp"
 #include "checker/engine/concepts.hpp"
 #include "checker/engine/explore_types.hpp"
+#include "checker/engine/rank_expansion.hpp"
 #include "checker/engine/state_store.hpp"
 
 namespace cowpin::engine {
@@ -50,9 +53,11 @@ public:
     using State = typename M::State;
     using Action = typename M::Action;
 
-    DistributedExplorer(const M& model, Comm& comm)
-        : model_(model), codec_{model}, comm_(comm), words_(codec_.words()), arena_(words_) {}
-    DistributedExplorer(const M&&, Comm&) = delete;  // keeps a reference to the model
+    // `threads` expand each round's parents on this rank (at least 1).
+    DistributedExplorer(const M& model, Comm& comm, unsigned threads = 1)
+        : model_(model), codec_{model}, comm_(comm), words_(codec_.words()), arena_(words_),
+          expansion_(model, words_, threads) {}
+    DistributedExplorer(const M&&, Comm&, unsigned = 1) = delete;  // keeps a reference to the model
 
     // Collective. `progress` is called on rank 0 only, with all ranks' sums.
     Result run(const Limits& limits = {},
@@ -62,7 +67,7 @@ public:
         const int R = comm_.size(), me = comm_.rank();
         reset();
         Result r;
-        r.threads = 1;
+        r.threads = expansion_.threads();
         r.packed_bytes = words_ * 8;
         const int ninv = model_.invariant_count();
         r.first_violation.assign(ninv, std::nullopt);
@@ -107,7 +112,8 @@ public:
                 for (auto& v : send) v.clear();
                 const std::size_t lo = std::min(frontier_end, frontier_begin + k * kRoundParents);
                 const std::size_t hi = std::min(frontier_end, lo + kRoundParents);
-                transitions_ += expand(lo, hi, frontier_begin, depth, send);
+                transitions_ += expansion_.expand(arena_, frontier_pos_, lo, hi, frontier_begin,
+                                                  depth, me, R, send);
                 comm_.exchange(send, recv);
                 const std::size_t rs = words_ + 2;
                 for (const auto& in : recv)
@@ -214,14 +220,9 @@ public:
 private:
     static constexpr std::uint64_t kNone = ~std::uint64_t{0};
     static constexpr std::size_t kRoundParents = 4096;  // parents per rank per exchange
-    static constexpr std::size_t kMaxActions = 256;     // action indices are one byte
 
-    static std::uint64_t handle(int rank, std::size_t id) {
-        return std::uint64_t(rank) << 32 | id;
-    }
-    int owner_of(std::uint64_t h) const {
-        return static_cast<int>(((h >> 32) * static_cast<std::uint64_t>(comm_.size())) >> 32);
-    }
+    static std::uint64_t handle(int rank, std::size_t id) { return detail::rank_handle(rank, id); }
+    int owner_of(std::uint64_t h) const { return detail::owner_of(h, comm_.size()); }
     static std::logic_error misfit() {
         return std::logic_error("a state does not fit the packed encoding of its bounds (model bug)");
     }
@@ -239,70 +240,12 @@ private:
         frontier_pos_.clear();
         new_keys_.clear();
         new_begin_ = 0;
-        cache_words_.assign(kCacheSlots * words_, 0);
-        cache_level_.assign(kCacheSlots, 0);
-        cache_key_.assign(kCacheSlots, 0);
+        expansion_.reset();
     }
 
-    // Expands local ids [lo, hi) of the frontier (which starts at `first`) into `send`, by
-    // owner: packed words, key, parent handle. Returns the enabled transitions.
-    std::uint64_t expand(std::size_t lo, std::size_t hi, std::size_t first, std::uint32_t depth,
-                         std::vector<std::vector<std::uint64_t>>& send) {
-        State s, next;
-        std::vector<Action> acts;
-        std::vector<std::uint64_t> w(words_);
-        std::uint64_t count = 0;
-        for (std::size_t id = lo; id < hi; ++id) {
-            codec_.unpack(arena_.at(id), s);
-            acts.clear();
-            model_.actions(s, acts);
-            if (acts.size() > kMaxActions)
-                throw std::logic_error("more than 256 candidate actions in one state");
-            for (std::size_t ai = 0; ai < acts.size(); ++ai) {
-                bool unchanged;
-                if (!codec_.successor(s, acts[ai], next, unchanged)) continue;
-                ++count;
-                if (unchanged) continue;  // a self-loop: the parent is stored already
-                if (!codec_.pack(next, w.data())) throw misfit();
-                if (equal(w.data(), arena_.at(id))) continue;  // canonical again: a self-loop
-                const std::uint64_t h = hash_words(w.data(), words_);
-                const int owner = owner_of(h);
-                const std::uint64_t key = frontier_pos_[id - first] << 8 | ai;
-                if (owner != comm_.rank() && sent_before(w.data(), h, depth, key)) continue;
-                std::vector<std::uint64_t>& out = send[owner];
-                out.insert(out.end(), w.begin(), w.end());
-                out.push_back(key);
-                out.push_back(handle(comm_.rank(), id));
-            }
-        }
-        return count;
-    }
-
-    // Packed states of words_ words (inline: a call to memcmp was 11% of a rank's cycles).
+    // Packed states of words_ words (detail::equal_words, inline).
     bool equal(const std::uint64_t* a, const std::uint64_t* b) const {
-        std::uint64_t diff = 0;
-        for (std::size_t i = 0; i < words_; ++i) diff |= a[i] ^ b[i];
-        return diff == 0;
-    }
-
-    // A rank's own duplicates stay off the network: a direct-mapped cache of the states it sent
-    // to other ranks, with the level and key they were sent with. A state sent in an earlier
-    // level is stored by its owner; one sent in this level with a smaller key (an earlier
-    // discovery) makes this one lose at its owner. Either way the owner would drop it.
-    static constexpr std::size_t kCacheSlots = std::size_t{1} << 16;
-    bool sent_before(const std::uint64_t* w, std::uint64_t h, std::uint32_t depth,
-                     std::uint64_t key) {
-        const std::size_t i = (h >> 40) & (kCacheSlots - 1);
-        std::uint64_t* cw = &cache_words_[i * words_];
-        if (cache_level_[i] != 0 && equal(cw, w)) {
-            if (cache_level_[i] <= depth || cache_key_[i] <= key) return true;
-            cache_key_[i] = key;
-            return false;
-        }
-        std::memcpy(cw, w, words_ * 8);
-        cache_level_[i] = depth + 1;  // 0: empty
-        cache_key_[i] = key;
-        return false;
+        return detail::equal_words(a, b, words_);
     }
 
     // The visited set: open addressing over local ids, by the hash's low bits.
@@ -419,7 +362,7 @@ private:
     }
     std::size_t bytes() const {
         return store_bytes() + (frontier_pos_.capacity() + new_keys_.capacity()) * 8 +
-               (cache_words_.capacity() + cache_key_.capacity()) * 8 + cache_level_.capacity() * 4;
+               expansion_.bytes();
     }
 
     const M& model_;
@@ -436,9 +379,7 @@ private:
     std::vector<std::uint64_t> new_keys_;   // its states' keys (parent position << 8 | action)
     std::vector<std::uint64_t> frontier_pos_;  // the frontier's positions in its level
     std::vector<std::uint64_t> violation_at_;  // per invariant, the first violation's handle
-    std::vector<std::uint64_t> cache_words_;   // sent_before(): states sent to other ranks
-    std::vector<std::uint32_t> cache_level_;   // their level + 1 (0: empty)
-    std::vector<std::uint64_t> cache_key_;     // their key
+    detail::RankExpansion<M> expansion_;       // a round's parents, on this rank's threads
 };
 
 }  // namespace cowpin::engine

@@ -24,7 +24,13 @@ public:
     MpiComm() {
         int initialised = 0;
         MPI_Initialized(&initialised);
-        if (!initialised) ok(MPI_Init(nullptr, nullptr), "MPI_Init");
+        // A rank's expansion runs on threads of its own (--threads), but only the thread that
+        // initialised MPI makes MPI calls: MPI_THREAD_FUNNELED (Open MPI provides it; the
+        // other threads never touch MPI, so a lower level granted would change nothing here).
+        int provided = MPI_THREAD_SINGLE;
+        if (!initialised)
+            ok(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+        static_cast<void>(provided);
         // Errors return codes (turned into exceptions, then MPI_Abort), not a silent abort.
         MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
         MPI_Comm_rank(MPI_COMM_WORLD, &rank_);

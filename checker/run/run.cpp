@@ -62,7 +62,7 @@ Counterexample rebuild(const CowModel& model, const engine::Explorer<CowModel>& 
 // counterexamples as the threaded search, on every rank.
 void run_distributed(const CowModel& model, const RunOptions& options,
                      const engine::Limits& limits, RunResult& r) {
-    engine::DistributedExplorer<CowModel> explorer(model, *options.comm);
+    engine::DistributedExplorer<CowModel> explorer(model, *options.comm, options.threads);
     r.stats = explorer.run(limits, options.progress);
     for (int i = 0; i < kInvariants; ++i)
         if (r.stats.first_violation[i]) r.violated |= 1u << i;

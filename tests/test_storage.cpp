@@ -261,17 +261,17 @@ TEST_CASE("a full disk under --disk ends the run as a limit: exit 4, the file na
 }
 
 TEST_CASE("SIGTERM stops a --disk search as a limit: exit 4, its levels printed, its files removed, the next runs skipped") {
-    // (3, 1, 2, 1) takes half an hour here. The signal is sent once the run's directory exists,
-    // so the search (and its handler) has started; the second policy's run never starts.
+    // (3, 1, 2, 1) takes half an hour here. The signal is sent once the first progress line
+    // (3 s in) says the search is under way; the second policy's run never starts.
     cli_test::TempDir tmp("interrupt");
     fs::create_directories(tmp / "queue");
-    const std::string queue = cli_test::quote(tmp / "queue");
+    const std::string queue = cli_test::quote(tmp / "queue"), err = cli_test::quote(tmp / "err");
     const cli_test::Run r = cli_test::sh(
         "{ " + cli_test::quote(cli_test::kBinary.string()) +
             " check specs/bench/bench-pins-3121.json --policy linux-5.19,linux-5.9 --threads 1"
-            " --no-write --stats --disk " + queue + " & pid=$!; "
-            "while [ -z \"$(ls " + queue + ")\" ]; do sleep 0.05; done; "
-            "kill -TERM $pid; wait $pid; }",
+            " --no-write --stats --disk " + queue + " 2>" + err + " & pid=$!; "
+            "until grep -q ' states, ' " + err + "; do sleep 0.1; done; "
+            "kill -TERM $pid; wait $pid; code=$?; cat " + err + " >&2; exit $code; }",
         tmp);
     CHECK(r.code == 4);
     CHECK(cli_test::has(r.out, "bench-pins-3121  linux-5.19  no violation in the states explored"));

@@ -212,10 +212,12 @@ int check_on(CheckArgs args, engine::Comm* comm) {
 
     std::vector<RunResult> results;
     int status = kExitOk;
-    const InterruptScope interrupt;  // SIGINT, SIGTERM: the run stops as a limit, the rest skipped
+    // SIGINT or SIGTERM during a search stops it as a limit and skips the runs after it; while
+    // traces are written, the handlers before (output_file.hpp's cleanup) apply.
+    int interrupted_by = 0;
     std::size_t skipped = 0;
     for (std::size_t i = 0; i < specs.size(); ++i) {
-        if (interrupt.signal()) {
+        if (interrupted_by) {
             skipped += plans[i].size();
             continue;
         }
@@ -226,18 +228,23 @@ int check_on(CheckArgs args, engine::Comm* comm) {
                                      "(check --bless records them)\n",
                                      spec.path);
         for (const CowPolicy* policy : policies) {
-            if (interrupt.signal()) {
+            if (interrupted_by) {
                 ++skipped;
                 continue;
             }
             RunOptions opts = run_options(spec, *policy, overrides[i], args.max_states, args.memory_mib,
                                           args.threads, args.compact, args.symmetry);
             opts.limits.max_seconds = args.seconds;
-            opts.limits.interrupt = interrupt.flag();
             opts.coverage = args.coverage;
             opts.disk = args.disk;
             opts.comm = comm;
-            RunResult r = run_check(spec, *policy, opts);
+            RunResult r = [&] {
+                const InterruptScope interrupt;
+                opts.limits.interrupt = interrupt.flag();
+                RunResult searched = run_check(spec, *policy, opts);
+                interrupted_by = interrupt.signal();
+                return searched;
+            }();
             if (args.stats && (!comm || comm->rank() == 0)) std::cerr << stats_line(r) << '\n';
             if (!spec.expected(policy->name) && !spec.expect.empty())
                 spdlog::warn("{}: no expectation for policy {}", spec.path, policy->name);
@@ -262,7 +269,7 @@ int check_on(CheckArgs args, engine::Comm* comm) {
         }
     }
     if (skipped)
-        spdlog::warn("{}: {} run{} not started", strsignal(interrupt.signal()), skipped,
+        spdlog::warn("{}: {} run{} not started", strsignal(interrupted_by), skipped,
                      skipped == 1 ? "" : "s");
     if (!text) {
         std::cout << format_results(format, results, refusals, args.no_write ? "" : args.out);

@@ -17,6 +17,7 @@ for arg in "$@"; do
   name=${arg%%:*} policy=()
   [ "$arg" != "$name" ] && policy=(--policy "${arg#*:}")
   spec=$src/specs/$name.json
+  name=${name//\//-}  # bench/bench-pins-2121: one file name in $tmp
   "$cowpin" check "$spec" "${policy[@]}" --threads 2 --out "$tmp/$name.threads" >"$tmp/$name.threads.txt" 2>"$tmp/$name.threads.err"
   want=$?
   grep -q "states=" "$tmp/$name.threads.txt" || { cat "$tmp/$name.threads.txt" "$tmp/$name.threads.err"; exit 1; }

@@ -185,12 +185,8 @@ std::string unfinished_text(const Measured& m) {
     const Numbers& n = *m.n;
     if (m.levels.empty())
         return fmt::format("    levels: not sent (more than {})\n", kMaxLevelsSent);
-    std::string s = "    levels: " + levels_text(m.levels, n.partial_level) + "\n";
-    const Projection p = project_levels(m.levels, n.states);
-    s += p ? fmt::format("    projected {} states to depth {} ({})\n", p.states, p.depth,
-                         projection_method(p))
-           : "    no projection: " + p.why_not + "\n";
-    return s;
+    return "    levels: " + levels_text(m.levels, n.partial_level) + "\n    " +
+           projection_text(m.levels, n.states) + "\n";
 }
 
 int bench(const BenchOptions& options) {

@@ -97,12 +97,8 @@ std::string stats_line(const RunResult& r) {
     // The states at each depth; a run cut short also projects its whole size from them.
     if (!st.level_states.empty())
         line += "\n  levels: " + levels_text(st.level_states, st.partial_level);
-    if (!st.complete && !st.depth_limited) {
-        const Projection p = project_levels(st.level_states, st.states);
-        line += p ? fmt::format("\n  projected {} states to depth {} ({})", p.states, p.depth,
-                                projection_method(p))
-                  : "\n  no projection: " + p.why_not;
-    }
+    if (!st.complete && !st.depth_limited)
+        line += "\n  " + projection_text(st.level_states, st.states);
     return line;
 }
 

@@ -87,6 +87,13 @@ std::string projection_method(const Projection& p) {
                        p.past_peak ? "past the peak" : "before the peak: a rough guess");
 }
 
+std::string projection_text(const std::vector<std::uint64_t>& levels, std::uint64_t found) {
+    const Projection p = project_levels(levels, found);
+    return p ? fmt::format("projected {} states to depth {} ({})", p.states, p.depth,
+                           projection_method(p))
+             : "no projection: " + p.why_not;
+}
+
 std::string levels_text(const std::vector<std::uint64_t>& levels, std::uint64_t partial) {
     std::string s;
     for (const std::uint64_t n : levels) s += fmt::format("{}{}", s.empty() ? "" : " ", n);

@@ -43,6 +43,9 @@ Projection project_levels(const std::vector<std::uint64_t>& levels, std::uint64_
 // The method in a line, and which side of the peak it stands on, for output.
 std::string projection_method(const Projection& p);
 
+// "projected N states to depth D (method)", or "no projection: why", for project_levels().
+std::string projection_text(const std::vector<std::uint64_t>& levels, std::uint64_t found);
+
 // "1 3 12 40 + 77 partial": the level sizes, the partial level (if any) marked.
 std::string levels_text(const std::vector<std::uint64_t>& levels, std::uint64_t partial);
 

@@ -37,7 +37,7 @@ namespace {
 using PageMap = std::array<std::uint8_t, kMaxPages>;      // order[k]: old page taking new k
 using HandleMap = std::array<std::uint8_t, kMaxHandles>;  // order[k]: old slot taking new k
 
-inline std::uint64_t mix(std::uint64_t x) {
+constexpr std::uint64_t mix(std::uint64_t x) {
     x ^= x >> 31;
     x *= 0x9E3779B97F4A7C15ull;
     x ^= x >> 29;
@@ -69,9 +69,29 @@ std::uint64_t frame_key(const State& s, std::uint8_t f) {
            std::uint64_t{fr.swapcache != kNone} << 13 | std::uint64_t{fr.isolated & 1u} << 14;
 }
 
+// The handles taken at each page of each process, as page_key() folds them in: per (owner,
+// vaddr), one bit per handle at its kind, cell and write flags (a sum: no slot order). Computed
+// once per state, not once per page and process. 16 bits a page: a bit position is at most 11
+// and at most kMaxHandles handles add up at one (32 bytes to clear, not 128).
+struct HandlesAt {
+    std::uint16_t at[kMaxProcs][kMaxPages] = {};
+    HandlesAt(const State& s, const Shape& shape) {
+        for (int h = 0; h < shape.handles; ++h) {
+            const Handle& hd = s.handles[h];
+            if (!hd.in_use || hd.owner >= kMaxProcs || hd.vaddr >= kMaxPages) continue;
+            at[hd.owner][hd.vaddr] += static_cast<std::uint16_t>(
+                1u << (static_cast<int>(hd.kind) * 4 + 2 * (hd.cell == kNone) + (hd.write != 0)));
+        }
+    }
+};
+static_assert(static_cast<int>(HandleKind::short_pin) * 4 + 3 + 2 < 16, "a page's handles fit");
+
+// mix(handles + 0x51) for a page no handle is taken at (most pages): one multiply chain fewer.
+inline constexpr std::uint64_t kNoHandlesMix = mix(0x51);
+
 // Page v of live process p: its PTE, dontcopy bit, what p should see and sees there, the
 // frame's and slot's counts, and the handles taken there.
-std::uint64_t page_key(const State& s, int p, int v, const Shape& shape) {
+std::uint64_t page_key(const State& s, int p, int v, const HandlesAt& handles_at) {
     const Process& pr = s.procs[p];
     const Pte& pte = pr.pte[v];
     const std::uint8_t ideal = pr.ideal[v];
@@ -89,21 +109,15 @@ std::uint64_t page_key(const State& s, int p, int v, const Shape& shape) {
         const Slot& sl = s.slots[pte.target];
         k |= std::uint64_t{sl.count & 7u} << 33 | std::uint64_t{sl.cache != kNone} << 36;
     }
-    std::uint64_t handles = 0;
-    for (int h = 0; h < shape.handles; ++h) {
-        const Handle& hd = s.handles[h];
-        if (!hd.in_use || hd.owner != p || hd.vaddr != v) continue;
-        handles += std::uint64_t{1} << (static_cast<int>(hd.kind) * 4 + 2 * (hd.cell == kNone) +
-                                        (hd.write != 0));
-    }
-    return mix(k ^ mix(handles + 0x51));
+    const std::uint64_t handles = handles_at.at[p][v];
+    return mix(k ^ (handles == 0 ? kNoHandlesMix : mix(handles + 0x51)));
 }
 
 // A page's signature: the sum of page_key() over live processes (a sum: no process order).
-std::uint64_t page_signature(const State& s, int v, const Shape& shape) {
+std::uint64_t page_signature(const State& s, int v, const Shape& shape, const HandlesAt& handles_at) {
     std::uint64_t sig = 0;
     for (int p = 0; p < shape.procs; ++p)
-        if (s.procs[p].alive) sig += mix(page_key(s, p, v, shape) + 0x2545F4914F6CDD1Dull);
+        if (s.procs[p].alive) sig += mix(page_key(s, p, v, handles_at) + 0x2545F4914F6CDD1Dull);
     return sig;
 }
 
@@ -128,16 +142,15 @@ std::uint64_t handle_signature(const State& s, int h) {
     return mix(k) >> 1;  // below the free slots' all ones
 }
 
-// dst = src with page old_page[k] renamed k and handle slot old_slot[k] renamed k.
-void rename_into(State& dst, const State& src, const PageMap& pages, const HandleMap& slots,
-                 const Shape& shape) {
-    copy_state(dst, src);
+// s with page old_page[k] renamed k and handle slot old_slot[k] renamed k, in place: only the
+// processes and handles are copied first, not the whole state.
+void rename_in_place(State& s, const PageMap& pages, const HandleMap& slots, const Shape& shape) {
     PageMap to{};  // old page → new page
     for (int v = 0; v < kMaxPages; ++v) to[v] = static_cast<std::uint8_t>(v);
     for (int k = 0; k < shape.pages; ++k) to[pages[k]] = static_cast<std::uint8_t>(k);
     for (int p = 0; p < shape.procs; ++p) {
-        const Process& from = src.procs[p];
-        Process& pr = dst.procs[p];
+        const Process from = s.procs[p];
+        Process& pr = s.procs[p];
         std::uint8_t dontcopy = from.dontcopy;
         for (int k = 0; k < shape.pages; ++k) {
             const int v = pages[k];
@@ -148,16 +161,24 @@ void rename_into(State& dst, const State& src, const PageMap& pages, const Handl
         }
         pr.dontcopy = dontcopy;
     }
+    const std::array<Handle, kMaxHandles> handles = s.handles;
     for (int k = 0; k < shape.handles; ++k) {
-        Handle& hd = dst.handles[k];
-        hd = src.handles[slots[k]];
+        Handle& hd = s.handles[k];
+        hd = handles[slots[k]];
         if (hd.in_use && hd.vaddr < kMaxPages) hd.vaddr = to[hd.vaddr];
     }
     for (int i = 0; i < shape.values; ++i) {
-        Value& val = dst.values[i];
+        Value& val = s.values[i];
         if (val.cell != kNone && !(val.cell & kDetachedCell))
             val.cell = attached_cell(val.cell / kMaxPages, to[val.cell % kMaxPages]);
     }
+}
+
+// dst = src with pages and handle slots renamed (dst and src are different objects).
+void rename_into(State& dst, const State& src, const PageMap& pages, const HandleMap& slots,
+                 const Shape& shape) {
+    copy_state(dst, src);
+    rename_in_place(dst, pages, slots, shape);
 }
 
 // Insertion sort of order[b, e) by key (a handful of entries), stable.
@@ -210,7 +231,10 @@ void process_canonical(State& s, const Shape& shape, bool procs) {
     HandleMap slots{};
     for (int v = 0; v < kMaxPages; ++v) pages[v] = static_cast<std::uint8_t>(v);
     for (int h = 0; h < kMaxHandles; ++h) slots[h] = static_cast<std::uint8_t>(h);
-    for (int v = 0; v < npages; ++v) page_sig[v] = page_signature(s, v, shape);
+    if (npages >= 2) {  // one page has no other to trade places with
+        const HandlesAt handles_at(s, shape);
+        for (int v = 0; v < npages; ++v) page_sig[v] = page_signature(s, v, shape, handles_at);
+    }
     int used = 0;  // in-use handles: free slots are all Handle{} and need no trying
     for (int h = 0; h < nslots; ++h) {
         slot_sig[h] = handle_signature(s, h);
@@ -238,11 +262,7 @@ void process_canonical(State& s, const Shape& shape, bool procs) {
         bool identity = true;
         for (int k = 0; k < npages; ++k) identity &= pages[k] == k;
         for (int k = 0; k < nslots; ++k) identity &= slots[k] == k;
-        if (!identity) {
-            State raw;
-            copy_state(raw, s);
-            rename_into(s, raw, pages, slots, shape);
-        }
+        if (!identity) rename_in_place(s, pages, slots, shape);
         return process_canonical(s, shape, symmetry.procs);
     }
 

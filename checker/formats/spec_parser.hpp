@@ -1,5 +1,5 @@
-// Internal to checker/formats: the strict JSON reader behind parse_spec() (spec.cpp) and the
-// reading of scenario programs (spec_programs.cpp). Every failure is one SpecError naming the
+// Internal to checker/formats: the strict JSON reader behind parse_spec() (spec.cpp), the
+// reading of scenario programs (spec_programs.cpp) and of bounds and memory (spec_bounds.cpp). Every failure is one SpecError naming the
 // file and the field.
 #pragma once
 
@@ -120,5 +120,15 @@ struct Parser {
 // "programs": each process's steps, checked against the bounds, the fork tree and what each
 // step may name (spec_programs.cpp).
 void parse_programs(const Parser& p, const json& j, Spec& spec);
+
+// "bounds", "memory" and what they must agree on (spec_bounds.cpp): bounds within this build's
+// capacities; with memory "thp", 2 or 4 pages (check_memory_bounds) and frames enough for the
+// folios the programs can keep alive (check_thp_frames, once the programs are read); no step,
+// family or environment action the memory refuses (check_memory_ops).
+void parse_bounds(const Parser& p, const json& j, Bounds& b);
+Memory parse_memory_kind(const Parser& p, const json& j);
+void check_memory_bounds(const Parser& p, const Spec& spec);
+void check_thp_frames(const Parser& p, const Spec& spec);
+void check_memory_ops(const Parser& p, const Spec& spec);
 
 }  // namespace cowpin::spec_detail

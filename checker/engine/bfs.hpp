@@ -38,8 +38,9 @@ class Explorer : public BlockExpansion<M> {
     using Base::model_, Base::codec_, Base::options_, Base::words_, Base::size_, Base::arena_,
         Base::level_begin_, Base::equal, Base::kBlock, Base::kKeyId, Base::kKeyAction,
         Base::disk_, Base::id_limited_, Base::index_, Base::hash_of, Base::misfit,
-        Base::expand_block, Base::bytes, Base::store_bytes, Base::actions_, Base::compact_,
-        Base::pending_, Base::sub_, Base::kShards, Base::shard_of;
+        Base::expand_block, Base::actions_, Base::compact_, Base::pending_, Base::sub_,
+        Base::kShards, Base::shard_of, Base::masks_, Base::thread_masks_, Base::first_child_,
+        Base::links_;
 
 public:
     using State = typename M::State;
@@ -242,6 +243,25 @@ private:
             index_.place(h, 0);
         }
         size_ = 1;
+    }
+
+    // The visited set: in exact mode the states with their links and the index; in compact mode
+    // the fingerprints alone (the two levels of states being worked on are a queue).
+    std::size_t store_bytes() const {
+        std::size_t n =
+            options_.compact ? 0 : arena_.bytes_used(size_) + actions_.bytes_used(size_);
+        n += index_.bytes();
+        for (const auto& t : compact_) n += t.bytes();
+        return n;
+    }
+    std::size_t bytes() const {
+        std::size_t n = store_bytes() + masks_.capacity() * 8 + first_child_.capacity() * 4;
+        for (const auto& v : thread_masks_) n += v.capacity() * 8;
+        if (options_.compact) n += arena_.bytes_used(size_);
+        for (const auto& v : sub_) n += v.capacity() * 8;
+        for (const auto& v : pending_) n += v.capacity() * 8;
+        n += links_.capacity() * 8;
+        return n;
     }
 
     // --disk: reads back the spilled chunks that hold the parents [b, e).

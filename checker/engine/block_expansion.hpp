@@ -370,25 +370,6 @@ protected:
         r.phase_seconds[4] += std::chrono::duration<double>(t4 - t3).count();
     }
 
-    // The visited set: in exact mode the states with their links and the index; in compact mode
-    // the fingerprints alone (the two levels of states being worked on are a queue).
-    std::size_t store_bytes() const {
-        std::size_t n =
-            options_.compact ? 0 : arena_.bytes_used(size_) + actions_.bytes_used(size_);
-        n += index_.bytes();
-        for (const auto& t : compact_) n += t.bytes();
-        return n;
-    }
-    std::size_t bytes() const {
-        std::size_t n = store_bytes() + masks_.capacity() * 8 + first_child_.capacity() * 4;
-        for (const auto& v : thread_masks_) n += v.capacity() * 8;
-        if (options_.compact) n += arena_.bytes_used(size_);
-        for (const auto& v : sub_) n += v.capacity() * 8;
-        for (const auto& v : pending_) n += v.capacity() * 8;
-        n += links_.capacity() * 8;
-        return n;
-    }
-
     bool id_limited_ = false;
     std::unique_ptr<DiskDir> disk_;     // --disk: the run's files
     std::vector<std::uint64_t> links_;  // --disk: the block's new states' links, by id

@@ -36,7 +36,7 @@ template <TransitionSystem M>
 class Explorer : public BlockExpansion<M> {
     using Base = BlockExpansion<M>;
     using Base::model_, Base::codec_, Base::options_, Base::words_, Base::size_, Base::arena_,
-        Base::level_begin_, Base::equal, Base::kBlock, Base::kKeyId, Base::kKeyAction,
+        Base::level_begin_, Base::equal, Base::kKeyId, Base::kKeyAction,
         Base::disk_, Base::id_limited_, Base::index_, Base::hash_of, Base::misfit,
         Base::expand_block, Base::actions_, Base::compact_, Base::pending_, Base::sub_,
         Base::kShards, Base::shard_of, Base::masks_, Base::thread_masks_, Base::first_child_,
@@ -208,6 +208,8 @@ public:
     }
 
 private:
+    static constexpr std::size_t kBlock = 8192;  // parents per block (expand_block())
+
     // An empty store and visited set (and a fresh --disk directory).
     void reset() {
         size_ = 0;

@@ -15,18 +15,13 @@
 // mode, and --disk, whose block's links phase D appends to the links file).
 #pragma once
 
-// callback.
-#pragma once
-
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -64,7 +59,6 @@ protected:
         else
             return 0;
     }
-    static constexpr std::size_t kBlock = 8192;   // parents per block
     static constexpr std::size_t kSub = 128;      // parents per phase-A work item
     // Phase A's pipeline, in parents: home slots prefetched, then kSlotLead parents later the
     // states they name, then kStateLead parents later the lookups. (Leads of 2 were within 1%

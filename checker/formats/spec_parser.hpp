@@ -1,6 +1,6 @@
 // Internal to checker/formats: the strict JSON reader behind parse_spec() (spec.cpp), the
-// reading of scenario programs (spec_programs.cpp) and of bounds and memory (spec_bounds.cpp). Every failure is one SpecError naming the
-// file and the field.
+// reading of scenario programs (spec_programs.cpp) and of bounds and memory (spec_bounds.cpp).
+// Every failure is one SpecError naming the file and the field.
 #pragma once
 
 #include <algorithm>

@@ -25,27 +25,6 @@ union Scratch {
     T at[N];
 };
 
-// memcpy of a few dozen to a few hundred bytes whose length is known only at run time: GCC
-// emits `rep movsb/movsq` for it, whose start-up cost is most of the copy at these sizes. Here
-// 16 bytes at a time, the last 16 overlapping what came before, so nothing past dst + n is
-// written.
-inline void copy_bytes(void* dst, const void* src, std::size_t n) {
-#if defined(__x86_64__)
-    auto* d = static_cast<char*>(dst);
-    const auto* s = static_cast<const char*>(src);
-    if (n >= 16) {
-        std::size_t i = 0;
-        for (; i + 16 < n; i += 16)
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i),
-                             _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 16),
-                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16)));
-        return;
-    }
-#endif
-    std::memcpy(dst, src, n);
-}
-
 // vmap[kNoneAt] is kNone, so vmap[at(v)] maps kNone to kNone.
 constexpr int kNoneAt = kMaxValues;
 inline int at(std::uint8_t v) { return v == kNone ? kNoneAt : v; }
@@ -262,7 +241,7 @@ inline void rebuild_tables(State& s, const Shape shape, const Renumbering& r,
     }
     Scratch<Value, kMaxValues> values_buf;
     Value* values = values_buf.at;
-    copy_bytes(values, kDefault.values.data(), shape.values * sizeof(Value));
+    std::memcpy(values, kDefault.values.data(), shape.values * sizeof(Value));
     for (int v = 0; v < shape.values; ++v) {
         if (r.vmap[v] == kNone) continue;
         Value val = s.values[v];
@@ -274,13 +253,13 @@ inline void rebuild_tables(State& s, const Shape shape, const Renumbering& r,
         }
         values[r.vmap[v]] = val;
     }
-    copy_bytes(s.frames.data(), frames, r.nf * sizeof(Frame));
-    copy_bytes(s.frames.data() + r.nf, kDefault.frames.data() + r.nf,
+    std::memcpy(s.frames.data(), frames, r.nf * sizeof(Frame));
+    std::memcpy(s.frames.data() + r.nf, kDefault.frames.data() + r.nf,
                 (shape.frames - r.nf) * sizeof(Frame));
     std::memcpy(s.slots.data(), slots, r.ns * sizeof(Slot));
     std::memcpy(s.slots.data() + r.ns, kDefault.slots.data() + r.ns,
                 (shape.slots - r.ns) * sizeof(Slot));
-    copy_bytes(s.values.data(), values, shape.values * sizeof(Value));
+    std::memcpy(s.values.data(), values, shape.values * sizeof(Value));
 }
 
 // Every field outside the tables that names a frame, slot, value or detached cell: PTEs, ideal

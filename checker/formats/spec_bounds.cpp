@@ -12,27 +12,46 @@
 
 namespace cowpin {
 
+namespace {
+
+// Every bound a spec or --bound may set, with its range: one table for the "bounds" object,
+// validate_bounds() and apply_bound(). A spec must give all but depth.
+struct BoundField {
+    const char* name;
+    int Bounds::*field;
+    int lo, hi;
+    bool required;
+};
+constexpr BoundField kBoundFields[] = {
+    {"processes", &Bounds::processes, 1, kMaxProcs, true},
+    {"pages", &Bounds::pages, 1, kMaxPages, true},
+    {"handles", &Bounds::handles, 0, kMaxHandles, true},
+    {"swap_slots", &Bounds::swap_slots, 0, kMaxSlots, true},
+    {"depth", &Bounds::depth, 0, 10000, false},
+};
+constexpr const char* kBoundNames = "processes, pages, handles, swap_slots, depth";
+
+const BoundField* bound_field(const std::string& name) {
+    for (const BoundField& f : kBoundFields)
+        if (name == f.name) return &f;
+    return nullptr;
+}
+
+}  // namespace
+
 namespace spec_detail {
 
 void parse_bounds(const Parser& p, const json& j, Bounds& b) {
     p.want(j, "bounds", j.is_object(), "an object");
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string f = "bounds." + it.key();
-        if (it.key() == "processes")
-            b.processes = p.integer(*it, f, 1, kMaxProcs);
-        else if (it.key() == "pages")
-            b.pages = p.integer(*it, f, 1, kMaxPages);
-        else if (it.key() == "handles")
-            b.handles = p.integer(*it, f, 0, kMaxHandles);
-        else if (it.key() == "swap_slots")
-            b.swap_slots = p.integer(*it, f, 0, kMaxSlots);
-        else if (it.key() == "depth")
-            b.depth = p.integer(*it, f, 0, 10000);
-        else
-            p.fail(f, "unknown bound (expected processes, pages, handles, swap_slots, depth)");
+        const BoundField* field = bound_field(it.key());
+        if (!field) p.fail(f, fmt::format("unknown bound (expected {})", kBoundNames));
+        b.*field->field = p.integer(*it, f, field->lo, field->hi);
     }
-    for (const char* key : {"processes", "pages", "handles", "swap_slots"})
-        if (!j.contains(key)) p.fail(fmt::format("bounds.{}", key), "missing (expected an integer)");
+    for (const BoundField& field : kBoundFields)
+        if (field.required && !j.contains(field.name))
+            p.fail(fmt::format("bounds.{}", field.name), "missing (expected an integer)");
     if (auto why = cells_problem(b)) p.fail("bounds.pages", *why);
 }
 
@@ -87,16 +106,12 @@ void check_memory_ops(const Parser& p, const Spec& spec) {
 }  // namespace spec_detail
 
 void validate_bounds(const Bounds& b, const std::string& where) {
-    auto check = [&](const char* name, int v, int lo, int hi) {
-        if (v < lo || v > hi)
+    for (const BoundField& f : kBoundFields) {
+        const int v = b.*f.field;
+        if (v < f.lo || v > f.hi)
             throw SpecError(fmt::format("{}: bound '{}': expected an integer {}..{}, got {}", where,
-                                        name, lo, hi, v));
-    };
-    check("processes", b.processes, 1, kMaxProcs);
-    check("pages", b.pages, 1, kMaxPages);
-    check("handles", b.handles, 0, kMaxHandles);
-    check("swap_slots", b.swap_slots, 0, kMaxSlots);
-    check("depth", b.depth, 0, 10000);
+                                        f.name, f.lo, f.hi, v));
+    }
     if (auto why = cells_problem(b)) throw SpecError(fmt::format("{}: bound 'pages': {}", where, *why));
 }
 
@@ -126,20 +141,14 @@ std::optional<std::string> thp_frames_problem(const Bounds& b, int live) {
 void apply_bound(Bounds& b, const std::string& assignment) {
     const std::size_t eq = assignment.find('=');
     const std::string name = assignment.substr(0, eq);
-    int* field = name == "processes"    ? &b.processes
-                 : name == "pages"      ? &b.pages
-                 : name == "handles"    ? &b.handles
-                 : name == "swap_slots" ? &b.swap_slots
-                 : name == "depth"      ? &b.depth
-                                        : nullptr;
+    const BoundField* field = bound_field(name);
     if (eq == std::string::npos || !field)
-        throw SpecError(fmt::format("--bound '{}': expected name=value with name one of "
-                                    "processes, pages, handles, swap_slots, depth",
-                                    assignment));
+        throw SpecError(fmt::format("--bound '{}': expected name=value with name one of {}",
+                                    assignment, kBoundNames));
     const std::string value = assignment.substr(eq + 1);
     if (value.empty() || value.size() > 5 || value.find_first_not_of("0123456789") != std::string::npos)
         throw SpecError(fmt::format("--bound '{}': expected a non-negative integer value", assignment));
-    *field = std::stoi(value);
+    b.*field->field = std::stoi(value);
     validate_bounds(b, "--bound");
 }
 
